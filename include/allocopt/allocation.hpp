@@ -1,0 +1,40 @@
+#pragma once
+// The decision: for each task, a resource index (or unplaced) and a unit count.
+// Stored as two contiguous arrays so that solvers and the Evaluator read them in a tight loop.
+
+#include <cstdint>
+#include <vector>
+
+namespace allocopt {
+
+class Problem;
+
+struct Allocation {
+    static constexpr std::int32_t kUnplaced = -1;
+
+    std::vector<std::int32_t> resource;  ///< per task: resource index, or kUnplaced
+    std::vector<std::int32_t> units;     ///< per task: unit count (ignored when unplaced)
+
+    Allocation() = default;
+    /// n tasks, all unplaced.
+    explicit Allocation(std::size_t n) : resource(n, kUnplaced), units(n, 0) {}
+
+    std::size_t size() const { return resource.size(); }
+    bool placed(std::size_t i) const { return resource[i] != kUnplaced; }
+    void place(std::size_t i, std::int32_t r, std::int32_t u) {
+        resource[i] = r;
+        units[i] = u;
+    }
+
+    friend bool operator==(const Allocation&, const Allocation&) = default;
+};
+
+/// Checks that `allocation` is a well-formed decision for `problem`: one entry per task,
+/// resource indices in range and allowed, unit counts admissible and within the resource's
+/// unit capacity, no non-optional task unplaced when `require_complete`, and in packing mode
+/// no capacity exceeded. Throws InputError keyed `allocation[i]` (or `allocation` for
+/// capacity) naming the task and resource.
+void check_allocation(const Problem& problem, const Allocation& allocation,
+                      bool require_complete = false);
+
+}  // namespace allocopt

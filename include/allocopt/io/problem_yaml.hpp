@@ -1,0 +1,47 @@
+#pragma once
+// Reading problems and allocations written in YAML (DESIGN §1b).
+//
+// Every function here validates its whole input before returning and throws InputError
+// carrying the file, line, column, key path and offending value of the first problem found:
+// malformed YAML, an empty or binary file, a wrong type, an unknown key (with a "did you
+// mean" hint), a non-finite number, a value out of range, an inconsistent model. Nothing is
+// returned half-built.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "allocopt/allocation.hpp"
+#include "allocopt/problem.hpp"
+
+namespace allocopt {
+
+/// A problem file: the problem and, when the file has an `allocation:` list, that allocation
+/// (already checked against the problem).
+struct ProblemFile {
+    Problem problem;
+    std::optional<Allocation> allocation;
+};
+
+/// Reads and validates the problem in `path`.
+ProblemFile read_problem_file(const std::string& path);
+
+/// Same as read_problem_file(path).problem.
+Problem read_problem(const std::string& path);
+
+/// Parses problem text; `file_name` is used only in error positions.
+ProblemFile parse_problem(std::string_view text, const std::string& file_name = "<input>");
+
+/// Reads an allocation for `problem` from `path`: a YAML file whose `assignment:` (a result
+/// written by `solve`) or `allocation:` list has entries {task, resource, units}. Tasks not
+/// listed stay unplaced. Checked with check_allocation().
+Allocation read_allocation(const std::string& path, const Problem& problem);
+
+/// Same as read_allocation() on text.
+Allocation parse_allocation(std::string_view text, const Problem& problem,
+                            const std::string& file_name = "<input>");
+
+/// Reads a whole file as bytes. Throws InputError when it cannot be opened or read.
+std::string read_file_text(const std::string& path);
+
+}  // namespace allocopt

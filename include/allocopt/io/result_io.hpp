@@ -1,0 +1,32 @@
+#pragma once
+// Writing allocations and results (DESIGN §1b) as YAML or JSON. Every file is written
+// atomically: the text goes to a temporary file beside the target, which is then renamed
+// over it, so a failure never leaves a partial file.
+
+#include <string>
+#include <string_view>
+
+#include "allocopt/allocation.hpp"
+#include "allocopt/problem.hpp"
+
+namespace allocopt {
+
+enum class OutputFormat { yaml, json };
+
+/// JSON for paths ending in ".json", YAML otherwise.
+OutputFormat format_for_path(std::string_view path);
+
+/// Writes `content` to `path` atomically. Throws InputError (key "output") when the
+/// directory is missing or not writable; the target is then left as it was.
+void write_text_atomic(const std::string& path, std::string_view content);
+
+/// `assignment:` list, one row per task in task order: {task, resource, units}; resource is
+/// null for an unplaced task.
+std::string allocation_text(const Problem& problem, const Allocation& allocation,
+                            OutputFormat format);
+
+/// Writes allocation_text() to `path` atomically, in the format its extension names.
+void write_allocation(const std::string& path, const Problem& problem,
+                      const Allocation& allocation);
+
+}  // namespace allocopt

@@ -1,0 +1,191 @@
+#pragma once
+// The problem model (DESIGN §1): resources, tasks, optional dense per-pair matrices, an
+// objective and a mode. Build a ProblemData (plain, friendly to fill by hand or from a
+// file), then construct a Problem from it: the constructor validates everything and the
+// result is immutable.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "allocopt/objective.hpp"
+
+namespace allocopt {
+
+/// Dense n x m per-pair data, row-major (one row per task).
+using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+enum class Mode : std::uint8_t { schedule, packing };
+enum class Policy : std::uint8_t { fcfs, sjf, priority };
+enum class TaskKind : std::uint8_t { compute, data };
+
+std::string_view mode_name(Mode mode);
+std::string_view policy_name(Policy policy);
+std::string_view task_kind_name(TaskKind kind);
+
+inline constexpr std::string_view kUnitsDimension = "units";
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+/// How a task speeds up with more units.
+struct Scaling {
+    enum class Type : std::uint8_t { linear, amdahl, table };
+    Type type = Type::linear;
+    double parallel_fraction = 1.0;             ///< Amdahl's p, in [0, 1]
+    std::vector<std::pair<int, double>> table;  ///< (units, speed-up), sorted by units
+
+    /// Speed-up with `units` >= 1 units. For a table, `units` must be one of its keys.
+    double speedup(int units) const;
+};
+
+/// The unit counts a task may use: every integer in [min, max], or only `values` when given.
+struct UnitChoice {
+    int min = 1;
+    int max = 1;
+    std::vector<int> values;  ///< sorted and unique; empty = every integer in [min, max]
+
+    bool fixed() const { return min == max; }
+    bool allows(int units) const;
+    /// Number of admissible unit counts.
+    int count() const;
+    /// The k-th admissible unit count, 0 <= k < count(), in increasing order.
+    int nth(int k) const;
+
+    static UnitChoice exactly(int units) { return {units, units, {}}; }
+    static UnitChoice range(int lo, int hi) { return {lo, hi, {}}; }
+    static UnitChoice list(std::vector<int> values);
+};
+
+struct Resource {
+    std::string id;
+    std::string kind;
+    std::map<std::string, double> capacity;  ///< must contain "units"; every value > 0
+    double speed = 1.0;                      ///< relative speed, > 0
+    double cost_per_hour = 0.0;              ///< per unit per time unit, >= 0
+    double fixed_cost = 0.0;                 ///< paid once if anything is placed on it, >= 0
+    double weight = 1.0;                     ///< weight in the seed's utilization sum, > 0
+};
+
+struct Task {
+    std::string id;
+    TaskKind kind = TaskKind::compute;
+    double workload = 1.0;   ///< work per execution, >= 0
+    double frequency = 1.0;  ///< executions, > 0
+    double priority = 0.0;   ///< higher runs first under Policy::priority
+    double arrival = 0.0;    ///< >= 0
+    double deadline = kInfinity;
+    std::map<std::string, double> demand;  ///< per dimension other than "units", >= 0
+    UnitChoice units;
+    Scaling scaling;
+    std::vector<std::string> allowed;  ///< resource ids or kinds; empty = any resource
+    bool optional = false;             ///< may stay unplaced without violation
+};
+
+/// Everything a Problem is made of, before validation. Resources are already expanded (no
+/// `count`); matrices are either empty (0 x 0) or n x m.
+struct ProblemData {
+    std::string name = "unnamed";
+    Mode mode = Mode::schedule;
+    Policy policy = Policy::fcfs;
+    std::vector<Resource> resources;
+    std::vector<Task> tasks;
+    Matrix time;                           ///< time of one execution on one unit
+    Matrix cost;                           ///< total cost of task i on resource j
+    std::map<std::string, Matrix> demand;  ///< resource-specific demand per dimension
+    Objective objective;
+    double horizon = kInfinity;  ///< end of the planning window (throughput, efficiency)
+    bool hard_deadlines = false;
+    bool hard_horizon = false;
+};
+
+/// A validated, immutable problem. Accessors used by the Evaluator are O(1) and read flat
+/// arrays; nothing of size n x m is built unless a matrix was given.
+class Problem {
+  public:
+    /// Validates `data`. Throws InputError naming the key path (e.g. `tasks[3].units.min`)
+    /// and the value for anything invalid: non-finite numbers, out-of-range values, duplicate
+    /// ids, unknown `allowed` names or dimensions, matrices of the wrong shape, a task that no
+    /// allowed resource can ever hold.
+    explicit Problem(ProblemData data);
+
+    /// The validated input. Its `demand` map is moved into per-dimension storage: read demand
+    /// matrices through demand_matrix().
+    const ProblemData& data() const { return data_; }
+    const std::string& name() const { return data_.name; }
+    Mode mode() const { return data_.mode; }
+    Policy policy() const { return data_.policy; }
+    const Objective& objective() const { return data_.objective; }
+
+    std::size_t num_tasks() const { return data_.tasks.size(); }
+    std::size_t num_resources() const { return data_.resources.size(); }
+    /// Capacity dimensions; dimension 0 is always "units".
+    const std::vector<std::string>& dimensions() const { return dimensions_; }
+    std::size_t num_dimensions() const { return dimensions_.size(); }
+    std::optional<std::size_t> dimension_index(std::string_view name) const;
+
+    const Task& task(std::size_t i) const { return data_.tasks[i]; }
+    const Resource& resource(std::size_t j) const { return data_.resources[j]; }
+    std::span<const Task> tasks() const { return data_.tasks; }
+    std::span<const Resource> resources() const { return data_.resources; }
+    std::optional<std::size_t> task_index(std::string_view id) const;
+    std::optional<std::size_t> resource_index(std::string_view id) const;
+
+    /// Capacity of resource j in dimension k (0 when the resource does not declare it).
+    double capacity(std::size_t j, std::size_t k) const { return capacity_[j * dims() + k]; }
+    /// Demand of task i on resource j in dimension k >= 1 (the matrix value when one is given
+    /// for k, else the task's own demand). Dimension 0 (units) comes from the unit count.
+    double demand(std::size_t i, std::size_t j, std::size_t k) const {
+        const Matrix& matrix = demand_matrix_[k];
+        return matrix.size() != 0 ? matrix(i, j) : demand_[i * dims() + k];
+    }
+    bool has_demand_matrix(std::size_t k) const { return demand_matrix_[k].size() != 0; }
+    /// The resource-specific demand matrix of dimension k (0 x 0 when not given).
+    const Matrix& demand_matrix(std::size_t k) const { return demand_matrix_[k]; }
+
+    /// Time of one execution of task i on one unit of resource j: the `time` matrix when
+    /// given, else workload_i / speed_j.
+    double time(std::size_t i, std::size_t j) const {
+        return has_time_ ? data_.time(i, j) : data_.tasks[i].workload / data_.resources[j].speed;
+    }
+    bool has_time_matrix() const { return has_time_; }
+    bool has_cost_matrix() const { return data_.cost.size() != 0; }
+
+    /// Whether task i may be placed on resource j (its `allowed` list; any when empty).
+    bool allowed(std::size_t i, std::size_t j) const {
+        const int set = allowed_set_[i];
+        return set < 0 || allowed_mask_[static_cast<std::size_t>(set) * num_resources() + j];
+    }
+    /// Whether task i can ever run on j: allowed, its smallest unit count and every demand
+    /// fit the empty resource.
+    bool can_host(std::size_t i, std::size_t j) const;
+
+    double horizon() const { return data_.horizon; }
+
+  private:
+    std::size_t dims() const { return dimensions_.size(); }
+    void validate_resources();
+    void validate_tasks();
+    void validate_matrices();
+    void validate_objective() const;
+    void build_allowed();
+    void check_every_task_fits() const;
+
+    ProblemData data_;
+    std::vector<std::string> dimensions_;
+    std::vector<double> capacity_;       // m x d
+    std::vector<double> demand_;         // n x d (column 0 unused)
+    std::vector<Matrix> demand_matrix_;  // per dimension, 0 x 0 when not given
+    bool has_time_ = false;
+    std::vector<int> allowed_set_;            // per task: index of its allowed set, -1 = any
+    std::vector<std::uint8_t> allowed_mask_;  // sets x m
+    std::map<std::string, std::size_t, std::less<>> task_index_;
+    std::map<std::string, std::size_t, std::less<>> resource_index_;
+};
+
+}  // namespace allocopt

@@ -1,0 +1,78 @@
+#include "allocopt/allocation.hpp"
+
+#include <string>
+
+#include "allocopt/error.hpp"
+#include "allocopt/problem.hpp"
+#include "detail/text.hpp"
+
+namespace allocopt {
+
+void check_allocation(const Problem& problem, const Allocation& allocation, bool require_complete) {
+    const std::size_t n = problem.num_tasks();
+    const std::size_t m = problem.num_resources();
+    if (allocation.resource.size() != n || allocation.units.size() != n) {
+        throw InputError("allocation", std::to_string(allocation.resource.size()),
+                         "an allocation needs one entry per task (" + std::to_string(n) + ")");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string key = "allocation[" + std::to_string(i) + "]";
+        const Task& task = problem.task(i);
+        const std::int32_t r = allocation.resource[i];
+        if (r == Allocation::kUnplaced) {
+            if (require_complete && !task.optional) {
+                throw InputError(key, task.id, "task is not optional but has no resource");
+            }
+            continue;
+        }
+        if (r < 0 || static_cast<std::size_t>(r) >= m) {
+            throw InputError(key, std::to_string(r), "resource index out of range");
+        }
+        const Resource& resource = problem.resource(static_cast<std::size_t>(r));
+        if (!problem.allowed(i, static_cast<std::size_t>(r))) {
+            throw InputError(key, task.id + " -> " + resource.id,
+                             "the task is not allowed on this resource");
+        }
+        const std::int32_t u = allocation.units[i];
+        if (!task.units.allows(u)) {
+            throw InputError(key + ".units", std::to_string(u),
+                             "unit count not admissible for task '" + task.id + "'");
+        }
+        if (u > problem.capacity(static_cast<std::size_t>(r), 0)) {
+            throw InputError(key + ".units", std::to_string(u),
+                             "more units than resource '" + resource.id + "' has (" +
+                                 detail::format_number(problem.capacity(r, 0)) + ")");
+        }
+        for (std::size_t k = 1; k < problem.num_dimensions(); ++k) {
+            const double need = problem.demand(i, static_cast<std::size_t>(r), k);
+            if (need > problem.capacity(static_cast<std::size_t>(r), k)) {
+                throw InputError(key, task.id + " -> " + resource.id,
+                                 "demand " + detail::format_number(need) + " of " +
+                                     problem.dimensions()[k] + " exceeds the capacity " +
+                                     detail::format_number(problem.capacity(r, k)));
+            }
+        }
+    }
+    if (problem.mode() != Mode::packing) return;
+    const std::size_t d = problem.num_dimensions();
+    std::vector<double> used(m * d, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!allocation.placed(i)) continue;
+        const auto r = static_cast<std::size_t>(allocation.resource[i]);
+        used[r * d] += allocation.units[i];
+        for (std::size_t k = 1; k < d; ++k)
+            used[r * d + k] += problem.demand(i, r, k);
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+        for (std::size_t k = 0; k < d; ++k) {
+            if (used[j * d + k] > problem.capacity(j, k) * (1 + 1e-12)) {
+                throw InputError("allocation", problem.resource(j).id,
+                                 "placed tasks need " + detail::format_number(used[j * d + k]) +
+                                     " " + problem.dimensions()[k] + " but the resource has " +
+                                     detail::format_number(problem.capacity(j, k)));
+            }
+        }
+    }
+}
+
+}  // namespace allocopt

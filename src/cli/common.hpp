@@ -1,0 +1,24 @@
+#pragma once
+// What every subcommand shares: exit codes, output formats, error reporting.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace allocopt::cli {
+
+enum ExitCode : int { kOk = 0, kInfeasible = 1, kBadInput = 2, kInternal = 3, kInterrupted = 130 };
+
+/// Runs `body`, mapping library errors to messages on stderr and exit codes:
+/// InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.
+int guarded(const std::function<int()>& body);
+
+/// Adds `--format table|yaml|json` (default table) bound to `target`.
+CLI::Option* add_format_option(CLI::App& command, std::string& target);
+
+// One registration function per subcommand (src/cli/<name>.cpp). Each adds its subcommand
+// to `app` and stores the exit code of its run in `exit_code`.
+void add_validate_command(CLI::App& app, int& exit_code);
+void add_metrics_command(CLI::App& app, int& exit_code);
+
+}  // namespace allocopt::cli

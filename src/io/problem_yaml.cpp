@@ -1,0 +1,550 @@
+#include "allocopt/io/problem_yaml.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "detail/text.hpp"
+#include "io/yaml_values.hpp"
+
+namespace allocopt {
+
+namespace {
+
+using detail::YamlValues;
+
+// A resource entry's `count` expands it into this many resources; beyond this a file is
+// more likely a mistake than a cluster.
+constexpr int kMaxCount = 1'000'000;
+
+std::string at(const std::string& list, std::size_t index) {
+    return list + "[" + std::to_string(index) + "]";
+}
+
+/// Reads the `allocation:` (in a problem file) or `assignment:` (in a result) list.
+class AllocationReader {
+  public:
+    AllocationReader(std::string file, const Problem& problem)
+        : in_(std::move(file)), problem_(problem) {}
+
+    Allocation read(std::string_view text) {
+        const YAML::Node root = in_.load(text);
+        if (!root.IsMap()) {
+            in_.fail(root, "", YamlValues::show(root),
+                     "expected a mapping with an 'allocation' or 'assignment' list");
+        }
+        const char* name = root["assignment"] ? "assignment" : "allocation";
+        const YAML::Node list = root[name];
+        if (!list) {
+            in_.fail(root, "allocation", "", "no 'allocation' or 'assignment' list in this file");
+        }
+        return read_list(list, name);
+    }
+
+    Allocation read_list(const YAML::Node& list, const std::string& name) {
+        in_.expect_list(list, name);
+        in_.remember(name, list);
+        std::vector<std::string> task_ids, resource_ids;
+        for (const Task& t : problem_.tasks())
+            task_ids.push_back(t.id);
+        for (const Resource& r : problem_.resources())
+            resource_ids.push_back(r.id);
+        Allocation allocation(problem_.num_tasks());
+        std::vector<int> entry_of_task(problem_.num_tasks(), -1);
+        for (std::size_t e = 0; e < list.size(); ++e) {
+            const YAML::Node entry = list[e];
+            const std::string key = at(name, e);
+            in_.expect_map(entry, key);
+            in_.check_keys(entry, key, {"task", "resource", "units", "start", "end"});
+            if (!entry["task"]) in_.fail(entry, key + ".task", "", "each entry needs a task");
+            const std::string task = in_.text(entry["task"], key + ".task");
+            const auto i = problem_.task_index(task);
+            if (!i) {
+                in_.fail(entry["task"], key + ".task", task,
+                         "no such task" + detail::did_you_mean(task, task_ids));
+            }
+            if (entry_of_task[*i] >= 0) {
+                in_.fail(
+                    entry["task"], key + ".task", task,
+                    "task listed twice (first in entry " + std::to_string(entry_of_task[*i]) + ")");
+            }
+            entry_of_task[*i] = static_cast<int>(e);
+            in_.remember(at("allocation", *i), entry);
+            const YAML::Node resource = entry["resource"];
+            if (!resource || resource.IsNull()) continue;  // unplaced
+            const std::string rid = in_.text(resource, key + ".resource");
+            const auto j = problem_.resource_index(rid);
+            if (!j) {
+                in_.fail(resource, key + ".resource", rid,
+                         "no such resource" + detail::did_you_mean(rid, resource_ids));
+            }
+            int units = problem_.task(*i).units.min;
+            if (entry["units"]) {
+                units = in_.integer(entry["units"], key + ".units");
+                in_.remember(at("allocation", *i) + ".units", entry["units"]);
+            }
+            allocation.place(*i, static_cast<std::int32_t>(*j), units);
+        }
+        try {
+            check_allocation(problem_, allocation);
+        } catch (const InputError& error) {
+            // Keys come back as allocation[task index]; name the file's entry instead.
+            std::string key = error.key();
+            const SourcePosition where = in_.locate(key);
+            if (key.rfind("allocation[", 0) == 0) {
+                const auto close = key.find(']');
+                const std::size_t i = std::stoul(key.substr(11, close - 11));
+                if (i < entry_of_task.size() && entry_of_task[i] >= 0) {
+                    key = at(name, static_cast<std::size_t>(entry_of_task[i])) +
+                          key.substr(close + 1);
+                }
+            } else if (key == "allocation") {
+                key = name;
+            }
+            throw InputError(key, error.value(), error.message(), where);
+        }
+        return allocation;
+    }
+
+  private:
+    YamlValues in_;
+    const Problem& problem_;
+};
+
+/// Reads the problem schema of DESIGN §1b into ProblemData, remembering where each key was
+/// written so that errors raised by Problem's validation can be placed in the file.
+class ProblemReader {
+  public:
+    explicit ProblemReader(std::string file) : in_(std::move(file)) {}
+
+    ProblemFile read(std::string_view text);
+
+  private:
+    void read_resources(const YAML::Node& list, ProblemData& data);
+    Resource read_resource(const YAML::Node& node, const std::string& key, int& count);
+    void read_tasks(const YAML::Node& list, ProblemData& data);
+    Task read_task(const YAML::Node& node, const std::string& key);
+    UnitChoice read_units(const YAML::Node& node, const std::string& key);
+    Scaling read_scaling(const YAML::Node& node, const std::string& key);
+    std::map<std::string, double> read_amounts(const YAML::Node& node, const std::string& key);
+    Matrix read_matrix(const YAML::Node& node, const std::string& key, std::size_t rows,
+                       std::size_t cols);
+    Objective read_objective(const YAML::Node& node);
+    void read_hard(const YAML::Node& node, ProblemData& data);
+    /// Maps a key of the expanded model (resources[k] after `count`) to the file's key.
+    std::string file_key(const std::string& key) const;
+    InputError place(const InputError& error) const;
+
+    YamlValues in_;
+    // Expanded resources [first, first + count) come from file entry `entry`.
+    struct Expansion {
+        std::size_t first, count, entry;
+    };
+    std::vector<Expansion> expansions_;
+};
+
+ProblemFile ProblemReader::read(std::string_view text) {
+    const YAML::Node root = in_.load(text);
+    if (!root.IsMap()) {
+        in_.fail(root, "", YamlValues::show(root),
+                 "expected a problem: a mapping with 'resources' and 'tasks'");
+    }
+    in_.check_keys(root, "",
+                   {"name", "description", "mode", "policy", "resources", "tasks", "time", "cost",
+                    "demand", "objective", "horizon", "hard", "allocation"});
+    ProblemData data;
+    if (root["name"]) data.name = in_.text(root["name"], "name");
+    if (root["description"]) in_.text(root["description"], "description");
+    if (const YAML::Node mode = root["mode"]) {
+        const std::string s = in_.text(mode, "mode");
+        if (s == "schedule")
+            data.mode = Mode::schedule;
+        else if (s == "packing")
+            data.mode = Mode::packing;
+        else
+            in_.fail(mode, "mode", s, "expected schedule or packing");
+    }
+    if (const YAML::Node policy = root["policy"]) {
+        const std::string s = in_.text(policy, "policy");
+        if (s == "fcfs")
+            data.policy = Policy::fcfs;
+        else if (s == "sjf")
+            data.policy = Policy::sjf;
+        else if (s == "priority")
+            data.policy = Policy::priority;
+        else
+            in_.fail(policy, "policy", s, "expected fcfs, sjf or priority");
+    }
+    if (!root["resources"]) in_.fail(root, "resources", "", "a problem needs 'resources'");
+    if (!root["tasks"]) in_.fail(root, "tasks", "", "a problem needs 'tasks'");
+    read_resources(root["resources"], data);
+    read_tasks(root["tasks"], data);
+    const std::size_t n = data.tasks.size(), m = data.resources.size();
+    if (root["time"]) data.time = read_matrix(root["time"], "time", n, m);
+    if (root["cost"]) data.cost = read_matrix(root["cost"], "cost", n, m);
+    if (const YAML::Node demand = root["demand"]) {
+        in_.expect_map(demand, "demand");
+        for (auto it = demand.begin(); it != demand.end(); ++it) {
+            const std::string dim = in_.text(it->first, "demand");
+            data.demand[dim] = read_matrix(it->second, "demand." + dim, n, m);
+        }
+    }
+    if (root["objective"]) data.objective = read_objective(root["objective"]);
+    if (const YAML::Node horizon = root["horizon"]) {
+        in_.remember("horizon", horizon);
+        data.horizon = in_.number(horizon, "horizon");
+    }
+    if (root["hard"]) read_hard(root["hard"], data);
+
+    std::optional<Problem> problem;
+    try {
+        problem.emplace(std::move(data));
+    } catch (const InputError& e) {
+        throw place(e);
+    }
+    ProblemFile out{std::move(*problem), std::nullopt};
+    if (const YAML::Node allocation = root["allocation"]) {
+        out.allocation =
+            AllocationReader(in_.file(), out.problem).read_list(allocation, "allocation");
+    }
+    return out;
+}
+
+void ProblemReader::read_resources(const YAML::Node& list, ProblemData& data) {
+    in_.expect_list(list, "resources");
+    in_.remember("resources", list);
+    for (std::size_t e = 0; e < list.size(); ++e) {
+        const std::string key = at("resources", e);
+        int count = 1;
+        Resource base = read_resource(list[e], key, count);
+        expansions_.push_back({data.resources.size(), static_cast<std::size_t>(count), e});
+        if (data.resources.size() + static_cast<std::size_t>(count) > kMaxCount) {
+            in_.fail(
+                list[e], key + ".count", std::to_string(count),
+                "too many resources in one problem (at most " + std::to_string(kMaxCount) + ")");
+        }
+        if (count == 1 && !list[e]["count"]) {
+            data.resources.push_back(std::move(base));
+            continue;
+        }
+        for (int c = 0; c < count; ++c) {
+            Resource copy = base;
+            copy.id = base.id + "-" + std::to_string(c);
+            data.resources.push_back(std::move(copy));
+        }
+    }
+}
+
+Resource ProblemReader::read_resource(const YAML::Node& node, const std::string& key, int& count) {
+    in_.expect_map(node, key);
+    in_.remember(key, node);
+    in_.check_keys(
+        node, key,
+        {"id", "kind", "count", "capacity", "speed", "cost_per_hour", "fixed_cost", "weight"});
+    Resource r;
+    if (!node["id"]) in_.fail(node, key + ".id", "", "every resource needs an id");
+    auto field = [&](const char* name) {
+        in_.remember(key + "." + name, node[name]);
+        return in_.number(node[name], key + "." + name);
+    };
+    r.id = in_.text(node["id"], key + ".id");
+    in_.remember(key + ".id", node["id"]);
+    r.kind = node["kind"] ? in_.text(node["kind"], key + ".kind") : "any";
+    if (node["count"]) {
+        in_.remember(key + ".count", node["count"]);
+        count = in_.integer(node["count"], key + ".count");
+        if (count < 1) {
+            in_.fail(node["count"], key + ".count", std::to_string(count), "must be at least 1");
+        }
+        if (count > kMaxCount) {
+            in_.fail(node["count"], key + ".count", std::to_string(count),
+                     "at most " + std::to_string(kMaxCount) + " copies");
+        }
+    }
+    if (!node["capacity"]) {
+        in_.fail(node, key + ".capacity", "", "every resource needs a capacity with 'units'");
+    }
+    r.capacity = read_amounts(node["capacity"], key + ".capacity");
+    if (node["speed"]) r.speed = field("speed");
+    if (node["cost_per_hour"]) r.cost_per_hour = field("cost_per_hour");
+    if (node["fixed_cost"]) r.fixed_cost = field("fixed_cost");
+    if (node["weight"]) r.weight = field("weight");
+    return r;
+}
+
+void ProblemReader::read_tasks(const YAML::Node& list, ProblemData& data) {
+    in_.expect_list(list, "tasks");
+    in_.remember("tasks", list);
+    data.tasks.reserve(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        data.tasks.push_back(read_task(list[i], at("tasks", i)));
+    }
+}
+
+Task ProblemReader::read_task(const YAML::Node& node, const std::string& key) {
+    in_.expect_map(node, key);
+    in_.remember(key, node);
+    in_.check_keys(node, key,
+                   {"id", "kind", "workload", "frequency", "priority", "arrival", "deadline",
+                    "demand", "units", "scaling", "allowed", "optional"});
+    Task t;
+    if (!node["id"]) in_.fail(node, key + ".id", "", "every task needs an id");
+    t.id = in_.text(node["id"], key + ".id");
+    in_.remember(key + ".id", node["id"]);
+    if (const YAML::Node kind = node["kind"]) {
+        const std::string s = in_.text(kind, key + ".kind");
+        if (s == "compute")
+            t.kind = TaskKind::compute;
+        else if (s == "data")
+            t.kind = TaskKind::data;
+        else
+            in_.fail(kind, key + ".kind", s, "expected compute or data");
+    }
+    auto field = [&](const char* name, double& target) {
+        if (!node[name]) return;
+        in_.remember(key + "." + name, node[name]);
+        target = in_.number(node[name], key + "." + name);
+    };
+    field("workload", t.workload);
+    field("frequency", t.frequency);
+    field("priority", t.priority);
+    field("arrival", t.arrival);
+    field("deadline", t.deadline);
+    if (node["demand"]) t.demand = read_amounts(node["demand"], key + ".demand");
+    if (node["units"]) t.units = read_units(node["units"], key + ".units");
+    if (node["scaling"]) t.scaling = read_scaling(node["scaling"], key + ".scaling");
+    if (const YAML::Node allowed = node["allowed"]) {
+        in_.expect_list(allowed, key + ".allowed");
+        for (std::size_t a = 0; a < allowed.size(); ++a) {
+            const std::string akey = key + ".allowed" + "[" + std::to_string(a) + "]";
+            in_.remember(akey, allowed[a]);
+            t.allowed.push_back(in_.text(allowed[a], akey));
+        }
+    }
+    if (node["optional"]) t.optional = in_.boolean(node["optional"], key + ".optional");
+    return t;
+}
+
+UnitChoice ProblemReader::read_units(const YAML::Node& node, const std::string& key) {
+    in_.remember(key, node);
+    if (node.IsScalar()) return UnitChoice::exactly(in_.integer(node, key));
+    if (node.IsSequence()) {
+        if (node.size() == 0) in_.fail(node, key, "[]", "the list of unit counts is empty");
+        std::vector<int> values;
+        for (std::size_t k = 0; k < node.size(); ++k) {
+            const std::string ukey = at(key, k);
+            const int u = in_.integer(node[k], ukey);
+            if (u < 1) in_.fail(node[k], ukey, std::to_string(u), "unit counts must be >= 1");
+            values.push_back(u);
+        }
+        return UnitChoice::list(std::move(values));
+    }
+    if (node.IsMap()) {
+        in_.check_keys(node, key, {"min", "max"});
+        if (!node["min"] || !node["max"]) {
+            in_.fail(node, key, "a mapping", "a unit range needs both min and max");
+        }
+        const int lo = in_.integer(node["min"], key + ".min");
+        const int hi = in_.integer(node["max"], key + ".max");
+        if (lo < 1) in_.fail(node["min"], key + ".min", std::to_string(lo), "must be >= 1");
+        if (lo > hi) {
+            in_.fail(node, key, std::to_string(lo) + " > " + std::to_string(hi),
+                     "min must not exceed max");
+        }
+        return UnitChoice::range(lo, hi);
+    }
+    in_.fail(node, key, YamlValues::show(node),
+             "expected a unit count, {min, max} or a list of counts");
+}
+
+Scaling ProblemReader::read_scaling(const YAML::Node& node, const std::string& key) {
+    in_.remember(key, node);
+    Scaling s;
+    if (node.IsScalar()) {
+        if (node.Scalar() != "linear") {
+            in_.fail(node, key, node.Scalar(),
+                     "expected linear, {amdahl: p} or {table: {units: speed-up, ...}}");
+        }
+        return s;
+    }
+    in_.expect_map(node, key);
+    in_.check_keys(node, key, {"amdahl", "table"});
+    if (node.size() != 1) in_.fail(node, key, "a mapping", "give either amdahl or table");
+    if (const YAML::Node p = node["amdahl"]) {
+        s.type = Scaling::Type::amdahl;
+        s.parallel_fraction = in_.number(p, key + ".amdahl");
+        if (s.parallel_fraction < 0 || s.parallel_fraction > 1) {
+            in_.fail(p, key + ".amdahl", node["amdahl"].Scalar(),
+                     "the parallel fraction must be in [0, 1]");
+        }
+        return s;
+    }
+    const YAML::Node table = node["table"];
+    in_.expect_map(table, key + ".table");
+    if (table.size() == 0) in_.fail(table, key + ".table", "{}", "the table is empty");
+    s.type = Scaling::Type::table;
+    for (auto it = table.begin(); it != table.end(); ++it) {
+        const int units = in_.integer(it->first, key + ".table");
+        if (units < 1) in_.fail(it->first, key + ".table", std::to_string(units), "must be >= 1");
+        const std::string ekey = key + ".table." + std::to_string(units);
+        for (const auto& entry : s.table) {
+            if (entry.first == units)
+                in_.fail(it->first, ekey, it->first.Scalar(), "duplicate key");
+        }
+        const double speedup = in_.number(it->second, ekey);
+        if (speedup <= 0) in_.fail(it->second, ekey, it->second.Scalar(), "must be greater than 0");
+        s.table.emplace_back(units, speedup);
+    }
+    std::sort(s.table.begin(), s.table.end());
+    return s;
+}
+
+std::map<std::string, double> ProblemReader::read_amounts(const YAML::Node& node,
+                                                          const std::string& key) {
+    in_.expect_map(node, key);
+    in_.remember(key, node);
+    std::map<std::string, double> out;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string name = in_.text(it->first, key);
+        const std::string vkey = key + "." + name;
+        if (out.count(name)) in_.fail(it->first, vkey, name, "duplicate key");
+        in_.remember(vkey, it->second);
+        out[name] = in_.number(it->second, vkey);
+    }
+    return out;
+}
+
+Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key, std::size_t rows,
+                                  std::size_t cols) {
+    in_.expect_list(node, key);
+    in_.remember(key, node);
+    if (node.size() != rows) {
+        in_.fail(node, key, std::to_string(node.size()) + " rows",
+                 "matrix must have one row per task (" + std::to_string(rows) + ")");
+    }
+    Matrix out(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+    for (std::size_t i = 0; i < rows; ++i) {
+        const YAML::Node row = node[i];
+        const std::string rkey = at(key, i);
+        in_.expect_list(row, rkey);
+        if (row.size() != cols) {
+            in_.fail(row, rkey, std::to_string(row.size()) + " values",
+                     "each row needs one value per resource (" + std::to_string(cols) + ")");
+        }
+        for (std::size_t j = 0; j < cols; ++j) {
+            const std::string vkey = rkey + "[" + std::to_string(j) + "]";
+            const double v = in_.number(row[j], vkey);
+            if (v < 0) in_.fail(row[j], vkey, row[j].Scalar(), "must not be negative");
+            out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
+        }
+    }
+    return out;
+}
+
+Objective ProblemReader::read_objective(const YAML::Node& node) {
+    in_.expect_map(node, "objective");
+    in_.remember("objective", node);
+    in_.check_keys(node, "objective", {"minimize", "maximize"});
+    if (node.size() != 1) {
+        in_.fail(node, "objective", "a mapping", "give exactly one of minimize or maximize");
+    }
+    Objective objective;
+    const bool minimize = static_cast<bool>(node["minimize"]);
+    objective.sense = minimize ? Sense::minimize : Sense::maximize;
+    const std::string key = minimize ? "objective.minimize" : "objective.maximize";
+    const YAML::Node what = node[minimize ? "minimize" : "maximize"];
+    std::vector<std::string> names;
+    for (Metric m : kAllMetrics)
+        names.emplace_back(metric_name(m));
+    auto metric = [&](const YAML::Node& n) {
+        const std::string name = in_.text(n, key);
+        auto parsed = parse_metric(name);
+        if (!parsed) in_.fail(n, key, name, "unknown metric" + detail::did_you_mean(name, names));
+        return *parsed;
+    };
+    objective.terms.clear();
+    if (what.IsMap()) {
+        if (what.size() == 0) in_.fail(what, key, "{}", "the weighted sum has no terms");
+        for (auto it = what.begin(); it != what.end(); ++it) {
+            const Metric m = metric(it->first);
+            for (const auto& term : objective.terms) {
+                if (term.first == m) in_.fail(it->first, key, it->first.Scalar(), "duplicate key");
+            }
+            objective.terms.emplace_back(m, in_.number(it->second, key + "." + it->first.Scalar()));
+        }
+    } else {
+        objective.terms.emplace_back(metric(what), 1.0);
+    }
+    return objective;
+}
+
+void ProblemReader::read_hard(const YAML::Node& node, ProblemData& data) {
+    in_.expect_list(node, "hard");
+    for (std::size_t k = 0; k < node.size(); ++k) {
+        const std::string s = in_.text(node[k], at("hard", k));
+        if (s == "deadlines")
+            data.hard_deadlines = true;
+        else if (s == "horizon")
+            data.hard_horizon = true;
+        else
+            in_.fail(node[k], at("hard", k), s, "expected deadlines or horizon");
+    }
+}
+
+std::string ProblemReader::file_key(const std::string& key) const {
+    const std::string prefix = "resources[";
+    if (key.rfind(prefix, 0) != 0) return key;
+    const auto close = key.find(']');
+    if (close == std::string::npos) return key;
+    std::size_t index = 0;
+    try {
+        index = std::stoul(key.substr(prefix.size(), close - prefix.size()));
+    } catch (const std::exception&) {
+        return key;
+    }
+    for (const Expansion& e : expansions_) {
+        if (index >= e.first && index < e.first + e.count) {
+            return at("resources", e.entry) + key.substr(close + 1);
+        }
+    }
+    return key;
+}
+
+InputError ProblemReader::place(const InputError& error) const {
+    const std::string key = file_key(error.key());
+    return InputError(key, error.value(), error.message(), in_.locate(key));
+}
+
+}  // namespace
+
+std::string read_file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("", "", "cannot open file", {path, 0, 0});
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) throw InputError("", "", "cannot read file", {path, 0, 0});
+    return buffer.str();
+}
+
+ProblemFile parse_problem(std::string_view text, const std::string& file_name) {
+    return ProblemReader(file_name).read(text);
+}
+
+ProblemFile read_problem_file(const std::string& path) {
+    return parse_problem(read_file_text(path), path);
+}
+
+Problem read_problem(const std::string& path) {
+    return read_problem_file(path).problem;
+}
+
+Allocation parse_allocation(std::string_view text, const Problem& problem,
+                            const std::string& file_name) {
+    return AllocationReader(file_name, problem).read(text);
+}
+
+Allocation read_allocation(const std::string& path, const Problem& problem) {
+    return parse_allocation(read_file_text(path), problem, path);
+}
+
+}  // namespace allocopt

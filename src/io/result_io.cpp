@@ -1,0 +1,142 @@
+#include "allocopt/io/result_io.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+
+#include "allocopt/error.hpp"
+#include "detail/text.hpp"
+#include "io/document.hpp"
+
+namespace allocopt {
+
+namespace detail {
+
+namespace {
+
+bool is_flat_map(const Document& node) {
+    if (!node.is_object() || node.size() > 8) return false;
+    for (const auto& item : node.items()) {
+        if (item.value().is_structured()) return false;
+    }
+    return true;
+}
+
+void emit(YAML::Emitter& out, const Document& node) {
+    if (node.is_object()) {
+        if (is_flat_map(node) && !node.empty()) out << YAML::Flow;
+        out << YAML::BeginMap;
+        for (const auto& item : node.items()) {
+            out << YAML::Key << item.key() << YAML::Value;
+            emit(out, item.value());
+        }
+        out << YAML::EndMap;
+    } else if (node.is_array()) {
+        bool scalars = true;
+        for (const auto& v : node)
+            scalars = scalars && !v.is_structured();
+        if (scalars) out << YAML::Flow;
+        out << YAML::BeginSeq;
+        for (const auto& v : node)
+            emit(out, v);
+        out << YAML::EndSeq;
+    } else if (node.is_null()) {
+        out << YAML::Null;
+    } else if (node.is_boolean()) {
+        out << node.get<bool>();
+    } else if (node.is_number_integer()) {
+        out << node.get<long long>();
+    } else if (node.is_number()) {
+        const double v = node.get<double>();
+        if (std::isnan(v))
+            out << ".nan";
+        else if (std::isinf(v))
+            out << (v > 0 ? ".inf" : "-.inf");
+        else
+            out << format_number(v);
+    } else {
+        out << node.get<std::string>();
+    }
+}
+
+}  // namespace
+
+std::string render(const Document& document, OutputFormat format) {
+    if (format == OutputFormat::json) return document.dump(2) + "\n";
+    YAML::Emitter out;
+    out.SetIndent(2);
+    emit(out, document);
+    return std::string(out.c_str()) + "\n";
+}
+
+double tidy(double value) {
+    if (!std::isfinite(value) || value == 0) return value;
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.12g", value);
+    return std::strtod(buffer, nullptr);
+}
+
+}  // namespace detail
+
+OutputFormat format_for_path(std::string_view path) {
+    const std::string_view ext = ".json";
+    const bool json = path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext;
+    return json ? OutputFormat::json : OutputFormat::yaml;
+}
+
+void write_text_atomic(const std::string& path, std::string_view content) {
+    std::random_device device;
+    const std::string temp = path + ".tmp-" + std::to_string(device());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            throw InputError("output", path,
+                             std::string("cannot create the output file: ") + std::strerror(errno));
+        }
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out) {
+            out.close();
+            std::remove(temp.c_str());
+            throw InputError("output", path, "cannot write the output file");
+        }
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        std::remove(temp.c_str());
+        throw InputError("output", path,
+                         std::string("cannot replace the output file: ") + std::strerror(error));
+    }
+}
+
+std::string allocation_text(const Problem& problem, const Allocation& allocation,
+                            OutputFormat format) {
+    detail::Document doc;
+    doc["problem"] = problem.name();
+    detail::Document rows = detail::Document::array();
+    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        detail::Document row;
+        row["task"] = problem.task(i).id;
+        if (allocation.placed(i)) {
+            row["resource"] = problem.resource(static_cast<std::size_t>(allocation.resource[i])).id;
+            row["units"] = allocation.units[i];
+        } else {
+            row["resource"] = nullptr;
+        }
+        rows.push_back(std::move(row));
+    }
+    doc["assignment"] = std::move(rows);
+    return detail::render(doc, format);
+}
+
+void write_allocation(const std::string& path, const Problem& problem,
+                      const Allocation& allocation) {
+    write_text_atomic(path, allocation_text(problem, allocation, format_for_path(path)));
+}
+
+}  // namespace allocopt

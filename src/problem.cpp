@@ -1,0 +1,356 @@
+#include "allocopt/problem.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "allocopt/error.hpp"
+#include "detail/text.hpp"
+
+namespace allocopt {
+
+std::string_view mode_name(Mode mode) {
+    return mode == Mode::schedule ? "schedule" : "packing";
+}
+
+std::string_view policy_name(Policy policy) {
+    switch (policy) {
+        case Policy::fcfs:
+            return "fcfs";
+        case Policy::sjf:
+            return "sjf";
+        case Policy::priority:
+            return "priority";
+    }
+    return "?";
+}
+
+std::string_view task_kind_name(TaskKind kind) {
+    return kind == TaskKind::compute ? "compute" : "data";
+}
+
+double Scaling::speedup(int units) const {
+    switch (type) {
+        case Type::linear:
+            return static_cast<double>(units);
+        case Type::amdahl:
+            return 1.0 / ((1.0 - parallel_fraction) + parallel_fraction / units);
+        case Type::table: {
+            auto it = std::lower_bound(
+                table.begin(), table.end(), units,
+                [](const std::pair<int, double>& entry, int u) { return entry.first < u; });
+            if (it != table.end() && it->first == units) return it->second;
+            return 1.0;  // validated problems never get here
+        }
+    }
+    return 1.0;
+}
+
+bool UnitChoice::allows(int units) const {
+    if (units < min || units > max) return false;
+    return values.empty() || std::binary_search(values.begin(), values.end(), units);
+}
+
+int UnitChoice::count() const {
+    return values.empty() ? max - min + 1 : static_cast<int>(values.size());
+}
+
+int UnitChoice::nth(int k) const {
+    return values.empty() ? min + k : values[k];
+}
+
+UnitChoice UnitChoice::list(std::vector<int> values) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    UnitChoice choice;
+    choice.min = values.empty() ? 1 : values.front();
+    choice.max = values.empty() ? 1 : values.back();
+    choice.values = std::move(values);
+    return choice;
+}
+
+namespace {
+
+using detail::format_number;
+
+std::string at(std::string_view list, std::size_t index) {
+    return std::string(list) + "[" + std::to_string(index) + "]";
+}
+
+void require_finite(double value, const std::string& key) {
+    if (!std::isfinite(value)) {
+        throw InputError(key, format_number(value), "must be a finite number");
+    }
+}
+
+void require_positive(double value, const std::string& key) {
+    require_finite(value, key);
+    if (value <= 0) throw InputError(key, format_number(value), "must be greater than 0");
+}
+
+void require_non_negative(double value, const std::string& key) {
+    require_finite(value, key);
+    if (value < 0) throw InputError(key, format_number(value), "must not be negative");
+}
+
+void require_id(const std::string& id, const std::string& key) {
+    if (id.empty()) throw InputError(key, "\"\"", "an id must not be empty");
+}
+
+}  // namespace
+
+Problem::Problem(ProblemData data) : data_(std::move(data)) {
+    if (data_.resources.empty()) {
+        throw InputError("resources", "", "a problem needs at least one resource");
+    }
+    if (data_.tasks.empty()) throw InputError("tasks", "", "a problem needs at least one task");
+    if (!(data_.horizon > 0) || std::isnan(data_.horizon)) {
+        throw InputError("horizon", format_number(data_.horizon), "must be greater than 0");
+    }
+    validate_resources();
+    validate_tasks();
+    validate_matrices();
+    validate_objective();
+    build_allowed();
+    check_every_task_fits();
+}
+
+void Problem::validate_resources() {
+    // Dimension 0 is units; the others in order of first appearance, so that ids are stable.
+    dimensions_ = {std::string(kUnitsDimension)};
+    for (std::size_t j = 0; j < data_.resources.size(); ++j) {
+        const Resource& r = data_.resources[j];
+        const std::string key = at("resources", j);
+        require_id(r.id, key + ".id");
+        if (!resource_index_.emplace(r.id, j).second) {
+            throw InputError(key + ".id", r.id, "duplicate resource id");
+        }
+        if (!r.capacity.count(std::string(kUnitsDimension))) {
+            throw InputError(key + ".capacity", "", "capacity must include 'units'");
+        }
+        for (const auto& [dim, value] : r.capacity) {
+            require_id(dim, key + ".capacity");
+            require_positive(value, key + ".capacity." + dim);
+            if (std::find(dimensions_.begin(), dimensions_.end(), dim) == dimensions_.end()) {
+                dimensions_.push_back(dim);
+            }
+        }
+        require_positive(r.speed, key + ".speed");
+        require_non_negative(r.cost_per_hour, key + ".cost_per_hour");
+        require_non_negative(r.fixed_cost, key + ".fixed_cost");
+        require_positive(r.weight, key + ".weight");
+    }
+    const std::size_t d = dimensions_.size();
+    capacity_.assign(data_.resources.size() * d, 0.0);
+    for (std::size_t j = 0; j < data_.resources.size(); ++j) {
+        for (const auto& [dim, value] : data_.resources[j].capacity) {
+            capacity_[j * d + *dimension_index(dim)] = value;
+        }
+    }
+}
+
+void Problem::validate_tasks() {
+    const std::size_t d = dimensions_.size();
+    demand_.assign(data_.tasks.size() * d, 0.0);
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        const Task& t = data_.tasks[i];
+        const std::string key = at("tasks", i);
+        require_id(t.id, key + ".id");
+        if (!task_index_.emplace(t.id, i).second) {
+            throw InputError(key + ".id", t.id, "duplicate task id");
+        }
+        require_non_negative(t.workload, key + ".workload");
+        require_positive(t.frequency, key + ".frequency");
+        require_finite(t.priority, key + ".priority");
+        require_non_negative(t.arrival, key + ".arrival");
+        if (std::isnan(t.deadline) || t.deadline <= 0) {
+            throw InputError(key + ".deadline", format_number(t.deadline),
+                             "must be greater than 0");
+        }
+        for (const auto& [dim, value] : t.demand) {
+            const std::string dkey = key + ".demand." + dim;
+            if (dim == kUnitsDimension) {
+                throw InputError(dkey, format_number(value),
+                                 "units are requested with the task's 'units' key, not in demand");
+            }
+            auto k = dimension_index(dim);
+            if (!k) {
+                throw InputError(dkey, dim,
+                                 "no resource has this capacity dimension" +
+                                     detail::did_you_mean(dim, dimensions_));
+            }
+            require_non_negative(value, dkey);
+            demand_[i * d + *k] = value;
+        }
+        const UnitChoice& u = t.units;
+        if (u.min < 1) {
+            throw InputError(key + ".units", std::to_string(u.min), "unit counts must be >= 1");
+        }
+        if (u.min > u.max) {
+            throw InputError(key + ".units", std::to_string(u.min) + " > " + std::to_string(u.max),
+                             "min must not exceed max");
+        }
+        for (int v : u.values) {
+            if (v < u.min || v > u.max) {
+                throw InputError(key + ".units", std::to_string(v),
+                                 "unit count outside [min, max]");
+            }
+        }
+        const Scaling& s = t.scaling;
+        if (s.type == Scaling::Type::amdahl &&
+            !(s.parallel_fraction >= 0.0 && s.parallel_fraction <= 1.0)) {
+            throw InputError(key + ".scaling.amdahl", format_number(s.parallel_fraction),
+                             "the parallel fraction must be in [0, 1]");
+        }
+        if (s.type == Scaling::Type::table) {
+            for (const auto& [units, speedup] : s.table) {
+                require_positive(speedup, key + ".scaling.table." + std::to_string(units));
+            }
+            for (int k = 0; k < u.count(); ++k) {
+                const int units = u.nth(k);
+                bool found = std::any_of(s.table.begin(), s.table.end(),
+                                         [&](const auto& e) { return e.first == units; });
+                if (!found) {
+                    throw InputError(key + ".scaling.table", std::to_string(units),
+                                     "the speed-up table has no entry for this unit count");
+                }
+            }
+        }
+    }
+}
+
+void Problem::validate_matrices() {
+    const auto n = static_cast<Eigen::Index>(data_.tasks.size());
+    const auto m = static_cast<Eigen::Index>(data_.resources.size());
+    auto check = [&](const Matrix& matrix, const std::string& key) {
+        if (matrix.rows() != n || matrix.cols() != m) {
+            std::ostringstream shape;
+            shape << matrix.rows() << " x " << matrix.cols();
+            throw InputError(key, shape.str(),
+                             "matrix must be " + std::to_string(n) + " tasks x " +
+                                 std::to_string(m) + " resources");
+        }
+        for (Eigen::Index i = 0; i < n; ++i) {
+            for (Eigen::Index j = 0; j < m; ++j) {
+                require_non_negative(
+                    matrix(i, j), key + "[" + std::to_string(i) + "][" + std::to_string(j) + "]");
+            }
+        }
+    };
+    has_time_ = data_.time.size() != 0;
+    if (has_time_) check(data_.time, "time");
+    if (data_.cost.size() != 0) check(data_.cost, "cost");
+    demand_matrix_.assign(dimensions_.size(), Matrix());
+    for (auto& [dim, matrix] : data_.demand) {
+        const std::string key = "demand." + dim;
+        if (dim == kUnitsDimension) {
+            throw InputError(key, dim, "units are requested with each task's 'units' key");
+        }
+        auto k = dimension_index(dim);
+        if (!k) {
+            throw InputError(
+                key, dim,
+                "no resource has this capacity dimension" + detail::did_you_mean(dim, dimensions_));
+        }
+        check(matrix, key);
+        demand_matrix_[*k] = std::move(matrix);
+    }
+    data_.demand.clear();
+}
+
+void Problem::validate_objective() const {
+    if (data_.objective.terms.empty()) {
+        throw InputError("objective", "", "the objective needs at least one metric");
+    }
+    for (const auto& [metric, weight] : data_.objective.terms) {
+        require_finite(weight, "objective." + std::string(metric_name(metric)));
+    }
+}
+
+void Problem::build_allowed() {
+    // Tasks naming the same allowed list share one mask of m bytes: memory stays
+    // O(n + sets x m) however many tasks there are.
+    std::set<std::string> kinds;
+    for (const Resource& r : data_.resources)
+        kinds.insert(r.kind);
+    std::vector<std::string> names(kinds.begin(), kinds.end());
+    for (const Resource& r : data_.resources)
+        names.push_back(r.id);
+
+    std::map<std::vector<std::string>, int> sets;
+    const std::size_t m = data_.resources.size();
+    allowed_set_.assign(data_.tasks.size(), -1);
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        const auto& allowed = data_.tasks[i].allowed;
+        if (allowed.empty()) continue;
+        for (std::size_t a = 0; a < allowed.size(); ++a) {
+            const std::string& name = allowed[a];
+            if (!kinds.count(name) && !resource_index_.count(name)) {
+                throw InputError(
+                    at("tasks", i) + ".allowed" + "[" + std::to_string(a) + "]", name,
+                    "no resource has this id or kind" + detail::did_you_mean(name, names));
+            }
+        }
+        std::vector<std::string> sorted = allowed;
+        std::sort(sorted.begin(), sorted.end());
+        auto [it, inserted] = sets.emplace(sorted, static_cast<int>(sets.size()));
+        if (inserted) {
+            allowed_mask_.resize(allowed_mask_.size() + m, 0);
+            std::uint8_t* mask = allowed_mask_.data() + static_cast<std::size_t>(it->second) * m;
+            for (std::size_t j = 0; j < m; ++j) {
+                const Resource& r = data_.resources[j];
+                mask[j] = std::binary_search(sorted.begin(), sorted.end(), r.kind) ||
+                          std::binary_search(sorted.begin(), sorted.end(), r.id);
+            }
+        }
+        allowed_set_[i] = it->second;
+    }
+}
+
+bool Problem::can_host(std::size_t i, std::size_t j) const {
+    if (!allowed(i, j)) return false;
+    if (data_.tasks[i].units.min > capacity(j, 0)) return false;
+    for (std::size_t k = 1; k < dims(); ++k) {
+        if (demand(i, j, k) > capacity(j, k)) return false;
+    }
+    return true;
+}
+
+void Problem::check_every_task_fits() const {
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        bool fits = false;
+        for (std::size_t j = 0; j < data_.resources.size() && !fits; ++j)
+            fits = can_host(i, j);
+        if (!fits) {
+            const Task& t = data_.tasks[i];
+            std::string what = "units " + std::to_string(t.units.min);
+            for (const auto& [dim, value] : t.demand) {
+                what += ", " + dim + " " + format_number(value);
+            }
+            throw InputError(at("tasks", i), t.id,
+                             "no allowed resource can ever hold this task (needs " + what + ")");
+        }
+    }
+}
+
+std::optional<std::size_t> Problem::dimension_index(std::string_view name) const {
+    for (std::size_t k = 0; k < dimensions_.size(); ++k) {
+        if (dimensions_[k] == name) return k;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::size_t> Problem::task_index(std::string_view id) const {
+    auto it = task_index_.find(id);
+    if (it == task_index_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<std::size_t> Problem::resource_index(std::string_view id) const {
+    auto it = resource_index_.find(id);
+    if (it == resource_index_.end()) return std::nullopt;
+    return it->second;
+}
+
+}  // namespace allocopt

@@ -1,0 +1,127 @@
+#include "allocopt/problem.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "allocopt/error.hpp"
+
+namespace allocopt {
+namespace {
+
+ProblemData two_by_two() {
+    ProblemData d;
+    d.name = "tiny";
+    d.resources = {{"g", "gpu", {{"units", 4}, {"memory_gb", 80}}, 2.0},
+                   {"c", "cpu", {{"units", 16}}, 1.0}};
+    Task train;
+    train.id = "train";
+    train.workload = 100;
+    train.units = UnitChoice::list({1, 2, 4});
+    train.demand = {{"memory_gb", 40}};
+    train.allowed = {"gpu"};
+    Task prep;
+    prep.id = "prep";
+    prep.kind = TaskKind::data;
+    prep.workload = 30;
+    prep.units = UnitChoice::range(1, 8);
+    d.tasks = {train, prep};
+    return d;
+}
+
+std::string key_of_error(const ProblemData& d) {
+    try {
+        Problem p(d);
+    } catch (const InputError& e) {
+        return e.key();
+    }
+    return "(no error)";
+}
+
+TEST(Problem, DerivesTimeFromWorkloadAndSpeedWithoutAMatrix) {
+    const Problem p(two_by_two());
+    EXPECT_FALSE(p.has_time_matrix());
+    EXPECT_DOUBLE_EQ(p.time(0, 0), 50.0);
+    EXPECT_DOUBLE_EQ(p.time(1, 1), 30.0);
+}
+
+TEST(Problem, DimensionsStartWithUnits) {
+    const Problem p(two_by_two());
+    ASSERT_EQ(p.num_dimensions(), 2u);
+    EXPECT_EQ(p.dimensions()[0], "units");
+    EXPECT_EQ(p.dimensions()[1], "memory_gb");
+    EXPECT_DOUBLE_EQ(p.capacity(0, 1), 80.0);
+    EXPECT_DOUBLE_EQ(p.capacity(1, 1), 0.0);  // the CPU pool declares no GPU memory
+    EXPECT_DOUBLE_EQ(p.demand(0, 0, 1), 40.0);
+}
+
+TEST(Problem, AllowedByKind) {
+    const Problem p(two_by_two());
+    EXPECT_TRUE(p.allowed(0, 0));
+    EXPECT_FALSE(p.allowed(0, 1));
+    EXPECT_TRUE(p.allowed(1, 0));
+    EXPECT_TRUE(p.allowed(1, 1));
+}
+
+TEST(Problem, UsesAGivenTimeMatrix) {
+    ProblemData d = two_by_two();
+    d.time = Matrix{{1.0, 2.0}, {3.0, 4.0}};
+    const Problem p(d);
+    EXPECT_DOUBLE_EQ(p.time(1, 0), 3.0);
+}
+
+TEST(Problem, RejectsInvalidData) {
+    ProblemData d = two_by_two();
+    d.resources[1].capacity["units"] = 0;
+    EXPECT_EQ(key_of_error(d), "resources[1].capacity.units");
+
+    d = two_by_two();
+    d.tasks[0].workload = std::nan("");
+    EXPECT_EQ(key_of_error(d), "tasks[0].workload");
+
+    d = two_by_two();
+    d.tasks[1].id = "train";
+    EXPECT_EQ(key_of_error(d), "tasks[1].id");
+
+    d = two_by_two();
+    d.tasks[0].allowed = {"gpus"};
+    EXPECT_EQ(key_of_error(d), "tasks[0].allowed[0]");
+
+    d = two_by_two();
+    d.time = Matrix::Zero(2, 3);
+    EXPECT_EQ(key_of_error(d), "time");
+
+    d = two_by_two();
+    d.tasks[0].demand["memory_gb"] = 100;  // over every GPU's 80
+    EXPECT_EQ(key_of_error(d), "tasks[0]");
+
+    d = two_by_two();
+    d.tasks[0].units = UnitChoice::range(5, 4);
+    EXPECT_EQ(key_of_error(d), "tasks[0].units");
+}
+
+TEST(Scaling, LinearAmdahlAndTable) {
+    Scaling s;
+    EXPECT_DOUBLE_EQ(s.speedup(4), 4.0);
+    s.type = Scaling::Type::amdahl;
+    s.parallel_fraction = 0.5;
+    EXPECT_DOUBLE_EQ(s.speedup(2), 1.0 / (0.5 + 0.25));
+    s.type = Scaling::Type::table;
+    s.table = {{1, 1.0}, {2, 1.8}, {4, 3.1}};
+    EXPECT_DOUBLE_EQ(s.speedup(4), 3.1);
+}
+
+TEST(UnitChoice, RangeAndList) {
+    const UnitChoice r = UnitChoice::range(2, 5);
+    EXPECT_EQ(r.count(), 4);
+    EXPECT_EQ(r.nth(3), 5);
+    EXPECT_TRUE(r.allows(3));
+    const UnitChoice l = UnitChoice::list({8, 1, 2, 2});
+    EXPECT_EQ(l.count(), 3);
+    EXPECT_EQ(l.nth(2), 8);
+    EXPECT_FALSE(l.allows(4));
+    EXPECT_EQ(l.min, 1);
+}
+
+}  // namespace
+}  // namespace allocopt
