@@ -1,0 +1,473 @@
+#include "allocopt/evaluator.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace allocopt {
+
+bool better(const Evaluation& a, const Evaluation& b, Sense sense) {
+    const bool fa = a.feasible(), fb = b.feasible();
+    if (fa != fb) return fa;
+    if (!fa && a.violation != b.violation) return a.violation < b.violation;
+    return sense == Sense::minimize ? a.objective < b.objective : a.objective > b.objective;
+}
+
+/// Per-thread working memory, sized once: evaluations allocate nothing.
+struct Evaluator::Scratch {
+    std::vector<double> duration;      // n
+    std::vector<double> start, end;    // n
+    std::vector<std::int32_t> offset;  // m + 1: bucket of each resource in `order`
+    std::vector<std::int32_t> order;   // n: tasks grouped by resource
+    std::vector<std::int32_t> cursor;  // m: next free position of each bucket
+    std::vector<std::pair<double, std::int32_t>> running;  // heap of (end, task)
+    std::vector<double> used;          // d: usage of the resource being simulated
+    std::vector<double> load;          // m: sum of durations
+    std::vector<double> busy;          // m: sum of units x duration
+    std::vector<double> usage;         // m x d: packing usage
+    std::vector<std::uint8_t> in_use;  // m
+
+    Scratch(std::size_t n, std::size_t m, std::size_t d)
+        : duration(n),
+          start(n),
+          end(n),
+          offset(m + 1),
+          order(n),
+          cursor(m),
+          used(d),
+          load(m),
+          busy(m),
+          usage(m * d),
+          in_use(m) {
+        running.reserve(n);
+    }
+};
+
+namespace {
+
+constexpr std::size_t index(Metric m) {
+    return static_cast<std::size_t>(m);
+}
+
+bool objective_uses_only(const Objective& objective, std::initializer_list<Metric> metrics) {
+    for (const auto& term : objective.terms) {
+        if (std::find(metrics.begin(), metrics.end(), term.first) == metrics.end()) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
+    : problem_(problem), threads_(options.threads > 0 ? options.threads : omp_get_max_threads()) {
+    const std::size_t n = problem.num_tasks(), m = problem.num_resources();
+    bool unit_resources = true, simple_tasks = true;
+    for (std::size_t j = 0; j < m; ++j)
+        unit_resources = unit_resources && problem.capacity(j, 0) == 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Task& t = problem.task(i);
+        simple_tasks = simple_tasks && t.arrival == 0 && t.units.max == 1 && t.demand.empty();
+    }
+    for (std::size_t k = 1; k < problem.num_dimensions(); ++k) {
+        simple_tasks = simple_tasks && !problem.has_demand_matrix(k);
+    }
+    const ProblemData& data = problem.data();
+    if (problem.mode() == Mode::packing) {
+        path_ = Path::packing;
+    } else if (unit_resources && simple_tasks && !data.hard_deadlines && !data.hard_horizon &&
+               objective_uses_only(problem.objective(),
+                                   {Metric::makespan, Metric::load_imbalance})) {
+        path_ = Path::load;
+    } else {
+        path_ = Path::general;
+    }
+    if (path_ == Path::load && problem.has_time_matrix()) {
+        unit_duration_.resize(n * m);
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t j = 0; j < m; ++j)
+                unit_duration_[i * m + j] = duration(i, j, 1);
+        }
+    }
+    scratch_.reserve(static_cast<std::size_t>(threads_));
+    for (int t = 0; t < threads_; ++t) {
+        scratch_.push_back(std::make_unique<Scratch>(n, m, problem.num_dimensions()));
+    }
+}
+
+Evaluator::~Evaluator() = default;
+
+double Evaluator::duration(std::size_t i, std::size_t j, int units) const {
+    const Task& t = problem_.task(i);
+    return t.frequency * problem_.time(i, j) / t.scaling.speedup(units);
+}
+
+double Evaluator::pair_cost(std::size_t i, std::size_t j, int units) const {
+    if (problem_.has_cost_matrix()) return problem_.data().cost(i, j);
+    return duration(i, j, units) * units * problem_.resource(j).cost_per_hour;
+}
+
+double Evaluator::objective_value(const std::array<double, kMetricCount>& metrics) const {
+    double value = 0;
+    for (const auto& [metric, weight] : problem_.objective().terms) {
+        value += weight * metrics[index(metric)];
+    }
+    return value;
+}
+
+Evaluation Evaluator::evaluate(const Allocation& allocation) {
+    ++evaluations_;
+    Scratch& s = *scratch_.front();
+    switch (path_) {
+        case Path::load:
+            return evaluate_load(allocation, s);
+        case Path::packing:
+            return evaluate_packing(allocation, s);
+        case Path::general:
+            return evaluate_general(allocation, s);
+    }
+    return {};
+}
+
+void Evaluator::evaluate_batch(std::span<const Allocation> candidates,
+                               std::span<Evaluation> results) {
+    const auto count = static_cast<std::int64_t>(candidates.size());
+    evaluations_ += static_cast<std::uint64_t>(count);
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads_) if (count > 1)
+    for (std::int64_t c = 0; c < count; ++c) {
+        Scratch& s = *scratch_[static_cast<std::size_t>(omp_get_thread_num())];
+        const Allocation& a = candidates[static_cast<std::size_t>(c)];
+        Evaluation& out = results[static_cast<std::size_t>(c)];
+        switch (path_) {
+            case Path::load:
+                out = evaluate_load(a, s);
+                break;
+            case Path::packing:
+                out = evaluate_packing(a, s);
+                break;
+            case Path::general:
+                out = evaluate_general(a, s);
+                break;
+        }
+    }
+}
+
+Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
+    const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    std::fill(s.load.begin(), s.load.end(), 0.0);
+    double* load = s.load.data();
+    const std::int32_t* resource = a.resource.data();
+    double violation = 0;
+    if (!unit_duration_.empty()) {
+        const double* d = unit_duration_.data();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int32_t r = resource[i];
+            if (r < 0) {
+                violation += problem_.task(i).optional ? 0.0 : 1.0;
+                continue;
+            }
+            load[r] += d[i * m + static_cast<std::size_t>(r)];
+        }
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int32_t r = resource[i];
+            if (r < 0) {
+                violation += problem_.task(i).optional ? 0.0 : 1.0;
+                continue;
+            }
+            load[r] += duration(i, static_cast<std::size_t>(r), 1);
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (resource[i] >= 0 && !problem_.allowed(i, static_cast<std::size_t>(resource[i]))) {
+            violation += 1.0;
+        }
+    }
+    double makespan = 0, total = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+        makespan = std::max(makespan, load[j]);
+        total += load[j];
+    }
+    double value = 0;
+    for (const auto& [metric, weight] : problem_.objective().terms) {
+        if (metric == Metric::makespan) {
+            value += weight * makespan;
+        } else if (total > 0) {  // load_imbalance = max / mean
+            value += weight * makespan / (total / static_cast<double>(m));
+        }
+    }
+    return {value, violation};
+}
+
+namespace {
+
+/// Sums and counts gathered over one allocation, turned into metrics at the end.
+struct Totals {
+    std::array<double, kMetricCount> metrics{};
+    double capacity_violation = 0;
+    double placement_violation = 0;
+    double deadline_violation = 0;
+};
+
+/// Schedules (or packs) the allocation in `s` and gathers every metric and violation.
+Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scratch& s);
+
+}  // namespace
+
+Evaluation Evaluator::evaluate_packing(const Allocation& a, Scratch& s) const {
+    const Totals t = compute_totals(*this, a, s);
+    return {objective_value(t.metrics),
+            t.capacity_violation + t.placement_violation + t.deadline_violation};
+}
+
+Evaluation Evaluator::evaluate_general(const Allocation& a, Scratch& s) const {
+    return evaluate_packing(a, s);
+}
+
+Report Evaluator::report(const Allocation& allocation) const {
+    const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    Scratch s(n, m, problem_.num_dimensions());
+    const Totals t = compute_totals(*this, allocation, s);
+    Report out;
+    out.metrics = t.metrics;
+    out.capacity_violation = t.capacity_violation;
+    out.placement_violation = t.placement_violation;
+    out.deadline_violation = t.deadline_violation;
+    out.evaluation = {objective_value(t.metrics),
+                      t.capacity_violation + t.placement_violation + t.deadline_violation};
+    const double makespan = t.metrics[index(Metric::makespan)];
+    out.utilization.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+        out.utilization[j] = makespan > 0 ? s.busy[j] / (problem_.capacity(j, 0) * makespan) : 0.0;
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    out.start.assign(n, nan);
+    out.end.assign(n, nan);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!allocation.placed(i)) continue;
+        out.start[i] = s.start[i];
+        out.end[i] = s.end[i];
+    }
+    out.seed = seed_metrics(problem_, allocation);
+    return out;
+}
+
+namespace {
+
+/// Policy order of the tasks in one resource's bucket. Ties go to the lower task index.
+void sort_bucket(const Problem& p, Evaluator::Scratch& s, std::int32_t* first, std::int32_t* last) {
+    const auto tasks = p.tasks();
+    switch (p.policy()) {
+        case Policy::fcfs:
+            std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
+                const double ax = tasks[static_cast<std::size_t>(x)].arrival;
+                const double ay = tasks[static_cast<std::size_t>(y)].arrival;
+                return ax != ay ? ax < ay : x < y;
+            });
+            break;
+        case Policy::sjf:
+            std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
+                const double dx = s.duration[static_cast<std::size_t>(x)];
+                const double dy = s.duration[static_cast<std::size_t>(y)];
+                return dx != dy ? dx < dy : x < y;
+            });
+            break;
+        case Policy::priority:
+            std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
+                const Task& tx = tasks[static_cast<std::size_t>(x)];
+                const Task& ty = tasks[static_cast<std::size_t>(y)];
+                if (tx.priority != ty.priority) return tx.priority > ty.priority;
+                if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
+                return x < y;
+            });
+            break;
+    }
+}
+
+/// Lays out the tasks of resource j (s.order[s.offset[j] .. s.offset[j+1]), already in
+/// policy order) by list scheduling with cumulative capacity: each task starts at the
+/// earliest time, not before its arrival nor before the previous task's start (a queue:
+/// no overtaking), at which its units and every demand fit beside the running tasks.
+void schedule_resource(const Problem& p, const Allocation& a, std::size_t j, Evaluator::Scratch& s,
+                       double& capacity_violation) {
+    const std::size_t d = p.num_dimensions();
+    std::fill(s.used.begin(), s.used.end(), 0.0);
+    s.running.clear();
+    const auto later = [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second > y.second;
+    };
+    const auto need = [&](std::size_t i, std::size_t k) {
+        return k == 0 ? static_cast<double>(a.units[i]) : p.demand(i, j, k);
+    };
+    const auto release_first = [&] {
+        std::pop_heap(s.running.begin(), s.running.end(), later);
+        const auto [end, task] = s.running.back();
+        s.running.pop_back();
+        for (std::size_t k = 0; k < d; ++k)
+            s.used[k] -= need(static_cast<std::size_t>(task), k);
+        return end;
+    };
+    double previous_start = 0;
+    for (std::int32_t pos = s.offset[j]; pos < s.offset[j + 1]; ++pos) {
+        const auto i = static_cast<std::size_t>(s.order[static_cast<std::size_t>(pos)]);
+        bool fits_alone = true;
+        for (std::size_t k = 0; k < d; ++k) {
+            const double cap = p.capacity(j, k), want = need(i, k);
+            if (want > cap) {
+                fits_alone = false;
+                capacity_violation += cap > 0 ? (want - cap) / cap : want;
+            }
+        }
+        double t = std::max(p.task(i).arrival, previous_start);
+        while (!s.running.empty() && s.running.front().first <= t)
+            release_first();
+        const auto fits = [&] {
+            for (std::size_t k = 0; k < d; ++k) {
+                if (s.used[k] + need(i, k) > p.capacity(j, k)) return false;
+            }
+            return true;
+        };
+        // A task too big for the resource waits until it is empty, then runs alone.
+        while (!s.running.empty() && (!fits_alone || !fits()))
+            t = std::max(t, release_first());
+        s.start[i] = t;
+        s.end[i] = t + s.duration[i];
+        previous_start = t;
+        for (std::size_t k = 0; k < d; ++k)
+            s.used[k] += need(i, k);
+        s.running.emplace_back(s.end[i], static_cast<std::int32_t>(i));
+        std::push_heap(s.running.begin(), s.running.end(), later);
+    }
+}
+
+void place_packing(const Problem& p, const Allocation& a, Evaluator::Scratch& s,
+                   double& capacity_violation) {
+    const std::size_t n = p.num_tasks(), m = p.num_resources(), d = p.num_dimensions();
+    std::fill(s.usage.begin(), s.usage.end(), 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (a.resource[i] < 0) continue;
+        const auto j = static_cast<std::size_t>(a.resource[i]);
+        double* usage = s.usage.data() + j * d;
+        usage[0] += a.units[i];
+        for (std::size_t k = 1; k < d; ++k)
+            usage[k] += p.demand(i, j, k);
+        s.start[i] = p.task(i).arrival;
+        s.end[i] = s.start[i] + s.duration[i];
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+        for (std::size_t k = 0; k < d; ++k) {
+            const double over = s.usage[j * d + k] - p.capacity(j, k);
+            if (over > 0) capacity_violation += over / p.capacity(j, k);
+        }
+    }
+}
+
+Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scratch& s) {
+    const Problem& p = ev.problem();
+    const std::size_t n = p.num_tasks(), m = p.num_resources();
+    Totals t;
+    // Durations, placement checks and buckets by resource (a counting sort, stable).
+    std::fill(s.offset.begin(), s.offset.end(), 0);
+    std::size_t placed = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int32_t r = a.resource[i];
+        if (r < 0) {
+            t.placement_violation += p.task(i).optional ? 0.0 : 1.0;
+            continue;
+        }
+        const auto j = static_cast<std::size_t>(r);
+        if (!p.allowed(i, j)) t.placement_violation += 1.0;
+        s.duration[i] = ev.duration(i, j, a.units[i]);
+        ++s.offset[j + 1];
+        ++placed;
+    }
+    for (std::size_t j = 0; j < m; ++j)
+        s.offset[j + 1] += s.offset[j];
+    std::copy(s.offset.begin(), s.offset.end() - 1, s.cursor.begin());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (a.resource[i] < 0) continue;
+        const auto j = static_cast<std::size_t>(a.resource[i]);
+        s.order[static_cast<std::size_t>(s.cursor[j]++)] = static_cast<std::int32_t>(i);
+    }
+    if (p.mode() == Mode::packing) {
+        place_packing(p, a, s, t.capacity_violation);
+    } else {
+        for (std::size_t j = 0; j < m; ++j) {
+            std::int32_t* first = s.order.data() + s.offset[j];
+            std::int32_t* last = s.order.data() + s.offset[j + 1];
+            if (last - first > 1) sort_bucket(p, s, first, last);
+            schedule_resource(p, a, j, s, t.capacity_violation);
+        }
+    }
+    // Metrics.
+    std::fill(s.load.begin(), s.load.end(), 0.0);
+    std::fill(s.busy.begin(), s.busy.end(), 0.0);
+    std::fill(s.in_use.begin(), s.in_use.end(), 0);
+    double makespan = 0, flowtime = 0, weighted = 0, response = 0, cost = 0, misses = 0;
+    double work = 0, utilization = 0, concurrent = 0, busy_weighted = 0, total_duration = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (a.resource[i] < 0) continue;
+        const auto j = static_cast<std::size_t>(a.resource[i]);
+        const Task& task = p.task(i);
+        const double end = s.end[i], dur = s.duration[i], units = a.units[i];
+        makespan = std::max(makespan, end);
+        flowtime += end;
+        weighted += task.priority * end;
+        response += end - task.arrival;
+        cost += ev.pair_cost(i, j, a.units[i]);
+        if (end > task.deadline) {
+            misses += 1;
+            if (p.data().hard_deadlines)
+                t.deadline_violation += (end - task.deadline) / task.deadline;
+        }
+        work += task.workload * task.frequency;
+        utilization += units * task.frequency * p.resource(j).weight;
+        concurrent += std::max(task.workload, task.frequency);
+        s.load[j] += dur;
+        s.busy[j] += units * dur;
+        busy_weighted += units * dur * p.resource(j).weight;
+        total_duration += dur;
+        s.in_use[j] = 1;
+    }
+    const double horizon = std::isfinite(p.horizon()) ? p.horizon() : makespan;
+    if (p.data().hard_horizon && std::isfinite(p.horizon()) && makespan > p.horizon()) {
+        t.deadline_violation += (makespan - p.horizon()) / p.horizon();
+    }
+    double done = 0;  // work completed within the horizon, pro rata for a task cut by it
+    for (std::size_t i = 0; i < n; ++i) {
+        if (a.resource[i] < 0) continue;
+        const Task& task = p.task(i);
+        const double start = s.start[i], end = s.end[i];
+        double fraction = 1.0;
+        if (end > horizon) fraction = start >= horizon ? 0.0 : (horizon - start) / (end - start);
+        done += fraction * task.workload * task.frequency;
+    }
+    double max_load = 0, sum_load = 0, sum_utilization = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+        if (s.in_use[j]) cost += p.resource(j).fixed_cost;
+        max_load = std::max(max_load, s.load[j]);
+        sum_load += s.load[j];
+        if (makespan > 0) sum_utilization += s.busy[j] / (p.capacity(j, 0) * makespan);
+    }
+    auto& mx = t.metrics;
+    mx[index(Metric::makespan)] = makespan;
+    mx[index(Metric::flowtime)] = flowtime;
+    mx[index(Metric::weighted_completion)] = weighted;
+    mx[index(Metric::mean_response)] = placed ? response / static_cast<double>(placed) : 0.0;
+    mx[index(Metric::throughput)] = horizon > 0 ? done / horizon : 0.0;
+    mx[index(Metric::utilization)] = sum_utilization / static_cast<double>(m);
+    mx[index(Metric::parallelism)] = makespan > 0 ? total_duration / makespan : 0.0;
+    mx[index(Metric::cost)] = cost;
+    mx[index(Metric::deadline_misses)] = misses;
+    mx[index(Metric::unplaced)] = static_cast<double>(n - placed);
+    mx[index(Metric::efficiency)] = busy_weighted > 0 ? done / busy_weighted : 0.0;
+    mx[index(Metric::work_per_utilization)] = utilization > 0 ? work / utilization : 0.0;
+    mx[index(Metric::degree_of_parallelism)] = concurrent > 0 ? work / concurrent : 0.0;
+    mx[index(Metric::load_imbalance)] =
+        sum_load > 0 ? max_load / (sum_load / static_cast<double>(m)) : 0.0;
+    return t;
+}
+
+}  // namespace
+}  // namespace allocopt

@@ -1,0 +1,219 @@
+#include "allocopt/evaluator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "allocopt/io/problem_yaml.hpp"
+
+namespace allocopt {
+namespace {
+
+// One 4-unit GPU and three tasks; linear scaling, so duration = workload / units.
+//   a: arrives 0, 2 units, 4 long, priority 1
+//   b: arrives 1, 4 units, 3 long, priority 3
+//   c: arrives 0, 2 units, 1 long, priority 2
+Problem three_tasks(const std::string& policy) {
+    return parse_problem(R"(
+name: three
+policy: )" + policy + R"(
+resources:
+  - {id: gpu, kind: gpu, capacity: {units: 4}}
+tasks:
+  - {id: a, workload: 8, units: 2, arrival: 0, priority: 1}
+  - {id: b, workload: 12, units: 4, arrival: 1, priority: 3}
+  - {id: c, workload: 2, units: 2, arrival: 0, priority: 2}
+objective: {minimize: makespan}
+allocation:
+  - {task: a, resource: gpu, units: 2}
+  - {task: b, resource: gpu, units: 4}
+  - {task: c, resource: gpu, units: 2}
+)")
+        .problem;
+}
+
+Allocation all_on_gpu() {
+    Allocation a(3);
+    a.place(0, 0, 2);
+    a.place(1, 0, 4);
+    a.place(2, 0, 2);
+    return a;
+}
+
+void expect_schedule(const Report& r, std::vector<double> start, std::vector<double> end) {
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
+        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
+    }
+}
+
+TEST(Evaluator, FcfsRunsInArrivalOrderWithoutOvertaking) {
+    // a and c share the GPU from 0; b needs all 4 units, so it waits for a to end at 4.
+    const Problem p = three_tasks("fcfs");
+    Evaluator ev(p);
+    const Report r = ev.report(all_on_gpu());
+    expect_schedule(r, {0, 4, 0}, {4, 7, 1});
+    EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 7);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::flowtime), 12);
+    EXPECT_TRUE(r.evaluation.feasible());
+    EXPECT_DOUBLE_EQ(ev.evaluate(all_on_gpu()).objective, 7);
+}
+
+TEST(Evaluator, SjfRunsShortestFirst) {
+    // Order c (1), b (3), a (4): c at 0, b at its arrival 1 once c is done, a after b.
+    const Problem p = three_tasks("sjf");
+    const Report r = Evaluator(p).report(all_on_gpu());
+    expect_schedule(r, {4, 1, 0}, {8, 4, 1});
+    EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 8);
+}
+
+TEST(Evaluator, PriorityRunsHighestFirst) {
+    // Order b (3), c (2), a (1): b at 1, c when b ends at 4, a beside c at 4.
+    const Problem p = three_tasks("priority");
+    const Report r = Evaluator(p).report(all_on_gpu());
+    expect_schedule(r, {4, 1, 4}, {8, 4, 5});
+    EXPECT_DOUBLE_EQ(r.metric(Metric::weighted_completion), 1 * 8 + 3 * 4 + 2 * 5);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::mean_response), (8.0 + 3.0 + 5.0) / 3.0);
+}
+
+TEST(Evaluator, UtilizationAndParallelismOverTime) {
+    const Problem p = three_tasks("fcfs");
+    const Report r = Evaluator(p).report(all_on_gpu());
+    // busy unit-time 2*4 + 4*3 + 2*1 = 22 over 4 units x makespan 7.
+    EXPECT_DOUBLE_EQ(r.utilization[0], 22.0 / 28.0);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::utilization), 22.0 / 28.0);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::parallelism), 8.0 / 7.0);
+}
+
+TEST(Evaluator, SeedExampleThroughTheReport) {
+    const ProblemFile file = read_problem_file(ALLOCOPT_PROBLEMS "/seed-example.yaml");
+    const Report r = Evaluator(file.problem).report(*file.allocation);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::work_per_utilization), 70.0);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::degree_of_parallelism), 3500.0 / 600.0);
+    // preprocessing 10 x 100 / 4 units = 250; training 5 x 500 / 2 units = 1250.
+    EXPECT_DOUBLE_EQ(r.end[0], 250.0);
+    EXPECT_DOUBLE_EQ(r.end[1], 1250.0);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 1250.0);
+    EXPECT_DOUBLE_EQ(r.seed.total_work, 3500.0);
+}
+
+Problem braun_like(int n, int m, const std::string& objective) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(1.0, 100.0);
+    ProblemData d;
+    for (int j = 0; j < m; ++j) {
+        d.resources.push_back({"m" + std::to_string(j), "cpu", {{"units", 1}}});
+    }
+    for (int i = 0; i < n; ++i) {
+        Task t;
+        t.id = "t" + std::to_string(i);
+        d.tasks.push_back(t);
+    }
+    d.time = Matrix(n, m);
+    for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < m; ++j)
+            d.time(i, j) = u(rng);
+    }
+    d.objective.terms.clear();
+    if (objective == "makespan") {
+        d.objective.terms.emplace_back(Metric::makespan, 1.0);
+    } else {  // a term the load path cannot serve forces the general path
+        d.objective.terms.emplace_back(Metric::makespan, 1.0);
+        d.objective.terms.emplace_back(Metric::flowtime, 0.0);
+    }
+    return Problem(std::move(d));
+}
+
+std::vector<Allocation> random_allocations(const Problem& p, int count, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::vector<Allocation> out;
+    for (int c = 0; c < count; ++c) {
+        Allocation a(p.num_tasks());
+        for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+            a.place(i, static_cast<std::int32_t>(rng() % p.num_resources()), 1);
+        }
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+TEST(Evaluator, LoadPathAgreesWithTheGeneralSchedule) {
+    const Problem fast = braun_like(64, 8, "makespan");
+    const Problem slow = braun_like(64, 8, "weighted");
+    Evaluator fast_ev(fast), slow_ev(slow);
+    ASSERT_EQ(fast_ev.path(), Evaluator::Path::load);
+    ASSERT_EQ(slow_ev.path(), Evaluator::Path::general);
+    for (const Allocation& a : random_allocations(fast, 200, 3)) {
+        const Evaluation x = fast_ev.evaluate(a), y = slow_ev.evaluate(a);
+        EXPECT_DOUBLE_EQ(x.objective, y.objective);
+        EXPECT_DOUBLE_EQ(x.objective, fast_ev.report(a).metric(Metric::makespan));
+        EXPECT_EQ(x.violation, 0.0);
+    }
+}
+
+TEST(Evaluator, BatchEqualsSerialForOneAndTwoThreads) {
+    const Problem p = braun_like(128, 8, "weighted");
+    const std::vector<Allocation> candidates = random_allocations(p, 101, 11);
+    std::vector<Evaluation> serial;
+    Evaluator one(p, {.threads = 1});
+    for (const Allocation& a : candidates)
+        serial.push_back(one.evaluate(a));
+    for (int threads : {1, 2}) {
+        Evaluator ev(p, {.threads = threads});
+        std::vector<Evaluation> batch(candidates.size());
+        ev.evaluate_batch(candidates, batch);
+        for (std::size_t c = 0; c < candidates.size(); ++c) {
+            EXPECT_EQ(batch[c].objective, serial[c].objective) << "threads " << threads;
+            EXPECT_EQ(batch[c].violation, serial[c].violation);
+        }
+        EXPECT_EQ(ev.evaluations(), candidates.size());
+    }
+}
+
+TEST(Evaluator, OverfullPackingMeasuresViolationAsRelativeOverflow) {
+    const Problem p = parse_problem(R"(
+mode: packing
+resources:
+  - {id: small, capacity: {units: 4, memory_gb: 10}, fixed_cost: 5}
+  - {id: big, capacity: {units: 8, memory_gb: 100}, fixed_cost: 20}
+tasks:
+  - {id: x, units: 3, demand: {memory_gb: 8}}
+  - {id: y, units: 3, demand: {memory_gb: 7}}
+  - {id: z, units: 1, demand: {memory_gb: 1}, optional: true}
+  - {id: w, units: 1}
+objective: {minimize: cost}
+)")
+                          .problem;
+    Evaluator ev(p);
+    ASSERT_EQ(ev.path(), Evaluator::Path::packing);
+    Allocation a(4);
+    a.place(0, 0, 3);
+    a.place(1, 0, 3);  // small now holds 6 of 4 units and 15 of 10 GB
+    // z (optional) and w (not optional) stay unplaced.
+    const Report r = ev.report(a);
+    EXPECT_DOUBLE_EQ(r.capacity_violation, 2.0 / 4.0 + 5.0 / 10.0);
+    EXPECT_DOUBLE_EQ(r.placement_violation, 1.0);
+    EXPECT_DOUBLE_EQ(r.evaluation.violation, 2.0);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::cost), 5.0);
+    EXPECT_DOUBLE_EQ(r.metric(Metric::unplaced), 2.0);
+    EXPECT_EQ(ev.evaluate(a).violation, r.evaluation.violation);
+
+    a.place(1, 1, 3);
+    a.place(3, 1, 1);
+    const Evaluation fixed = ev.evaluate(a);
+    EXPECT_TRUE(fixed.feasible());
+    EXPECT_DOUBLE_EQ(fixed.objective, 25.0);
+}
+
+TEST(Evaluator, FeasibilityFirstComparison) {
+    const Evaluation feasible{100, 0}, slightly{1, 0.5}, badly{0, 2};
+    EXPECT_TRUE(better(feasible, slightly, Sense::minimize));
+    EXPECT_TRUE(better(slightly, badly, Sense::minimize));
+    EXPECT_TRUE(better(Evaluation{5, 0}, feasible, Sense::minimize));
+    EXPECT_TRUE(better(feasible, Evaluation{5, 0}, Sense::maximize));
+    EXPECT_FALSE(better(feasible, feasible, Sense::minimize));
+}
+
+}  // namespace
+}  // namespace allocopt
