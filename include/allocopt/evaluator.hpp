@@ -93,6 +93,12 @@ class Evaluator {
     /// duration x units x cost_per_hour), without fixed costs.
     double pair_cost(std::size_t i, std::size_t j, int units) const;
 
+    /// Durations with one unit, n x m row-major, when the load path runs on a time matrix;
+    /// null otherwise.
+    const double* unit_duration_table() const {
+        return unit_duration_.empty() ? nullptr : unit_duration_.data();
+    }
+
     enum class Path : std::uint8_t { load, packing, general };
     Path path() const { return path_; }
 

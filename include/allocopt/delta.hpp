@@ -1,0 +1,95 @@
+#pragma once
+// Delta evaluation: score "move task t to resource r with u units" and "swap the resources of
+// tasks a and b" without re-evaluating the whole allocation.
+//
+// Exact and O(1) (plus O(d) for d capacity dimensions) when the Evaluator runs its load path
+// (makespan / load_imbalance on one-unit resources) or the packing path with an objective of
+// cost and unplaced only and at most 8 capacity dimensions (GAP, cloud balancing). Otherwise every
+// score is a full evaluation of the changed allocation, behind the same interface. Every score
+// counts as one evaluation of the Evaluator's budget.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "allocopt/allocation.hpp"
+#include "allocopt/evaluator.hpp"
+
+namespace allocopt {
+
+class DeltaState {
+  public:
+    /// Starts from `start` (one entry per task). Keeps a reference to `evaluator`.
+    DeltaState(Evaluator& evaluator, const Allocation& start);
+
+    /// Whether scores come from the incremental state (true) or full evaluations (false).
+    bool incremental() const { return kind_ != Kind::full; }
+
+    const Allocation& allocation() const { return allocation_; }
+    /// The score of the current allocation.
+    Evaluation current() const { return current_; }
+
+    /// The score the allocation would have with task t on resource r (or
+    /// Allocation::kUnplaced) with u units. Changes nothing.
+    Evaluation score_move(std::size_t t, std::int32_t r, std::int32_t u);
+    /// The score with the resources and unit counts of tasks a and b exchanged.
+    Evaluation score_swap(std::size_t a, std::size_t b);
+
+    /// Applies the move, returning the new score. undo() reverts the last applied change.
+    Evaluation apply_move(std::size_t t, std::int32_t r, std::int32_t u);
+    Evaluation apply_swap(std::size_t a, std::size_t b);
+    void undo();
+
+    /// Recomputes the state from scratch (drops the rounding drift of long move sequences).
+    void resync();
+
+  private:
+    enum class Kind : std::uint8_t { load, packing, full };
+    struct Change {
+        std::size_t task;
+        std::int32_t resource, units;
+    };
+
+    // Per-kind implementations. `delta_*` return the score after moving tasks
+    // (ta -> ra/ua) and, when tb != npos, (tb -> rb/ub) at once.
+    Evaluation delta_load(std::size_t ta, std::int32_t ra, std::size_t tb, std::int32_t rb) const;
+    Evaluation delta_packing(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                             std::int32_t rb, std::int32_t ub) const;
+    Evaluation score_full(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                          std::int32_t rb, std::int32_t ub);
+    void set(std::size_t t, std::int32_t r, std::int32_t u);  // updates the incremental state
+    void refresh_top();                                       // top loads after a change
+    double task_duration(std::size_t t, std::int32_t r) const;
+    double placement_penalty(std::size_t t, std::int32_t r) const;
+    double overflow(std::size_t j, std::size_t k, double usage) const;
+
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    static constexpr std::size_t kMaxDimensions =
+        8;  // incremental packing keeps usage on the stack
+
+    Evaluator& evaluator_;
+    const Problem& problem_;
+    Kind kind_;
+    Allocation allocation_;
+    Allocation scratch_;  // for full-evaluation scores
+    Evaluation current_;
+    std::vector<Change> undo_;
+
+    // load kind
+    const double* unit_duration_ = nullptr;  // n x m, or null (computed on the fly)
+    std::vector<double> load_;               // m
+    std::array<std::int32_t, 3> top_{};      // indices of the three largest loads
+    double total_load_ = 0;
+    bool makespan_only_ = true;
+    // packing kind
+    std::vector<double> usage_;         // m x d
+    std::vector<std::uint32_t> count_;  // m: tasks on each resource
+    double cost_ = 0;                   // pair costs + fixed costs of used resources
+    double capacity_violation_ = 0;     // sum of relative overflows
+    double cost_weight_ = 0, unplaced_weight_ = 0;
+    // both
+    double placement_violation_ = 0;
+    std::size_t unplaced_ = 0;
+};
+
+}  // namespace allocopt

@@ -1,0 +1,361 @@
+#include "allocopt/delta.hpp"
+
+#include <algorithm>
+
+namespace allocopt {
+
+namespace {
+
+bool only(const Objective& objective, std::initializer_list<Metric> metrics) {
+    for (const auto& term : objective.terms) {
+        if (std::find(metrics.begin(), metrics.end(), term.first) == metrics.end()) return false;
+    }
+    return true;
+}
+
+double weight_of(const Objective& objective, Metric metric) {
+    double w = 0;
+    for (const auto& term : objective.terms)
+        w += term.first == metric ? term.second : 0.0;
+    return w;
+}
+
+}  // namespace
+
+DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start)
+    : evaluator_(evaluator), problem_(evaluator.problem()), allocation_(start), scratch_(start) {
+    const Objective& objective = problem_.objective();
+    if (evaluator.path() == Evaluator::Path::load) {
+        kind_ = Kind::load;
+        unit_duration_ = evaluator.unit_duration_table();
+        makespan_only_ = only(objective, {Metric::makespan});
+    } else if (evaluator.path() == Evaluator::Path::packing &&
+               problem_.num_dimensions() <= kMaxDimensions &&
+               only(objective, {Metric::cost, Metric::unplaced})) {
+        kind_ = Kind::packing;
+        cost_weight_ = weight_of(objective, Metric::cost);
+        unplaced_weight_ = weight_of(objective, Metric::unplaced);
+    } else {
+        kind_ = Kind::full;
+    }
+    resync();
+}
+
+void DeltaState::resync() {
+    const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    const std::size_t d = problem_.num_dimensions();
+    placement_violation_ = 0;
+    unplaced_ = 0;
+    if (kind_ == Kind::full) {
+        current_ = evaluator_.evaluate(allocation_);
+        return;
+    }
+    load_.assign(m, 0.0);
+    usage_.assign(kind_ == Kind::packing ? m * d : 0, 0.0);
+    count_.assign(m, 0);
+    cost_ = 0;
+    capacity_violation_ = 0;
+    total_load_ = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+        const std::int32_t r = allocation_.resource[t];
+        placement_violation_ += placement_penalty(t, r);
+        if (r < 0) {
+            ++unplaced_;
+            continue;
+        }
+        const auto j = static_cast<std::size_t>(r);
+        if (kind_ == Kind::load) {
+            load_[j] += task_duration(t, r);
+            continue;
+        }
+        usage_[j * d] += allocation_.units[t];
+        for (std::size_t k = 1; k < d; ++k)
+            usage_[j * d + k] += problem_.demand(t, j, k);
+        cost_ += evaluator_.pair_cost(t, j, allocation_.units[t]);
+        ++count_[j];
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+        total_load_ += load_[j];
+        if (kind_ != Kind::packing) continue;
+        if (count_[j]) cost_ += problem_.resource(j).fixed_cost;
+        for (std::size_t k = 0; k < d; ++k)
+            capacity_violation_ += overflow(j, k, usage_[j * d + k]);
+    }
+    if (kind_ == Kind::load) {
+        refresh_top();
+        current_ = delta_load(npos, 0, npos, 0);
+    } else {
+        current_ = delta_packing(npos, 0, 0, npos, 0, 0);
+    }
+    evaluator_.count_evaluations(1);
+}
+
+double DeltaState::task_duration(std::size_t t, std::int32_t r) const {
+    const auto j = static_cast<std::size_t>(r);
+    return unit_duration_ ? unit_duration_[t * problem_.num_resources() + j]
+                          : evaluator_.duration(t, j, 1);
+}
+
+double DeltaState::placement_penalty(std::size_t t, std::int32_t r) const {
+    if (r < 0) return problem_.task(t).optional ? 0.0 : 1.0;
+    return problem_.allowed(t, static_cast<std::size_t>(r)) ? 0.0 : 1.0;
+}
+
+double DeltaState::overflow(std::size_t j, std::size_t k, double usage) const {
+    const double cap = problem_.capacity(j, k);
+    return usage > cap ? (usage - cap) / cap : 0.0;
+}
+
+void DeltaState::refresh_top() {
+    // The three largest loads: a move changes at most two, so the largest of the others is
+    // always among these three.
+    const auto m = static_cast<std::int32_t>(load_.size());
+    top_ = {-1, -1, -1};
+    for (std::int32_t j = 0; j < m; ++j) {
+        const double l = load_[static_cast<std::size_t>(j)];
+        auto above = [&](std::int32_t other) {
+            return other < 0 || l > load_[static_cast<std::size_t>(other)];
+        };
+        if (above(top_[0])) {
+            top_ = {j, top_[0], top_[1]};
+        } else if (above(top_[1])) {
+            top_ = {top_[0], j, top_[1]};
+        } else if (above(top_[2])) {
+            top_[2] = j;
+        }
+    }
+}
+
+Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::size_t tb,
+                                  std::int32_t rb) const {
+    // New loads of at most four touched resources: from(a), to(a), from(b), to(b).
+    std::int32_t touched[4] = {-1, -1, -1, -1};
+    double changed[4] = {0, 0, 0, 0};
+    int count = 0;
+    double total = total_load_, placement = placement_violation_;
+    auto add = [&](std::int32_t r, double amount) {
+        if (r < 0) return;
+        for (int k = 0; k < count; ++k) {
+            if (touched[k] == r) {
+                changed[k] += amount;
+                return;
+            }
+        }
+        touched[count] = r;
+        changed[count++] = load_[static_cast<std::size_t>(r)] + amount;
+    };
+    auto move = [&](std::size_t t, std::int32_t r) {
+        const std::int32_t from = allocation_.resource[t];
+        if (from >= 0) {
+            const double d = task_duration(t, from);
+            add(from, -d);
+            total -= d;
+        }
+        if (r >= 0) {
+            const double d = task_duration(t, r);
+            add(r, d);
+            total += d;
+        }
+        placement += placement_penalty(t, r) - placement_penalty(t, from);
+    };
+    if (ta != npos) move(ta, ra);
+    if (tb != npos) move(tb, rb);
+    double makespan = 0;
+    for (std::int32_t j : top_) {
+        if (j < 0) break;
+        bool is_touched = false;
+        for (int k = 0; k < count; ++k)
+            is_touched = is_touched || touched[k] == j;
+        if (!is_touched) {
+            makespan = load_[static_cast<std::size_t>(j)];
+            break;
+        }
+    }
+    for (int k = 0; k < count; ++k)
+        makespan = std::max(makespan, changed[k]);
+    if (makespan_only_) return {makespan, placement};
+    double value = 0;
+    const double mean = total / static_cast<double>(load_.size());
+    for (const auto& [metric, weight] : problem_.objective().terms) {
+        value +=
+            weight * (metric == Metric::makespan ? makespan : (mean > 0 ? makespan / mean : 0));
+    }
+    return {value, placement};
+}
+
+Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32_t ua,
+                                     std::size_t tb, std::int32_t rb, std::int32_t ub) const {
+    const std::size_t d = problem_.num_dimensions();
+    double cost = cost_, violation = capacity_violation_, placement = placement_violation_;
+    double unplaced = static_cast<double>(unplaced_);
+    // Usage of the (at most four) touched resources, kept locally.
+    std::int32_t touched[4] = {-1, -1, -1, -1};
+    std::uint32_t counts[4] = {0, 0, 0, 0};
+    double usage[4][kMaxDimensions];
+    int used = 0;
+    auto slot = [&](std::int32_t r) {
+        for (int k = 0; k < used; ++k) {
+            if (touched[k] == r) return k;
+        }
+        const auto j = static_cast<std::size_t>(r);
+        touched[used] = r;
+        counts[used] = count_[j];
+        for (std::size_t k = 0; k < d; ++k)
+            usage[used][k] = usage_[j * d + k];
+        return used++;
+    };
+    auto shift = [&](std::size_t t, std::int32_t r, std::int32_t u, double sign) {
+        const int s = slot(r);
+        const auto j = static_cast<std::size_t>(r);
+        const auto before_count = counts[s];
+        for (std::size_t k = 0; k < d; ++k) {
+            const double amount = sign * (k == 0 ? u : problem_.demand(t, j, k));
+            violation -= overflow(j, k, usage[s][k]);
+            usage[s][k] += amount;
+            violation += overflow(j, k, usage[s][k]);
+        }
+        counts[s] = sign > 0 ? counts[s] + 1 : counts[s] - 1;
+        if ((before_count == 0) != (counts[s] == 0)) {
+            cost += (counts[s] ? 1.0 : -1.0) * problem_.resource(j).fixed_cost;
+        }
+        cost += sign * evaluator_.pair_cost(t, j, u);
+    };
+    auto move = [&](std::size_t t, std::int32_t r, std::int32_t u) {
+        const std::int32_t from = allocation_.resource[t];
+        if (from >= 0)
+            shift(t, from, allocation_.units[t], -1.0);
+        else
+            unplaced -= 1;
+        if (r >= 0)
+            shift(t, r, u, +1.0);
+        else
+            unplaced += 1;
+        placement += placement_penalty(t, r) - placement_penalty(t, from);
+    };
+    if (ta != npos) move(ta, ra, ua);
+    if (tb != npos) move(tb, rb, ub);
+    const double value = cost_weight_ * cost + unplaced_weight_ * unplaced;
+    // Relative overflows that cancel out can leave a residue of ~1e-16: read it as zero.
+    const double total = violation + placement;
+    return {value, total > 1e-9 ? total : 0.0};
+}
+
+Evaluation DeltaState::score_full(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                                  std::int32_t rb, std::int32_t ub) {
+    scratch_.place(ta, ra, ua);
+    if (tb != npos) scratch_.place(tb, rb, ub);
+    const Evaluation e = evaluator_.evaluate(scratch_);
+    scratch_.place(ta, allocation_.resource[ta], allocation_.units[ta]);
+    if (tb != npos) scratch_.place(tb, allocation_.resource[tb], allocation_.units[tb]);
+    return e;
+}
+
+Evaluation DeltaState::score_move(std::size_t t, std::int32_t r, std::int32_t u) {
+    switch (kind_) {
+        case Kind::load:
+            evaluator_.count_evaluations(1);
+            return delta_load(t, r, npos, 0);
+        case Kind::packing:
+            evaluator_.count_evaluations(1);
+            return delta_packing(t, r, u, npos, 0, 0);
+        case Kind::full:
+            return score_full(t, r, u, npos, 0, 0);
+    }
+    return {};
+}
+
+Evaluation DeltaState::score_swap(std::size_t a, std::size_t b) {
+    const std::int32_t ra = allocation_.resource[a], ua = allocation_.units[a];
+    const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
+    switch (kind_) {
+        case Kind::load:
+            evaluator_.count_evaluations(1);
+            return delta_load(a, rb, b, ra);
+        case Kind::packing:
+            evaluator_.count_evaluations(1);
+            return delta_packing(a, rb, ub, b, ra, ua);
+        case Kind::full:
+            return score_full(a, rb, ub, b, ra, ua);
+    }
+    return {};
+}
+
+void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u) {
+    const std::int32_t from = allocation_.resource[t];
+    placement_violation_ += placement_penalty(t, r) - placement_penalty(t, from);
+    unplaced_ = unplaced_ + (r < 0) - (from < 0);
+    if (kind_ == Kind::load) {
+        if (from >= 0) {
+            const double dur = task_duration(t, from);
+            load_[static_cast<std::size_t>(from)] -= dur;
+            total_load_ -= dur;
+        }
+        if (r >= 0) {
+            const double dur = task_duration(t, r);
+            load_[static_cast<std::size_t>(r)] += dur;
+            total_load_ += dur;
+        }
+    } else if (kind_ == Kind::packing) {
+        const std::size_t d = problem_.num_dimensions();
+        auto shift = [&](std::int32_t res, std::int32_t units, double sign) {
+            const auto j = static_cast<std::size_t>(res);
+            for (std::size_t k = 0; k < d; ++k) {
+                double& usage = usage_[j * d + k];
+                capacity_violation_ -= overflow(j, k, usage);
+                usage += sign * (k == 0 ? units : problem_.demand(t, j, k));
+                capacity_violation_ += overflow(j, k, usage);
+            }
+            const bool was_used = count_[j] > 0;
+            count_[j] = sign > 0 ? count_[j] + 1 : count_[j] - 1;
+            if (was_used != (count_[j] > 0)) {
+                cost_ += (count_[j] ? 1.0 : -1.0) * problem_.resource(j).fixed_cost;
+            }
+            cost_ += sign * evaluator_.pair_cost(t, j, units);
+        };
+        if (from >= 0) shift(from, allocation_.units[t], -1.0);
+        if (r >= 0) shift(r, u, +1.0);
+        if (capacity_violation_ < 1e-9) capacity_violation_ = 0;  // cancelled residue
+    }
+    undo_.push_back({t, from, allocation_.units[t]});
+    allocation_.place(t, r, u);
+    scratch_.place(t, r, u);
+}
+
+Evaluation DeltaState::apply_move(std::size_t t, std::int32_t r, std::int32_t u) {
+    const Evaluation e = score_move(t, r, u);
+    undo_.clear();
+    set(t, r, u);
+    if (kind_ == Kind::load) refresh_top();
+    current_ = e;
+    return e;
+}
+
+Evaluation DeltaState::apply_swap(std::size_t a, std::size_t b) {
+    const Evaluation e = score_swap(a, b);
+    undo_.clear();
+    const std::int32_t ra = allocation_.resource[a], ua = allocation_.units[a];
+    const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
+    set(a, rb, ub);
+    set(b, ra, ua);
+    if (kind_ == Kind::load) refresh_top();
+    current_ = e;
+    return e;
+}
+
+void DeltaState::undo() {
+    std::vector<Change> changes;
+    changes.swap(undo_);
+    for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+        set(it->task, it->resource, it->units);
+    }
+    undo_.clear();
+    if (kind_ == Kind::load) refresh_top();
+    if (kind_ == Kind::full) {
+        current_ = evaluator_.evaluate(allocation_);
+    } else {
+        current_ = kind_ == Kind::load ? delta_load(npos, 0, npos, 0)
+                                       : delta_packing(npos, 0, 0, npos, 0, 0);
+    }
+}
+
+}  // namespace allocopt
