@@ -179,9 +179,11 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
             load[r] += duration(i, static_cast<std::size_t>(r), 1);
         }
     }
-    for (std::size_t i = 0; i < n; ++i) {
-        if (resource[i] >= 0 && !problem_.allowed(i, static_cast<std::size_t>(resource[i]))) {
-            violation += 1.0;
+    if (problem_.has_restrictions()) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (resource[i] >= 0 && !problem_.allowed(i, static_cast<std::size_t>(resource[i]))) {
+                violation += 1.0;
+            }
         }
     }
     double makespan = 0, total = 0;

@@ -161,6 +161,8 @@ class Problem {
         const int set = allowed_set_[i];
         return set < 0 || allowed_mask_[static_cast<std::size_t>(set) * num_resources() + j];
     }
+    /// Whether any task has an `allowed` list (else every placement is allowed).
+    bool has_restrictions() const { return !allowed_mask_.empty(); }
     /// Whether task i can ever run on j: allowed, its smallest unit count and every demand
     /// fit the empty resource.
     bool can_host(std::size_t i, std::size_t j) const;

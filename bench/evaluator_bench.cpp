@@ -1,0 +1,212 @@
+// allocopt-bench-evaluator: how fast the Evaluator scores allocations.
+//
+//   BM_Baseline/braun512x16            a plain hand-written makespan loop (uint8_t genes,
+//                                      row-major double matrix): the yardstick
+//   BM_FullEval/braun512x16            Evaluator::evaluate on u_c_hihi.0 (load path)
+//   BM_DeltaMove/braun512x16           DeltaState::score_move, random task and machine
+//   BM_Batch/braun512x16/threads:N     evaluate_batch of 256 candidates on N threads
+//   BM_FullEval/schedule2000x64gpu     list scheduling: 2000 jobs on 64 8-GPU nodes, SJF,
+//                                      unit choices with Amdahl scaling, memory demands
+//   BM_FullEval/structured100000x1000  10^5 tasks x 10^3 resources without matrices
+//
+// Each reports items_per_second (allocations or moves scored per second); the structured
+// case also reports the process's peak RSS. bench/evaluator.sh runs it and records medians.
+
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "allocopt/delta.hpp"
+#include "allocopt/evaluator.hpp"
+#include "allocopt/io/benchmarks.hpp"
+
+namespace {
+
+using namespace allocopt;
+
+const Problem& braun() {
+    static const Problem p = import_braun_etc(ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_c_hihi.0");
+    return p;
+}
+
+std::vector<Allocation> random_allocations(const Problem& p, int count, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::vector<Allocation> out;
+    for (int c = 0; c < count; ++c) {
+        Allocation a(p.num_tasks());
+        for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+            const Task& t = p.task(i);
+            std::int32_t r;
+            do {
+                r = static_cast<std::int32_t>(rng() % p.num_resources());
+            } while (!p.can_host(i, static_cast<std::size_t>(r)));
+            int u = t.units.nth(static_cast<int>(rng() % static_cast<unsigned>(t.units.count())));
+            while (u > p.capacity(static_cast<std::size_t>(r), 0))
+                u = t.units.min;
+            a.place(i, r, u);
+        }
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+void BM_Baseline(benchmark::State& state) {
+    const Problem& p = braun();
+    const std::size_t n = p.num_tasks(), m = p.num_resources();
+    std::vector<double> etc(n * m);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < m; ++j)
+            etc[i * m + j] = p.time(i, j);
+    }
+    std::vector<std::vector<std::uint8_t>> genes;
+    for (const Allocation& a : random_allocations(p, 64, 1)) {
+        genes.emplace_back(a.resource.begin(), a.resource.end());
+    }
+    std::vector<double> load(m);
+    std::size_t c = 0;
+    for (auto _ : state) {
+        const std::uint8_t* g = genes[c++ & 63].data();
+        std::fill(load.begin(), load.end(), 0.0);
+        for (std::size_t i = 0; i < n; ++i)
+            load[g[i]] += etc[i * m + g[i]];
+        double makespan = 0;
+        for (double l : load)
+            makespan = std::max(makespan, l);
+        benchmark::DoNotOptimize(makespan);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void full_eval(benchmark::State& state, const Problem& p) {
+    Evaluator ev(p, {.threads = 1});
+    const std::vector<Allocation> candidates = random_allocations(p, 64, 2);
+    std::size_t c = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(ev.evaluate(candidates[c++ & 63]));
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_FullEval_braun(benchmark::State& state) {
+    full_eval(state, braun());
+}
+
+void BM_DeltaMove(benchmark::State& state) {
+    const Problem& p = braun();
+    Evaluator ev(p, {.threads = 1});
+    DeltaState delta(ev, random_allocations(p, 1, 3).front());
+    std::mt19937 rng(4);
+    constexpr std::size_t kMoves = 4096;
+    std::vector<std::pair<std::uint32_t, std::int32_t>> moves(kMoves);
+    for (auto& [t, r] : moves) {
+        t = static_cast<std::uint32_t>(rng() % p.num_tasks());
+        r = static_cast<std::int32_t>(rng() % p.num_resources());
+    }
+    std::size_t k = 0;
+    for (auto _ : state) {
+        const auto& [t, r] = moves[k++ & (kMoves - 1)];
+        benchmark::DoNotOptimize(delta.score_move(t, r, 1));
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_Batch(benchmark::State& state, int threads) {
+    const Problem& p = braun();
+    Evaluator ev(p, {.threads = threads});
+    const std::vector<Allocation> candidates = random_allocations(p, 256, 5);
+    std::vector<Evaluation> results(candidates.size());
+    for (auto _ : state) {
+        ev.evaluate_batch(candidates, results);
+        benchmark::DoNotOptimize(results.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 256));
+}
+
+Problem gpu_cluster(int jobs, int nodes) {
+    std::mt19937 rng(6);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    ProblemData d;
+    d.name = "gpu-cluster";
+    d.policy = Policy::sjf;
+    for (int j = 0; j < nodes; ++j) {
+        Resource r{"node" + std::to_string(j),
+                   j % 4 == 0 ? "a100" : "v100",
+                   {{"units", 8}, {"memory_gb", 640}},
+                   j % 4 == 0 ? 2.0 : 1.0,
+                   2.0};
+        d.resources.push_back(r);
+    }
+    for (int i = 0; i < jobs; ++i) {
+        Task t;
+        t.id = "job" + std::to_string(i);
+        t.workload = 10 + 990 * u01(rng);
+        t.frequency = 1 + static_cast<int>(5 * u01(rng));
+        t.arrival = 3600 * u01(rng);
+        t.units = UnitChoice::list({1, 2, 4, 8});
+        t.scaling.type = Scaling::Type::amdahl;
+        t.scaling.parallel_fraction = 0.8 + 0.19 * u01(rng);
+        t.demand = {{"memory_gb", 10 + 60 * u01(rng)}};
+        d.tasks.push_back(t);
+    }
+    d.objective.terms = {{Metric::makespan, 1.0}, {Metric::mean_response, 0.5}};
+    return Problem(std::move(d));
+}
+
+void BM_FullEval_schedule(benchmark::State& state) {
+    static const Problem p = gpu_cluster(2000, 64);
+    full_eval(state, p);
+}
+
+Problem structured(int tasks, int resources) {
+    ProblemData d;
+    d.name = "structured";
+    for (int j = 0; j < resources; ++j) {
+        d.resources.push_back({"r" + std::to_string(j),
+                               j % 2 ? "gpu" : "cpu",
+                               {{"units", 4}},
+                               1.0 + (j % 7) * 0.25,
+                               1.0});
+    }
+    std::mt19937 rng(8);
+    for (int i = 0; i < tasks; ++i) {
+        Task t;
+        t.id = "t" + std::to_string(i);
+        t.workload = 1 + rng() % 100;
+        t.units = UnitChoice::range(1, 2);
+        d.tasks.push_back(t);
+    }
+    return Problem(std::move(d));
+}
+
+void BM_FullEval_structured(benchmark::State& state) {
+    static const Problem p = structured(100000, 1000);
+    Evaluator ev(p, {.threads = 1});
+    const std::vector<Allocation> candidates = random_allocations(p, 4, 9);
+    std::size_t c = 0;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(ev.evaluate(candidates[c++ & 3]));
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    state.counters["peak_rss_mb"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::RegisterBenchmark("BM_Baseline/braun512x16", BM_Baseline);
+    benchmark::RegisterBenchmark("BM_FullEval/braun512x16", BM_FullEval_braun);
+    benchmark::RegisterBenchmark("BM_DeltaMove/braun512x16", BM_DeltaMove);
+    benchmark::RegisterBenchmark("BM_Batch/braun512x16/threads:1", BM_Batch, 1)->UseRealTime();
+    benchmark::RegisterBenchmark("BM_Batch/braun512x16/threads:2", BM_Batch, 2)->UseRealTime();
+    benchmark::RegisterBenchmark("BM_FullEval/schedule2000x64gpu", BM_FullEval_schedule);
+    benchmark::RegisterBenchmark("BM_FullEval/structured100000x1000", BM_FullEval_structured);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
