@@ -1,6 +1,7 @@
 #include "allocopt/allocation.hpp"
 
 #include <string>
+#include <vector>
 
 #include "allocopt/error.hpp"
 #include "allocopt/problem.hpp"
@@ -26,12 +27,13 @@ void check_allocation(const Problem& problem, const Allocation& allocation, bool
             continue;
         }
         if (r < 0 || static_cast<std::size_t>(r) >= m) {
-            throw InputError(key, std::to_string(r), "resource index out of range");
+            throw InputError(key + ".resource", std::to_string(r), "resource index out of range");
         }
         const Resource& resource = problem.resource(static_cast<std::size_t>(r));
         if (!problem.allowed(i, static_cast<std::size_t>(r))) {
-            throw InputError(key, task.id + " -> " + resource.id,
-                             "the task is not allowed on this resource");
+            throw InputError(key + ".resource", resource.id,
+                             "task '" + task.id + "' is not allowed on resource '" + resource.id +
+                                 "' (see its 'allowed' list)");
         }
         const std::int32_t u = allocation.units[i];
         if (!task.units.allows(u)) {
@@ -46,7 +48,7 @@ void check_allocation(const Problem& problem, const Allocation& allocation, bool
         for (std::size_t k = 1; k < problem.num_dimensions(); ++k) {
             const double need = problem.demand(i, static_cast<std::size_t>(r), k);
             if (need > problem.capacity(static_cast<std::size_t>(r), k)) {
-                throw InputError(key, task.id + " -> " + resource.id,
+                throw InputError(key + ".resource", resource.id,
                                  "demand " + detail::format_number(need) + " of " +
                                      problem.dimensions()[k] + " exceeds the capacity " +
                                      detail::format_number(problem.capacity(r, k)));
@@ -54,22 +56,22 @@ void check_allocation(const Problem& problem, const Allocation& allocation, bool
         }
     }
     if (problem.mode() != Mode::packing) return;
+    // Add tasks in order and name the first whose placement overflows a resource.
     const std::size_t d = problem.num_dimensions();
     std::vector<double> used(m * d, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
         if (!allocation.placed(i)) continue;
         const auto r = static_cast<std::size_t>(allocation.resource[i]);
-        used[r * d] += allocation.units[i];
-        for (std::size_t k = 1; k < d; ++k)
-            used[r * d + k] += problem.demand(i, r, k);
-    }
-    for (std::size_t j = 0; j < m; ++j) {
         for (std::size_t k = 0; k < d; ++k) {
-            if (used[j * d + k] > problem.capacity(j, k) * (1 + 1e-12)) {
-                throw InputError("allocation", problem.resource(j).id,
-                                 "placed tasks need " + detail::format_number(used[j * d + k]) +
-                                     " " + problem.dimensions()[k] + " but the resource has " +
-                                     detail::format_number(problem.capacity(j, k)));
+            double& total = used[r * d + k];
+            total += k == 0 ? allocation.units[i] : problem.demand(i, r, k);
+            if (total > problem.capacity(r, k) * (1 + 1e-12)) {
+                throw InputError(
+                    "allocation[" + std::to_string(i) + "]", problem.resource(r).id,
+                    "with task '" + problem.task(i).id + "', the tasks placed on '" +
+                        problem.resource(r).id + "' need " + detail::format_number(total) + " " +
+                        problem.dimensions()[k] + " but it has " +
+                        detail::format_number(problem.capacity(r, k)) + " (packing mode)");
             }
         }
     }

@@ -123,8 +123,10 @@ void Problem::validate_resources() {
         const Resource& r = data_.resources[j];
         const std::string key = at("resources", j);
         require_id(r.id, key + ".id");
-        if (!resource_index_.emplace(r.id, j).second) {
-            throw InputError(key + ".id", r.id, "duplicate resource id");
+        if (auto [it, inserted] = resource_index_.emplace(r.id, j); !inserted) {
+            throw InputError(
+                key + ".id", r.id,
+                "duplicate resource id (first at " + at("resources", it->second) + ")");
         }
         if (!r.capacity.count(std::string(kUnitsDimension))) {
             throw InputError(key + ".capacity", "", "capacity must include 'units'");
@@ -157,8 +159,9 @@ void Problem::validate_tasks() {
         const Task& t = data_.tasks[i];
         const std::string key = at("tasks", i);
         require_id(t.id, key + ".id");
-        if (!task_index_.emplace(t.id, i).second) {
-            throw InputError(key + ".id", t.id, "duplicate task id");
+        if (auto [it, inserted] = task_index_.emplace(t.id, i); !inserted) {
+            throw InputError(key + ".id", t.id,
+                             "duplicate task id (first at " + at("tasks", it->second) + ")");
         }
         require_non_negative(t.workload, key + ".workload");
         require_positive(t.frequency, key + ".frequency");
@@ -318,19 +321,49 @@ bool Problem::can_host(std::size_t i, std::size_t j) const {
 }
 
 void Problem::check_every_task_fits() const {
+    const std::size_t m = data_.resources.size();
     for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
         bool fits = false;
-        for (std::size_t j = 0; j < data_.resources.size() && !fits; ++j)
+        for (std::size_t j = 0; j < m && !fits; ++j)
             fits = can_host(i, j);
-        if (!fits) {
-            const Task& t = data_.tasks[i];
-            std::string what = "units " + std::to_string(t.units.min);
-            for (const auto& [dim, value] : t.demand) {
-                what += ", " + dim + " " + format_number(value);
+        if (fits) continue;
+        // Name the one need that no allowed resource meets, when there is one; else the task.
+        const Task& t = data_.tasks[i];
+        const std::string key = at("tasks", i);
+        for (std::size_t k = 0; k < dims(); ++k) {
+            double largest = 0;
+            bool met = false;
+            for (std::size_t j = 0; j < m && !met; ++j) {
+                if (!allowed(i, j)) continue;
+                const double need = k == 0 ? t.units.min : demand(i, j, k);
+                met = need <= capacity(j, k);
+                largest = std::max(largest, capacity(j, k));
             }
-            throw InputError(at("tasks", i), t.id,
-                             "no allowed resource can ever hold this task (needs " + what + ")");
+            if (met) continue;
+            const std::string& dim = dimensions_[k];
+            const std::string tail = " but no allowed resource has that much (the largest has " +
+                                     format_number(largest) + ")";
+            if (k == 0) {
+                throw InputError(key + ".units", std::to_string(t.units.min),
+                                 "task '" + t.id + "' needs at least " +
+                                     std::to_string(t.units.min) + " units" + tail);
+            }
+            if (has_demand_matrix(k)) {
+                throw InputError("demand." + dim + "[" + std::to_string(i) + "]", t.id,
+                                 "task '" + t.id + "' needs more " + dim +
+                                     " on every allowed resource than it has");
+            }
+            throw InputError(key + ".demand." + dim, format_number(demand_[i * dims() + k]),
+                             "task '" + t.id + "' needs " + format_number(demand_[i * dims() + k]) +
+                                 " " + dim + tail);
         }
+        std::string what = "units " + std::to_string(t.units.min);
+        for (const auto& [dim, value] : t.demand) {
+            what += ", " + dim + " " + format_number(value);
+        }
+        throw InputError(
+            key, t.id,
+            "no allowed resource can hold all of this task's needs at once (" + what + ")");
     }
 }
 

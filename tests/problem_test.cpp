@@ -93,7 +93,7 @@ TEST(Problem, RejectsInvalidData) {
 
     d = two_by_two();
     d.tasks[0].demand["memory_gb"] = 100;  // over every GPU's 80
-    EXPECT_EQ(key_of_error(d), "tasks[0]");
+    EXPECT_EQ(key_of_error(d), "tasks[0].demand.memory_gb");
 
     d = two_by_two();
     d.tasks[0].units = UnitChoice::range(5, 4);

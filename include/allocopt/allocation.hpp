@@ -32,8 +32,9 @@ struct Allocation {
 /// Checks that `allocation` is a well-formed decision for `problem`: one entry per task,
 /// resource indices in range and allowed, unit counts admissible and within the resource's
 /// unit capacity, no non-optional task unplaced when `require_complete`, and in packing mode
-/// no capacity exceeded. Throws InputError keyed `allocation[i]` (or `allocation` for
-/// capacity) naming the task and resource.
+/// no capacity exceeded. Throws InputError keyed `allocation[i]`, `allocation[i].resource` or
+/// `allocation[i].units` (i: the task index; for a packing overflow, the first task in index
+/// order that makes its resource overflow), naming the task and resource.
 void check_allocation(const Problem& problem, const Allocation& allocation,
                       bool require_complete = false);
 

@@ -22,6 +22,38 @@ int guarded(const std::function<int()>& body) {
     }
 }
 
+void add_problem_options(CLI::App& command, ProblemSource& source) {
+    command.add_option("FILE", source.path, "Problem file: YAML, or a benchmark file with --from")
+        ->required();
+    std::string formats;
+    for (const std::string& name : benchmark_format_names()) {
+        formats += (formats.empty() ? "" : ", ") + name;
+    }
+    command.add_option("--from", source.from, "Import FILE from a benchmark format: " + formats);
+    command
+        .add_option("--machines", source.import.braun.machines,
+                    "braun-etc: machines per task (values per line group)")
+        ->default_val(16)
+        ->check(CLI::PositiveNumber);
+    command
+        .add_option("--tasks", source.import.braun.tasks,
+                    "braun-etc: number of tasks (0 = all the file holds)")
+        ->default_val(0)
+        ->check(CLI::NonNegativeNumber);
+    command
+        .add_option("--instance", source.import.gap.instance,
+                    "orlib-gap: 1-based instance in a multi-instance file")
+        ->default_val(1)
+        ->check(CLI::PositiveNumber);
+    command.add_flag("--maximize", source.import.gap.maximize,
+                     "orlib-gap: read costs as profits (OR-Library's sense for gap1-gap12)");
+}
+
+ProblemFile load_problem(const ProblemSource& source) {
+    if (source.from.empty()) return read_problem_file(source.path);
+    return {import_problem(source.from, source.path, source.import), std::nullopt};
+}
+
 CLI::Option* add_format_option(CLI::App& command, std::string& target) {
     target = "table";
     return command.add_option("--format", target, "Output format")

@@ -5,6 +5,9 @@
 #include <functional>
 #include <string>
 
+#include "allocopt/io/benchmarks.hpp"
+#include "allocopt/io/problem_yaml.hpp"
+
 namespace allocopt::cli {
 
 enum ExitCode : int { kOk = 0, kInfeasible = 1, kBadInput = 2, kInternal = 3, kInterrupted = 130 };
@@ -13,6 +16,20 @@ enum ExitCode : int { kOk = 0, kInfeasible = 1, kBadInput = 2, kInternal = 3, kI
 /// InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.
 int guarded(const std::function<int()>& body);
 
+/// Where a subcommand's problem comes from: a YAML file, or a benchmark file imported with
+/// `--from FORMAT` (and that format's options).
+struct ProblemSource {
+    std::string path;
+    std::string from;  ///< empty = YAML
+    ImportOptions import;
+};
+
+/// Adds FILE, --from, --machines, --tasks, --instance and --maximize to `command`.
+void add_problem_options(CLI::App& command, ProblemSource& source);
+
+/// Reads the problem (and, for YAML, its optional allocation).
+ProblemFile load_problem(const ProblemSource& source);
+
 /// Adds `--format table|yaml|json` (default table) bound to `target`.
 CLI::Option* add_format_option(CLI::App& command, std::string& target);
 
@@ -20,5 +37,6 @@ CLI::Option* add_format_option(CLI::App& command, std::string& target);
 // to `app` and stores the exit code of its run in `exit_code`.
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_metrics_command(CLI::App& app, int& exit_code);
+void add_evaluate_command(CLI::App& app, int& exit_code);
 
 }  // namespace allocopt::cli

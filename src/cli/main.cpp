@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
         "preprocessing, serving) runs on, and with how many units.\n\n"
         "Examples:\n"
         "  allocopt validate problems/seed-example.yaml\n"
-        "  allocopt metrics problems/seed-example.yaml --format yaml\n\n"
+        "  allocopt metrics problems/seed-example.yaml --format yaml\n"
+        "  allocopt evaluate problems/seed-example.yaml --format json\n\n"
         "Run 'allocopt COMMAND --help' for the options of one command.",
         "allocopt"};
     app.set_version_flag("--version", std::string("allocopt ") + allocopt::kVersion);
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     int exit_code = kOk;
     add_validate_command(app, exit_code);
     add_metrics_command(app, exit_code);
+    add_evaluate_command(app, exit_code);
 
     try {
         app.parse(argc, argv);

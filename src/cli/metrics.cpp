@@ -16,7 +16,7 @@ namespace allocopt::cli {
 namespace {
 
 struct Options {
-    std::string path;
+    ProblemSource source;
     std::string allocation;
     std::string format;
 };
@@ -71,7 +71,7 @@ std::string document(const Problem& p, const SeedMetrics& m, OutputFormat format
 }
 
 int run(const Options& o) {
-    ProblemFile file = read_problem_file(o.path);
+    ProblemFile file = load_problem(o.source);
     Allocation allocation;
     if (!o.allocation.empty()) {
         allocation = read_allocation(o.allocation, file.problem);
@@ -80,7 +80,7 @@ int run(const Options& o) {
     } else {
         throw InputError("allocation", "",
                          "the problem has no 'allocation:' list; add one or pass --allocation FILE",
-                         {o.path, 0, 0});
+                         {o.source.path, 0, 0});
     }
     const SeedMetrics m = seed_metrics(file.problem, allocation);
     if (o.format == "table") {
@@ -101,7 +101,7 @@ void add_metrics_command(CLI::App& app, int& exit_code) {
         "utilization, their ratio, utilization rate per resource, degree of parallelism.\n"
         "Example: allocopt metrics problems/seed-example.yaml --format json");
     auto options = std::make_shared<Options>();
-    command->add_option("FILE", options->path, "Problem file (YAML)")->required();
+    add_problem_options(*command, options->source);
     command->add_option("--allocation", options->allocation,
                         "Allocation file (an 'allocation:' or 'assignment:' list); default: the "
                         "problem's own 'allocation:'");

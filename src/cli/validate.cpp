@@ -59,13 +59,15 @@ void add_validate_command(CLI::App& app, int& exit_code) {
         "validate",
         "Check a problem file and summarise it.\n"
         "Prints sizes, mode, policy and objective, or the first error as FILE:LINE:COL.\n"
-        "Example: allocopt validate problems/seed-example.yaml");
-    auto path = std::make_shared<std::string>();
-    command->add_option("FILE", *path, "Problem file (YAML)")->required();
-    command->callback([path, &exit_code] {
+        "Examples:\n"
+        "  allocopt validate problems/seed-example.yaml\n"
+        "  allocopt validate --from orlib-gap --instance 3 bench/instances/gap/gapd.txt");
+    auto source = std::make_shared<ProblemSource>();
+    add_problem_options(*command, *source);
+    command->callback([source, &exit_code] {
         exit_code = guarded([&] {
-            const ProblemFile file = read_problem_file(*path);
-            std::cout << summary(*path, file);
+            const ProblemFile file = load_problem(*source);
+            std::cout << summary(source->path, file);
             return kOk;
         });
     });

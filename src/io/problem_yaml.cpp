@@ -1,6 +1,9 @@
 #include "allocopt/io/problem_yaml.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -64,15 +67,16 @@ class AllocationReader {
                          "no such task" + detail::did_you_mean(task, task_ids));
             }
             if (entry_of_task[*i] >= 0) {
-                in_.fail(
-                    entry["task"], key + ".task", task,
-                    "task listed twice (first in entry " + std::to_string(entry_of_task[*i]) + ")");
+                in_.fail(entry["task"], key + ".task", task,
+                         "task listed twice (first at " +
+                             at(name, static_cast<std::size_t>(entry_of_task[*i])) + ")");
             }
             entry_of_task[*i] = static_cast<int>(e);
             in_.remember(at("allocation", *i), entry);
             const YAML::Node resource = entry["resource"];
             if (!resource || resource.IsNull()) continue;  // unplaced
             const std::string rid = in_.text(resource, key + ".resource");
+            in_.remember(at("allocation", *i) + ".resource", resource);
             const auto j = problem_.resource_index(rid);
             if (!j) {
                 in_.fail(resource, key + ".resource", rid,
@@ -130,6 +134,8 @@ class ProblemReader {
     Matrix read_matrix(const YAML::Node& node, const std::string& key, std::size_t rows,
                        std::size_t cols);
     Objective read_objective(const YAML::Node& node);
+    /// Duplicate resource ids, told in the file's terms (which entry, made by which `count`).
+    void check_resource_ids(const YAML::Node& list, const ProblemData& data) const;
     void read_hard(const YAML::Node& node, ProblemData& data);
     /// Maps a key of the expanded model (resources[k] after `count`) to the file's key.
     std::string file_key(const std::string& key) const;
@@ -178,15 +184,20 @@ ProblemFile ProblemReader::read(std::string_view text) {
     if (!root["resources"]) in_.fail(root, "resources", "", "a problem needs 'resources'");
     if (!root["tasks"]) in_.fail(root, "tasks", "", "a problem needs 'tasks'");
     read_resources(root["resources"], data);
+    check_resource_ids(root["resources"], data);
     read_tasks(root["tasks"], data);
     const std::size_t n = data.tasks.size(), m = data.resources.size();
     if (root["time"]) data.time = read_matrix(root["time"], "time", n, m);
     if (root["cost"]) data.cost = read_matrix(root["cost"], "cost", n, m);
     if (const YAML::Node demand = root["demand"]) {
         in_.expect_map(demand, "demand");
+        in_.remember("demand", demand);
         for (auto it = demand.begin(); it != demand.end(); ++it) {
             const std::string dim = in_.text(it->first, "demand");
-            data.demand[dim] = read_matrix(it->second, "demand." + dim, n, m);
+            const std::string dkey = "demand." + dim;
+            in_.note_key(dkey, it->first, it->second);
+            if (data.demand.count(dim)) in_.fail(it->first, dkey, dim, "duplicate key");
+            data.demand[dim] = read_matrix(it->second, dkey, n, m);
         }
     }
     if (root["objective"]) data.objective = read_objective(root["objective"]);
@@ -219,9 +230,11 @@ void ProblemReader::read_resources(const YAML::Node& list, ProblemData& data) {
         Resource base = read_resource(list[e], key, count);
         expansions_.push_back({data.resources.size(), static_cast<std::size_t>(count), e});
         if (data.resources.size() + static_cast<std::size_t>(count) > kMaxCount) {
-            in_.fail(
-                list[e], key + ".count", std::to_string(count),
-                "too many resources in one problem (at most " + std::to_string(kMaxCount) + ")");
+            in_.fail(list[e]["count"] ? list[e]["count"] : list[e], key + ".count",
+                     std::to_string(count),
+                     "too many resources in one problem: with this entry there are " +
+                         std::to_string(data.resources.size() + static_cast<std::size_t>(count)) +
+                         " (at most " + std::to_string(kMaxCount) + ")");
         }
         if (count == 1 && !list[e]["count"]) {
             data.resources.push_back(std::move(base));
@@ -258,11 +271,16 @@ Resource ProblemReader::read_resource(const YAML::Node& node, const std::string&
         }
         if (count > kMaxCount) {
             in_.fail(node["count"], key + ".count", std::to_string(count),
-                     "at most " + std::to_string(kMaxCount) + " copies");
+                     "too many copies (at most " + std::to_string(kMaxCount) + ")");
         }
     }
     if (!node["capacity"]) {
         in_.fail(node, key + ".capacity", "", "every resource needs a capacity with 'units'");
+    }
+    if (node["capacity"].IsScalar()) {
+        in_.fail(node["capacity"], key + ".capacity", YamlValues::show(node["capacity"]),
+                 "expected a mapping of dimensions to amounts, e.g. {units: " +
+                     node["capacity"].Scalar() + "}");
     }
     r.capacity = read_amounts(node["capacity"], key + ".capacity");
     if (node["speed"]) r.speed = field("speed");
@@ -381,12 +399,15 @@ Scaling ProblemReader::read_scaling(const YAML::Node& node, const std::string& k
     }
     const YAML::Node table = node["table"];
     in_.expect_map(table, key + ".table");
+    in_.remember(key + ".table", table);
     if (table.size() == 0) in_.fail(table, key + ".table", "{}", "the table is empty");
     s.type = Scaling::Type::table;
     for (auto it = table.begin(); it != table.end(); ++it) {
         const int units = in_.integer(it->first, key + ".table");
         if (units < 1) in_.fail(it->first, key + ".table", std::to_string(units), "must be >= 1");
         const std::string ekey = key + ".table." + std::to_string(units);
+        in_.note_key(ekey, it->first, it->second);
+        in_.remember(ekey, it->second);
         for (const auto& entry : s.table) {
             if (entry.first == units)
                 in_.fail(it->first, ekey, it->first.Scalar(), "duplicate key");
@@ -407,6 +428,7 @@ std::map<std::string, double> ProblemReader::read_amounts(const YAML::Node& node
     for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string name = in_.text(it->first, key);
         const std::string vkey = key + "." + name;
+        in_.note_key(vkey, it->first, it->second);
         if (out.count(name)) in_.fail(it->first, vkey, name, "duplicate key");
         in_.remember(vkey, it->second);
         out[name] = in_.number(it->second, vkey);
@@ -442,6 +464,11 @@ Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key
 }
 
 Objective ProblemReader::read_objective(const YAML::Node& node) {
+    if (node.IsScalar()) {
+        in_.fail(node, "objective", node.Scalar(),
+                 "expected {minimize: METRIC} or {maximize: METRIC}, e.g. {minimize: " +
+                     node.Scalar() + "}");
+    }
     in_.expect_map(node, "objective");
     in_.remember("objective", node);
     in_.check_keys(node, "objective", {"minimize", "maximize"});
@@ -470,7 +497,9 @@ Objective ProblemReader::read_objective(const YAML::Node& node) {
             for (const auto& term : objective.terms) {
                 if (term.first == m) in_.fail(it->first, key, it->first.Scalar(), "duplicate key");
             }
-            objective.terms.emplace_back(m, in_.number(it->second, key + "." + it->first.Scalar()));
+            const std::string wkey = key + "." + it->first.Scalar();
+            in_.note_key(wkey, it->first, it->second);
+            objective.terms.emplace_back(m, in_.number(it->second, wkey));
         }
     } else {
         objective.terms.emplace_back(metric(what), 1.0);
@@ -480,14 +509,50 @@ Objective ProblemReader::read_objective(const YAML::Node& node) {
 
 void ProblemReader::read_hard(const YAML::Node& node, ProblemData& data) {
     in_.expect_list(node, "hard");
+    in_.remember("hard", node);
     for (std::size_t k = 0; k < node.size(); ++k) {
         const std::string s = in_.text(node[k], at("hard", k));
-        if (s == "deadlines")
+        if (s == "deadlines") {
             data.hard_deadlines = true;
-        else if (s == "horizon")
+        } else if (s == "horizon") {
             data.hard_horizon = true;
-        else
-            in_.fail(node[k], at("hard", k), s, "expected deadlines or horizon");
+        } else {
+            in_.fail(node[k], at("hard", k), s,
+                     "expected deadlines or horizon" +
+                         detail::did_you_mean(s, {"deadlines", "horizon"}));
+        }
+    }
+}
+
+void ProblemReader::check_resource_ids(const YAML::Node& list, const ProblemData& data) const {
+    // Which file entry made each expanded resource, and whether by `count`.
+    struct Origin {
+        std::size_t entry;
+        bool counted;
+    };
+    std::map<std::string, Origin, std::less<>> seen;
+    for (const Expansion& e : expansions_) {
+        const YAML::Node entry = list[e.entry];
+        const bool counted = static_cast<bool>(entry["count"]);
+        const std::string key = at("resources", e.entry) + ".id";
+        for (std::size_t c = 0; c < e.count; ++c) {
+            const std::string& id = data.resources[e.first + c].id;
+            auto [it, inserted] = seen.emplace(id, Origin{e.entry, counted});
+            if (inserted) continue;
+            const Origin first = it->second;
+            const std::string earlier = at("resources", first.entry);
+            std::string message;
+            if (counted) {
+                message = "resource id '" + id + "', made by this entry's count, is already used" +
+                          (first.counted ? " (made by the count of " : " (by ") + earlier + ")";
+            } else if (first.counted) {
+                message = "duplicate resource id: " + earlier + " already makes '" + id +
+                          "' with its count";
+            } else {
+                message = "duplicate resource id (first at " + earlier + ")";
+            }
+            in_.fail(entry["id"], key, id, message);
+        }
     }
 }
 
@@ -518,8 +583,19 @@ InputError ProblemReader::place(const InputError& error) const {
 }  // namespace
 
 std::string read_file_text(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        throw InputError("", "", "this is a directory, not a file", {path, 0, 0});
+    }
+    errno = 0;  // so that a stale value is not reported
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError("", "", "cannot open file", {path, 0, 0});
+    if (!in) {
+        const int error = errno;
+        throw InputError("", "",
+                         std::string("cannot open file") +
+                             (error != 0 ? std::string(": ") + std::strerror(error) : ""),
+                         {path, 0, 0});
+    }
     std::ostringstream buffer;
     buffer << in.rdbuf();
     if (in.bad()) throw InputError("", "", "cannot read file", {path, 0, 0});

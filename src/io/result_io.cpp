@@ -139,4 +139,57 @@ void write_allocation(const std::string& path, const Problem& problem,
     write_text_atomic(path, allocation_text(problem, allocation, format_for_path(path)));
 }
 
+std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
+                        OutputFormat format) {
+    using detail::Document;
+    using detail::tidy;
+    Document doc;
+    doc["problem"] = problem.name();
+    Document objective;
+    const Objective& o = problem.objective();
+    objective["sense"] = std::string(sense_name(o.sense));
+    if (o.single()) {
+        objective["metric"] = std::string(metric_name(o.terms.front().first));
+    } else {
+        Document terms = Document::object();
+        for (const auto& [metric, weight] : o.terms)
+            terms[std::string(metric_name(metric))] = weight;
+        objective["terms"] = std::move(terms);
+    }
+    objective["value"] = tidy(report.evaluation.objective);
+    objective["feasible"] = report.evaluation.feasible();
+    objective["violation"] = tidy(report.evaluation.violation);
+    doc["objective"] = std::move(objective);
+    Document metrics;
+    for (Metric m : kAllMetrics)
+        metrics[std::string(metric_name(m))] = tidy(report.metric(m));
+    Document by_resource = Document::object();
+    for (std::size_t j = 0; j < problem.num_resources(); ++j) {
+        by_resource[problem.resource(j).id] = tidy(report.utilization[j]);
+    }
+    metrics["utilization_by_resource"] = std::move(by_resource);
+    Document violation;
+    violation["capacity"] = tidy(report.capacity_violation);
+    violation["placement"] = tidy(report.placement_violation);
+    violation["deadlines"] = tidy(report.deadline_violation);
+    metrics["violation"] = std::move(violation);
+    doc["metrics"] = std::move(metrics);
+    Document rows = Document::array();
+    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        Document row;
+        row["task"] = problem.task(i).id;
+        if (allocation.placed(i)) {
+            row["resource"] = problem.resource(static_cast<std::size_t>(allocation.resource[i])).id;
+            row["units"] = allocation.units[i];
+            row["start"] = tidy(report.start[i]);
+            row["end"] = tidy(report.end[i]);
+        } else {
+            row["resource"] = nullptr;
+        }
+        rows.push_back(std::move(row));
+    }
+    doc["assignment"] = std::move(rows);
+    return detail::render(doc, format);
+}
+
 }  // namespace allocopt

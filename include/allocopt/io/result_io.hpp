@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "allocopt/allocation.hpp"
+#include "allocopt/evaluator.hpp"
 #include "allocopt/problem.hpp"
 
 namespace allocopt {
@@ -28,5 +29,11 @@ std::string allocation_text(const Problem& problem, const Allocation& allocation
 /// Writes allocation_text() to `path` atomically, in the format its extension names.
 void write_allocation(const std::string& path, const Problem& problem,
                       const Allocation& allocation);
+
+/// An evaluated allocation: `objective:` {sense, terms, value, feasible, violation},
+/// `metrics:` (every metric by name, `utilization_by_resource`, the violation breakdown) and
+/// the `assignment:` list with each task's start and end.
+std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
+                        OutputFormat format);
 
 }  // namespace allocopt

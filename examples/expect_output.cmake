@@ -1,0 +1,27 @@
+# Runs a program and fails unless it exits with 0 and its standard output equals a file:
+#   cmake -DEXPECTED=<file> -P expect_output.cmake -- <program> [args...]
+cmake_minimum_required(VERSION 3.25)
+
+set(command)
+set(seen_separator OFF)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 1 ${last})
+    if(seen_separator)
+        list(APPEND command "${CMAKE_ARGV${i}}")
+    elseif(CMAKE_ARGV${i} STREQUAL "--")
+        set(seen_separator ON)
+    endif()
+endforeach()
+if("${command}" STREQUAL "" OR NOT DEFINED EXPECTED)
+    message(FATAL_ERROR "usage: cmake -DEXPECTED=<file> -P expect_output.cmake -- <program> [args...]")
+endif()
+
+execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+message("${out}")
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${command} exited with ${rc}")
+endif()
+file(READ ${EXPECTED} expected)
+if(NOT out STREQUAL expected)
+    message(FATAL_ERROR "output differs from ${EXPECTED}, which says:\n${expected}")
+endif()

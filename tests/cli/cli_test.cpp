@@ -1,0 +1,190 @@
+// Runs the built `allocopt` binary the way a user does and checks exit codes, stdout and stderr.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kExe = ALLOCOPT_EXE;
+const std::string kSeed = ALLOCOPT_PROBLEMS "/seed-example.yaml";
+const std::string kBad = ALLOCOPT_TEST_DATA "/bad";
+const std::string kGood = ALLOCOPT_TEST_DATA "/good";
+
+struct Outcome {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string quoted(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        if (c == '\'')
+            q += "'\\''";
+        else
+            q += c;
+    }
+    return q + "'";
+}
+
+/// Runs `allocopt ARGS` (ARGS already quoted), capturing stdout through a pipe and stderr
+/// through a file.
+Outcome run(const std::string& args) {
+    static int counter = 0;
+    const fs::path err_file =
+        fs::temp_directory_path() / ("allocopt-cli-test-" + std::to_string(getpid()) + "-" +
+                                     std::to_string(counter++) + ".err");
+    const std::string command = quoted(kExe) + " " + args + " 2>" + quoted(err_file.string());
+    Outcome r;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) {
+        ADD_FAILURE() << "popen failed: " << command;
+        return r;
+    }
+    char buffer[4096];
+    std::size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        r.out.append(buffer, n);
+    const int status = pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::ifstream in(err_file);
+    std::ostringstream err;
+    err << in.rdbuf();
+    r.err = err.str();
+    fs::remove(err_file);
+    return r;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST(Cli, VersionExitsZero) {
+    const Outcome r = run("--version");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "allocopt ")) << r.out;
+}
+
+TEST(Cli, HelpNamesEachSubcommandWithAnExample) {
+    const Outcome r = run("--help");
+    EXPECT_EQ(r.status, 0) << r.err;
+    for (const char* command : {"validate", "metrics", "evaluate"}) {
+        SCOPED_TRACE(command);
+        EXPECT_TRUE(contains(r.out, std::string("\n  ") + command)) << r.out;
+        EXPECT_TRUE(contains(r.out, std::string("  allocopt ") + command + " ")) << r.out;
+    }
+}
+
+TEST(Cli, ValidateSeedExamplePrintsASummary) {
+    const Outcome r = run("validate " + quoted(kSeed));
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    EXPECT_TRUE(contains(r.out, "valid problem 'seed-example'")) << r.out;
+    EXPECT_TRUE(contains(r.out, "2 tasks")) << r.out;
+    EXPECT_TRUE(contains(r.out, "2 resources")) << r.out;
+}
+
+TEST(Cli, ValidateEveryGoodFile) {
+    for (const auto& entry : fs::directory_iterator(kGood)) {
+        SCOPED_TRACE(entry.path().string());
+        const Outcome r = run("validate " + quoted(entry.path().string()));
+        EXPECT_EQ(r.status, 0) << r.err;
+    }
+}
+
+// Every bad file: exit 2, one line on stderr `PATH:LINE:COL: error: ...`, nothing on stdout.
+TEST(Cli, EveryBadFileExitsTwoWithAPositionedError) {
+    const std::regex positioned("^[0-9]+:[0-9]+: error: .+\n$");
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(kBad)) {
+        ++files;
+        const std::string path = entry.path().string();
+        for (const char* command : {"validate", "metrics"}) {
+            SCOPED_TRACE(std::string(command) + " " + path);
+            const Outcome r = run(std::string(command) + " " + quoted(path));
+            EXPECT_EQ(r.status, 2) << r.err;
+            EXPECT_TRUE(r.out.empty()) << r.out;
+            ASSERT_EQ(r.err.rfind(path + ":", 0), 0u) << r.err;
+            EXPECT_TRUE(std::regex_match(r.err.substr(path.size() + 1), positioned)) << r.err;
+        }
+    }
+    EXPECT_GE(files, 60);
+}
+
+TEST(Cli, MissingFileExitsTwo) {
+    const std::string path = kBad + "/no-such-file.yaml";
+    const Outcome r = run("validate " + quoted(path));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(r.err.rfind(path + ": error: cannot open file", 0), 0u) << r.err;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+    for (const char* args :
+         {"", "frobnicate", "validate", "validate --bogus x", "--bogus", "metrics --format xml"}) {
+        SCOPED_TRACE(args);
+        const Outcome r = run(args);
+        EXPECT_EQ(r.status, 2) << r.out << r.err;
+        EXPECT_FALSE(r.err.empty());
+    }
+}
+
+TEST(Cli, MetricsWithoutAnAllocationExitsTwo) {
+    const Outcome r = run("metrics " + quoted(kGood + "/crlf.yaml"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_TRUE(contains(r.err, "no 'allocation:' list")) << r.err;
+}
+
+// The seed's worked example, by its formulas (the seed text prints other numbers).
+TEST(Cli, MetricsJsonOfTheSeedExample) {
+    const Outcome r = run("metrics " + quoted(kSeed) + " --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(r.out);  // throws if it is not JSON
+    const auto& m = doc.at("metrics");
+    EXPECT_EQ(doc.at("problem"), "seed-example");
+    EXPECT_DOUBLE_EQ(m.at("total_work").get<double>(), 3500);
+    EXPECT_DOUBLE_EQ(m.at("total_utilization").get<double>(), 50);
+    EXPECT_DOUBLE_EQ(m.at("work_per_utilization").get<double>(), 70);
+    EXPECT_DOUBLE_EQ(m.at("utilization_rate").at("cpu").get<double>(), 0.5);
+    EXPECT_DOUBLE_EQ(m.at("utilization_rate").at("gpu").get<double>(), 0.5);
+    EXPECT_DOUBLE_EQ(m.at("mean_utilization_rate").get<double>(), 0.5);
+    EXPECT_DOUBLE_EQ(m.at("concurrent_work").get<double>(), 600);
+    EXPECT_NEAR(m.at("degree_of_parallelism").get<double>(), 3500.0 / 600.0, 1e-9);
+}
+
+TEST(Cli, MetricsYamlOfTheSeedExample) {
+    const Outcome r = run("metrics " + quoted(kSeed) + " --format yaml");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const YAML::Node doc = YAML::Load(r.out);
+    const YAML::Node m = doc["metrics"];
+    ASSERT_TRUE(m.IsMap()) << r.out;
+    EXPECT_DOUBLE_EQ(m["total_work"].as<double>(), 3500);
+    EXPECT_DOUBLE_EQ(m["total_utilization"].as<double>(), 50);
+    EXPECT_DOUBLE_EQ(m["work_per_utilization"].as<double>(), 70);
+    EXPECT_DOUBLE_EQ(m["utilization_rate"]["cpu"].as<double>(), 0.5);
+    EXPECT_DOUBLE_EQ(m["utilization_rate"]["gpu"].as<double>(), 0.5);
+    EXPECT_DOUBLE_EQ(m["concurrent_work"].as<double>(), 600);
+    EXPECT_NEAR(m["degree_of_parallelism"].as<double>(), 5.8333, 1e-4);
+}
+
+TEST(Cli, MetricsTableOfTheSeedExample) {
+    const Outcome r = run("metrics " + quoted(kSeed));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "3500")) << r.out;
+    EXPECT_TRUE(contains(r.out, "5.83")) << r.out;
+}
+
+}  // namespace
