@@ -1,10 +1,14 @@
 // allocopt: the command-line front end. Each subcommand lives in its own file under src/cli/.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "allocopt/version.hpp"
 #include "cli/common.hpp"
+#include "detail/text.hpp"
 
 int main(int argc, char** argv) {
     using namespace allocopt::cli;
@@ -26,6 +30,16 @@ int main(int argc, char** argv) {
     add_metrics_command(app, exit_code);
     add_evaluate_command(app, exit_code);
 
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({}))
+        names.push_back(sub->get_name());
+    if (argc > 1 && argv[1][0] != '-' &&
+        std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+        std::cerr << "allocopt: error: unknown command '" << argv[1] << "'"
+                  << allocopt::detail::did_you_mean(argv[1], names)
+                  << "; run 'allocopt --help' for the list\n";
+        return kBadInput;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

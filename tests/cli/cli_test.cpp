@@ -141,6 +141,28 @@ TEST(Cli, UsageErrorsExitTwo) {
     }
 }
 
+TEST(Cli, UnknownCommandIsNamedWithAHint) {
+    const Outcome r = run("valdate x.yaml");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "unknown command 'valdate' (did you mean 'validate'?)")) << r.err;
+}
+
+TEST(Cli, EvaluateTheSeedExample) {
+    const Outcome r = run("evaluate " + quoted(kSeed) + " --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["metrics"]["makespan"].get<double>(), 1250.0);
+    EXPECT_EQ(doc["objective"]["feasible"].get<bool>(), true);
+    EXPECT_EQ(doc["assignment"][1]["end"].get<double>(), 1250.0);
+}
+
+TEST(Cli, EvaluateImportsABenchmarkAndNeedsAnAllocation) {
+    const Outcome r = run("evaluate --from orlib-gap --instance 2 " +
+                          quoted(ALLOCOPT_BENCH_INSTANCES "/gap/gap1.txt"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "no allocation to evaluate")) << r.err;
+}
+
 TEST(Cli, MetricsWithoutAnAllocationExitsTwo) {
     const Outcome r = run("metrics " + quoted(kGood + "/crlf.yaml"));
     EXPECT_EQ(r.status, 2);
