@@ -67,7 +67,10 @@ void emit(YAML::Emitter& out, const Document& node) {
 }  // namespace
 
 std::string render(const Document& document, OutputFormat format) {
-    if (format == OutputFormat::json) return document.dump(2) + "\n";
+    if (format == OutputFormat::json) {
+        // Escapes such as "\\N" in YAML can decode to bytes that are not UTF-8: replace them.
+        return document.dump(2, ' ', false, Document::error_handler_t::replace) + "\n";
+    }
     YAML::Emitter out;
     out.SetIndent(2);
     emit(out, document);
