@@ -1,0 +1,114 @@
+#include "allocopt/solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include "allocopt/error.hpp"
+
+namespace allocopt {
+namespace {
+
+Problem two_machines() {
+    ProblemData d;
+    d.resources = {{"m0", "cpu", {{"units", 1}}}, {"m1", "cpu", {{"units", 1}}}};
+    for (int i = 0; i < 4; ++i) {
+        Task t;
+        t.id = "t" + std::to_string(i);
+        t.workload = 1 + i;
+        d.tasks.push_back(t);
+    }
+    return Problem(std::move(d));
+}
+
+// Walks through allocations (task i on machine bit i of k) until the tracker says stop.
+StopReason run(const Problem& p, const Termination& termination, int* steps = nullptr) {
+    Evaluator ev(p);
+    SearchTracker tracker(ev, termination, nullptr);
+    int k = 0;
+    while (!tracker.should_stop()) {
+        Allocation a(p.num_tasks());
+        for (std::size_t i = 0; i < p.num_tasks(); ++i)
+            a.place(i, (k >> i) & 1, 1);
+        tracker.offer(a, ev.evaluate(a));
+        ++k;
+    }
+    if (steps) *steps = k;
+    return tracker.reason();
+}
+
+TEST(SearchTracker, StopsAtTheEvaluationBudget) {
+    int steps = 0;
+    EXPECT_EQ(run(two_machines(), {.max_evaluations = 7}, &steps), StopReason::evaluations);
+    EXPECT_EQ(steps, 7);
+}
+
+TEST(SearchTracker, StopsWhenTheTargetIsReached) {
+    // Loads 1+2+3+4 = 10 split 5/5 is optimal: makespan 5, first met at k = 6 (t1, t2 on m1).
+    int steps = 0;
+    EXPECT_EQ(run(two_machines(), {.max_evaluations = 100, .target = 5.0}, &steps),
+              StopReason::target);
+    EXPECT_EQ(steps, 7);
+}
+
+TEST(SearchTracker, StopsOnStall) {
+    int steps = 0;
+    EXPECT_EQ(run(two_machines(), {.max_evaluations = 1000, .stall_evaluations = 20}, &steps),
+              StopReason::stall);
+    EXPECT_LT(steps, 1000);
+}
+
+TEST(SearchTracker, StopsWhenInterrupted) {
+    std::atomic<bool> interrupt{true};
+    int steps = 0;
+    EXPECT_EQ(run(two_machines(), {.interrupt = &interrupt}, &steps), StopReason::interrupted);
+    EXPECT_EQ(steps, 0);
+}
+
+TEST(SearchTracker, KeepsTheBestAndATraceOfImprovements) {
+    const Problem p = two_machines();
+    Evaluator ev(p);
+    SearchTracker tracker(ev, {}, nullptr);
+    Allocation all_on_m0(4), split(4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        all_on_m0.place(i, 0, 1);
+        split.place(i, i == 0 || i == 3 ? 1 : 0, 1);
+    }
+    EXPECT_TRUE(tracker.offer(all_on_m0, ev.evaluate(all_on_m0)));
+    EXPECT_TRUE(tracker.offer(split, ev.evaluate(split)));
+    EXPECT_FALSE(tracker.offer(all_on_m0, ev.evaluate(all_on_m0)));
+    const Result r = tracker.finish();
+    EXPECT_EQ(r.allocation, split);
+    EXPECT_DOUBLE_EQ(r.evaluation.objective, 5.0);
+    ASSERT_EQ(r.trace.size(), 2u);
+    EXPECT_DOUBLE_EQ(r.trace[0].best, 10.0);
+    EXPECT_EQ(r.evaluations, 3u);
+}
+
+TEST(OptionValues, ChecksNamesTypesAndBounds) {
+    const std::vector<OptionSpec> table = {
+        {"population", "individuals", OptionSpec::Type::integer, 64, 2, 10000},
+        {"crossover", "probability", OptionSpec::Type::real, 0.9, 0, 1},
+        {"elitism", "keep the best", OptionSpec::Type::boolean, 1, 0, 1},
+        {"operator", "crossover kind", OptionSpec::Type::choice, 0, 0, 1, {"uniform", "two-point"}},
+    };
+    OptionValues v(&table);
+    EXPECT_EQ(v.get_int("population"), 64);
+    v.set("population", "128");
+    v.set("operator", "two-point");
+    v.set("elitism", "false");
+    EXPECT_EQ(v.get_int("population"), 128);
+    EXPECT_EQ(v.get("operator"), 1.0);
+    EXPECT_EQ(v.get("elitism"), 0.0);
+    EXPECT_THROW(v.set("population", "1.5"), InputError);
+    EXPECT_THROW(v.set("crossover", "1.5"), InputError);
+    EXPECT_THROW(v.set("crossover", "abc"), InputError);
+    EXPECT_THROW(v.set("operator", "one-point"), InputError);
+    try {
+        v.set("populaton", "3");
+        FAIL() << "no error for an unknown option";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("did you mean 'population'?"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace allocopt
