@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
 ./build/allocopt metrics problems/seed-example.yaml
+./build/allocopt solve problems/seed-example.yaml

@@ -38,5 +38,7 @@ CLI::Option* add_format_option(CLI::App& command, std::string& target);
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_metrics_command(CLI::App& app, int& exit_code);
 void add_evaluate_command(CLI::App& app, int& exit_code);
+void add_solve_command(CLI::App& app, int& exit_code);
+void add_solvers_command(CLI::App& app, int& exit_code);
 
 }  // namespace allocopt::cli

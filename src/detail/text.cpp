@@ -31,16 +31,23 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    // Hints are for typos in names: long words get none, and candidates whose length alone
+    // puts them out of reach are skipped, so a million resource ids cost a million compares.
+    constexpr std::size_t kLongest = 64;
+    if (word.size() > kLongest) return "";
+    const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
     const std::string* best = nullptr;
     std::size_t best_distance = 0;
     for (const std::string& candidate : candidates) {
+        const std::size_t gap = candidate.size() > word.size() ? candidate.size() - word.size()
+                                                               : word.size() - candidate.size();
+        if (gap > limit || candidate.size() > kLongest + limit) continue;
         const std::size_t d = edit_distance(word, candidate);
         if (!best || d < best_distance) {
             best = &candidate;
             best_distance = d;
         }
     }
-    const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
     if (!best || best_distance > limit || best_distance == 0) return "";
     return " (did you mean '" + *best + "'?)";
 }

@@ -29,7 +29,7 @@ bool is_flat_map(const Document& node) {
 
 void emit(YAML::Emitter& out, const Document& node) {
     if (node.is_object()) {
-        if (is_flat_map(node) && !node.empty()) out << YAML::Flow;
+        if (is_flat_map(node)) out << YAML::Flow;
         out << YAML::BeginMap;
         for (const auto& item : node.items()) {
             out << YAML::Key << item.key() << YAML::Value;
@@ -142,12 +142,15 @@ void write_allocation(const std::string& path, const Problem& problem,
     write_text_atomic(path, allocation_text(problem, allocation, format_for_path(path)));
 }
 
-std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
-                        OutputFormat format) {
+namespace {
+
+detail::Document report_document(const Problem& problem, const Allocation& allocation,
+                                 const Report& report, const detail::Document* solver) {
     using detail::Document;
     using detail::tidy;
     Document doc;
     doc["problem"] = problem.name();
+    if (solver) doc["solver"] = *solver;
     Document objective;
     const Objective& o = problem.objective();
     objective["sense"] = std::string(sense_name(o.sense));
@@ -192,6 +195,41 @@ std::string report_text(const Problem& problem, const Allocation& allocation, co
         rows.push_back(std::move(row));
     }
     doc["assignment"] = std::move(rows);
+    return doc;
+}
+
+}  // namespace
+
+std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
+                        OutputFormat format) {
+    return detail::render(report_document(problem, allocation, report, nullptr), format);
+}
+
+std::string result_text(const Problem& problem, const Result& result, const Report& report,
+                        const SolverRun& run, OutputFormat format) {
+    using detail::Document;
+    using detail::tidy;
+    Document solver;
+    solver["name"] = run.name;
+    solver["seed"] = run.seed;
+    Document options = Document::object();
+    for (const auto& [name, value] : run.options)
+        options[name] = tidy(value);
+    solver["options"] = std::move(options);
+    solver["evaluations"] = result.evaluations;
+    solver["seconds"] = tidy(result.seconds);
+    solver["stop"] = std::string(stop_reason_name(result.stop));
+    Document doc = report_document(problem, result.allocation, report, &solver);
+    Document trace = Document::array();
+    for (const TracePoint& p : result.trace) {
+        Document point;
+        point["evaluations"] = p.evaluations;
+        point["seconds"] = tidy(p.seconds);
+        point["best"] = tidy(p.best);
+        point["feasible"] = p.feasible;
+        trace.push_back(std::move(point));
+    }
+    doc["trace"] = std::move(trace);
     return detail::render(doc, format);
 }
 

@@ -80,10 +80,11 @@ TEST(Cli, VersionExitsZero) {
 TEST(Cli, HelpNamesEachSubcommandWithAnExample) {
     const Outcome r = run("--help");
     EXPECT_EQ(r.status, 0) << r.err;
-    for (const char* command : {"validate", "metrics", "evaluate"}) {
+    for (const char* command : {"validate", "metrics", "evaluate", "solve", "solvers"}) {
         SCOPED_TRACE(command);
         EXPECT_TRUE(contains(r.out, std::string("\n  ") + command)) << r.out;
-        EXPECT_TRUE(contains(r.out, std::string("  allocopt ") + command + " ")) << r.out;
+        const std::string example = std::string("  allocopt ") + command;
+        EXPECT_TRUE(contains(r.out, example + " ") || contains(r.out, example + "\n")) << r.out;
     }
 }
 
@@ -161,6 +162,47 @@ TEST(Cli, EvaluateImportsABenchmarkAndNeedsAnAllocation) {
                           quoted(ALLOCOPT_BENCH_INSTANCES "/gap/gap1.txt"));
     EXPECT_EQ(r.status, 2);
     EXPECT_TRUE(contains(r.err, "no allocation to evaluate")) << r.err;
+}
+
+TEST(Cli, SolveWritesAResultWithAssignmentAndTrace) {
+    const std::string out = ::testing::TempDir() + "/allocopt_cli_solve.json";
+    std::remove(out.c_str());
+    const Outcome r = run("solve " + quoted(kSeed) + " -q -o " + quoted(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    std::ifstream in(out);
+    const auto doc = nlohmann::json::parse(in);
+    EXPECT_EQ(doc["solver"]["name"], "min-min");
+    EXPECT_EQ(doc["assignment"].size(), 2u);
+    EXPECT_EQ(doc["objective"]["feasible"].get<bool>(), true);
+    EXPECT_GE(doc["trace"].size(), 1u);
+}
+
+TEST(Cli, SolveMinMinReproducesBraunEtAl) {
+    const Outcome r =
+        run("solve --from braun-etc " + quoted(ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_i_lohi.0") +
+            " --solver min-min");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "minimize makespan = 120517.70")) << r.out;
+}
+
+TEST(Cli, SolveRejectsUnknownSolversAndOptions) {
+    Outcome r = run("solve " + quoted(kSeed) + " --solver min-mn");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "did you mean 'min-min'?")) << r.err;
+    r = run("solve " + quoted(kSeed) + " --solver min-min --opt population=3");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "unknown solver option")) << r.err;
+    r = run("solve " + quoted(kSeed) + " -o /nonexistent-dir/out.yaml");
+    EXPECT_EQ(r.status, 2);
+}
+
+TEST(Cli, SolversListsTheHeuristics) {
+    const Outcome r = run("solvers");
+    ASSERT_EQ(r.status, 0) << r.err;
+    for (const char* name : {"min-min", "sufferage", "fcfs", "best-fit", "regret"}) {
+        EXPECT_TRUE(contains(r.out, name)) << name;
+    }
 }
 
 TEST(Cli, MetricsWithoutAnAllocationExitsTwo) {

@@ -9,6 +9,7 @@
 #include "allocopt/allocation.hpp"
 #include "allocopt/evaluator.hpp"
 #include "allocopt/problem.hpp"
+#include "allocopt/solver.hpp"
 
 namespace allocopt {
 
@@ -35,5 +36,17 @@ void write_allocation(const std::string& path, const Problem& problem,
 /// the `assignment:` list with each task's start and end.
 std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
                         OutputFormat format);
+
+/// How a result was obtained, for the `solver:` block of a result file.
+struct SolverRun {
+    std::string name;
+    std::uint64_t seed = 0;
+    std::vector<std::pair<std::string, double>> options;
+};
+
+/// A solver's result (DESIGN §1b): report_text()'s blocks plus `solver:` {name, seed,
+/// options, evaluations, seconds, stop} and the `trace:` of improvements.
+std::string result_text(const Problem& problem, const Result& result, const Report& report,
+                        const SolverRun& run, OutputFormat format);
 
 }  // namespace allocopt

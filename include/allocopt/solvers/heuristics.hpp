@@ -1,0 +1,112 @@
+#pragma once
+// Constructive heuristics: each builds one Allocation in a single deterministic pass, with no
+// search and no randomness. They serve as baselines, as seeds for metaheuristics and as the
+// published reference points of the benchmarks (Braun et al.'s Min-Min on the ETC instances,
+// first fit (decreasing) on cloud balancing, Martello & Toth's regret greedy on the GAP).
+//
+// Common contract of every function below:
+//   * `evaluator` must have been built for `problem` (the same object); otherwise
+//     std::invalid_argument is thrown. Only Evaluator::duration() and pair_cost() are used;
+//     nothing is evaluated or counted.
+//   * The result has one entry per task. Every placed task sits on a resource that can host
+//     it (Problem::can_host) with an admissible unit count within that resource's unit
+//     capacity. Ties go to the lowest task index, then the lowest resource index.
+//   * Run time is O(n m) to O(n^2 m) (n tasks, m resources), as noted per function.
+//
+// Schedule model (the grid heuristics, and the others on schedule-mode problems). Resource j
+// has a ready time, 0 at first. Task i on j with u units would finish at
+//     max(ready_j, arrival_i) + duration(i, j, u),
+// and placing it advances ready_j to max(ready_j, arrival_i) + u x duration / units_j: the
+// placed unit-time spread over j's unit capacity. With one-unit resources and tasks this is
+// exactly Braun et al.'s machine ready time; otherwise it approximates what the Evaluator's
+// list schedule will do. The unit count is the admissible one within units_j that finishes
+// the task earliest (the largest for linear or Amdahl scaling, the best table entry, the
+// smallest when the speed-up is flat); it does not depend on the ready time. These
+// heuristics only balance time: on a packing-mode problem they ignore what the resources
+// already hold (the result is complete but may overflow).
+//
+// Packing model (packing-mode problems). Each task uses its smallest admissible unit count;
+// it fits resource j when it is allowed there and, in every dimension, what j already holds
+// plus the task's demand is at most j's capacity. A task that fits nowhere stays unplaced
+// (the Evaluator counts it as a violation). A resource is "open" when it already holds a
+// task or has no fixed cost; ffd and best_fit place on open resources first and open a new
+// one only when none fits, choosing the fitting closed resource of least fixed cost per
+// unit of relative capacity (sum over dimensions of capacity / largest capacity).
+
+#include "allocopt/allocation.hpp"
+#include "allocopt/evaluator.hpp"
+#include "allocopt/problem.hpp"
+
+namespace allocopt::heuristics {
+
+// ---- Grid scheduling (Braun et al. 2001), schedule model --------------------------------
+
+/// Min-Min: repeatedly takes the unplaced task whose earliest finish (over resources and
+/// unit counts) is smallest and places it there. Keeps each task's best resource and after
+/// a placement re-examines only the tasks whose best was the resource just loaded:
+/// O(n m + r (m + log n)) for r re-examinations (O(n^2 m / m) on uniform instances).
+Allocation min_min(const Problem& problem, const Evaluator& evaluator);
+
+/// Max-Min: as min_min, but takes the task whose earliest finish is largest.
+Allocation max_min(const Problem& problem, const Evaluator& evaluator);
+
+/// Sufferage, in passes (Maheswaran et al. 1999, as in Braun et al.): in task index order,
+/// each unplaced task claims its earliest-finish resource; a resource already claimed in this
+/// pass goes to the claimant whose sufferage (second-earliest minus earliest finish, infinite
+/// with one host) is strictly larger. At the end of a pass the winners are placed and the
+/// ready times advance. O(n^2 m) worst case.
+Allocation sufferage(const Problem& problem, const Evaluator& evaluator);
+
+/// Minimum Completion Time: tasks in index order, each on its earliest-finish resource. O(n m).
+Allocation mct(const Problem& problem, const Evaluator& evaluator);
+
+/// Minimum Execution Time: each task on the resource where it runs fastest, ignoring ready
+/// times. O(n m).
+Allocation met(const Problem& problem, const Evaluator& evaluator);
+
+/// Opportunistic Load Balancing: tasks in index order, each on the host that becomes ready
+/// earliest, ignoring execution times (then its fastest unit count there). O(n m).
+Allocation olb(const Problem& problem, const Evaluator& evaluator);
+
+// ---- The seed's policies as constructive solvers -----------------------------------------
+// Each orders the tasks by its policy, then places them in that order: in schedule mode on
+// the earliest-finish resource (the schedule model above, i.e. MCT in policy order), in
+// packing mode by first fit. O(n m + n log n).
+
+/// Arrival time, then task index.
+Allocation fcfs(const Problem& problem, const Evaluator& evaluator);
+/// Shortest first: the task's duration on its fastest host (fastest unit count), then index.
+Allocation sjf(const Problem& problem, const Evaluator& evaluator);
+/// Highest priority first, then arrival, then task index.
+Allocation priority(const Problem& problem, const Evaluator& evaluator);
+
+// ---- Packing, packing model ----------------------------------------------------------------
+// On a schedule-mode problem capacities bound what runs at one time, not what a resource
+// holds in total, so nothing fills up: first_fit, first_fit_decreasing and best_fit then place
+// each task, in their order, on its earliest-finish resource (schedule model), and
+// regret_greedy sees every host as fitting.
+
+/// First fit: tasks in index order, each on the lowest-index resource it fits. O(n m d).
+Allocation first_fit(const Problem& problem, const Evaluator& evaluator);
+
+/// First fit decreasing: tasks by decreasing size, then index, each on the lowest-index open
+/// resource it fits, else on a newly opened one. A task's size is its largest relative demand:
+/// max over dimensions of demand / (largest capacity in that dimension), a resource-specific
+/// demand being taken relative to each resource's capacity and averaged over the resources.
+/// O(n m d + n log n).
+Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator);
+
+/// Best fit: tasks in index order, each on the open resource it fits that is left with the
+/// least relative slack (sum over dimensions of remaining / capacity), else on a newly opened
+/// one. O(n m d).
+Allocation best_fit(const Problem& problem, const Evaluator& evaluator);
+
+/// Regret greedy for cost packing (Martello & Toth's MTHG with cost as desirability). A task's
+/// cost on j is pair_cost plus j's fixed cost while j is unused (negated when the objective is
+/// maximised). Repeatedly: for each unplaced task, regret = second-cheapest minus cheapest
+/// fitting resource (infinite with one); place the task of largest regret on its cheapest.
+/// Stops when no unplaced task fits anywhere. O(n^2 + n m d) plus O(m d) per task whose best
+/// or second resource filled up.
+Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator);
+
+}  // namespace allocopt::heuristics

@@ -1,0 +1,29 @@
+#pragma once
+// The solvers by name: the only place where names meet types. The CLI, config files and the
+// tuner look solvers up here; the library itself never uses these strings.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "allocopt/solver.hpp"
+
+namespace allocopt {
+
+struct SolverEntry {
+    std::string_view name;
+    std::string_view description;
+    std::vector<OptionSpec> options;  ///< the solver's options table
+    /// Builds the solver from checked option values and a seed.
+    std::function<std::unique_ptr<Solver>(const OptionValues&, std::uint64_t seed)> make;
+};
+
+/// Every solver, in the order `allocopt solvers` lists them.
+const std::vector<SolverEntry>& solver_registry();
+
+/// The entry named `name`. Throws InputError (key "solver", with a "did you mean" hint).
+const SolverEntry& find_solver(std::string_view name);
+
+}  // namespace allocopt

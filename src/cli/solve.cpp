@@ -1,0 +1,194 @@
+// allocopt solve FILE: search for a good allocation, print a summary, write the result.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "allocopt/error.hpp"
+#include "allocopt/io/result_io.hpp"
+#include "allocopt/solvers/registry.hpp"
+#include "cli/common.hpp"
+
+namespace allocopt::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_signal(int) {
+    g_interrupted.store(true);
+}
+
+struct Options {
+    ProblemSource source;
+    std::string solver = "auto";
+    std::vector<std::string> opts;
+    std::uint64_t seed = 1;
+    int threads = 0;
+    double time_limit = 0;
+    std::uint64_t max_evals = 0;
+    std::optional<double> target;
+    std::uint64_t stall_evals = 0;
+    double stall_seconds = 0;
+    std::string output;
+    bool quiet = false;
+};
+
+/// A progress line on stderr, refreshed a few times a second, only on a terminal.
+class ProgressLine : public Observer {
+  public:
+    explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+    ~ProgressLine() override {
+        if (shown_) std::fputs("\n", stderr);
+    }
+    void on_tick(const TracePoint& best, std::uint64_t evaluations, double seconds) override {
+        if (!enabled_ || seconds - last_ < 0.25) return;
+        last_ = seconds;
+        shown_ = true;
+        std::fprintf(stderr, "\r  %7.1fs  %12llu evaluations  best %.10g%s   ", seconds,
+                     static_cast<unsigned long long>(evaluations), best.best,
+                     best.feasible ? "" : " (infeasible)");
+        std::fflush(stderr);
+    }
+
+  private:
+    bool enabled_;
+    bool shown_ = false;
+    double last_ = 0;
+};
+
+std::string default_solver(const Problem& p) {
+    return p.mode() == Mode::packing ? (p.has_cost_matrix() ? "regret" : "best-fit") : "min-min";
+}
+
+void print_summary(const Problem& p, const Result& r, const Report& report,
+                   const std::string& solver) {
+    std::ostringstream out;
+    out << std::setprecision(10);
+    out << p.name() << " solved by " << solver << " in " << std::setprecision(3) << r.seconds
+        << " s, " << r.evaluations << " evaluations (" << stop_reason_name(r.stop) << ")\n"
+        << std::setprecision(10);
+    out << "  " << p.objective().describe() << " = " << r.evaluation.objective
+        << (r.evaluation.feasible() ? "  feasible" : "  INFEASIBLE") << '\n';
+    if (!r.evaluation.feasible()) out << "  violation " << r.evaluation.violation << '\n';
+    for (Metric m : {Metric::makespan, Metric::cost, Metric::flowtime, Metric::utilization,
+                     Metric::unplaced, Metric::deadline_misses, Metric::efficiency}) {
+        out << "  " << std::left << std::setw(18) << metric_name(m) << report.metric(m) << '\n';
+    }
+    const std::size_t shown_resources = std::min<std::size_t>(p.num_resources(), 10);
+    out << "  utilization by resource" << (shown_resources < p.num_resources() ? " (first 10)" : "")
+        << ":";
+    for (std::size_t j = 0; j < shown_resources; ++j) {
+        out << ' ' << p.resource(j).id << '=' << std::setprecision(3) << report.utilization[j];
+    }
+    out << '\n' << std::setprecision(10);
+    const std::size_t shown_tasks = std::min<std::size_t>(p.num_tasks(), 10);
+    out << "  placement" << (shown_tasks < p.num_tasks() ? " (first 10 tasks)" : "") << ":\n";
+    for (std::size_t i = 0; i < shown_tasks; ++i) {
+        out << "    " << std::left << std::setw(20) << p.task(i).id;
+        if (!r.allocation.placed(i)) {
+            out << "unplaced\n";
+            continue;
+        }
+        out << p.resource(static_cast<std::size_t>(r.allocation.resource[i])).id << " x"
+            << r.allocation.units[i] << "  [" << report.start[i] << ", " << report.end[i] << "]\n";
+    }
+    std::cout << out.str();
+}
+
+int run(const Options& o) {
+    const ProblemFile file = load_problem(o.source);
+    const Problem& problem = file.problem;
+    const std::string name = o.solver == "auto" ? default_solver(problem) : o.solver;
+    const SolverEntry& entry = find_solver(name);
+    OptionValues values(&entry.options);
+    for (const std::string& opt : o.opts) {
+        const auto eq = opt.find('=');
+        if (eq == std::string::npos) {
+            throw InputError("--opt", opt, "expected NAME=VALUE");
+        }
+        values.set(opt.substr(0, eq), opt.substr(eq + 1));
+    }
+    Evaluator evaluator(problem, {.threads = o.threads});
+    Termination termination;
+    termination.max_evaluations = o.max_evals;
+    termination.time_limit = o.time_limit;
+    termination.target = o.target;
+    termination.stall_evaluations = o.stall_evals;
+    termination.stall_seconds = o.stall_seconds;
+    termination.interrupt = &g_interrupted;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    Result result;
+    {
+        ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
+        result = entry.make(values, o.seed)->solve(evaluator, termination, &progress);
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    const Report report = evaluator.report(result.allocation);
+    if (!o.quiet) print_summary(problem, result, report, name);
+    if (!o.output.empty()) {
+        const SolverRun run{name, o.seed, values.all()};
+        write_text_atomic(o.output,
+                          result_text(problem, result, report, run, format_for_path(o.output)));
+        if (!o.quiet) std::cout << "  result written to " << o.output << '\n';
+    }
+    if (result.stop == StopReason::interrupted) {
+        std::cerr << "allocopt: interrupted; "
+                  << (o.output.empty() ? "the best allocation found is summarised above"
+                                       : "the best allocation found was written to " + o.output)
+                  << '\n';
+        return kInterrupted;
+    }
+    return result.evaluation.feasible() ? kOk : kInfeasible;
+}
+
+}  // namespace
+
+void add_solve_command(CLI::App& app, int& exit_code) {
+    auto* command = app.add_subcommand(
+        "solve",
+        "Search for a good allocation and write it. Stops at the first of --max-evals,\n"
+        "--time-limit, --target, --stall-evals/--stall-seconds or Ctrl-C (which keeps the best\n"
+        "found, writes it and exits 130). Exit 1 when no feasible allocation was found.\n"
+        "Examples:\n"
+        "  allocopt solve problems/seed-example.yaml\n"
+        "  allocopt solve --from braun-etc bench/instances/braun-etc/u_c_hihi.0 "
+        "--solver min-min -o best.yaml");
+    auto o = std::make_shared<Options>();
+    add_problem_options(*command, o->source);
+    command
+        ->add_option("--solver", o->solver,
+                     "Solver name (see 'allocopt solvers'); auto = a heuristic suited to the "
+                     "problem")
+        ->default_str("auto");
+    command->add_option("--opt", o->opts, "Solver option NAME=VALUE (repeatable)");
+    command->add_option("--seed", o->seed, "Random seed; same seed and options, same result")
+        ->default_val(1);
+    command->add_option("--threads", o->threads, "Evaluation threads (0 = all cores)")
+        ->default_val(0)
+        ->check(CLI::NonNegativeNumber);
+    command->add_option("--time-limit", o->time_limit, "Stop after S seconds")
+        ->check(CLI::NonNegativeNumber);
+    command->add_option("--max-evals", o->max_evals, "Stop after N evaluations");
+    command->add_option("--target", o->target, "Stop once a feasible value this good is found");
+    command->add_option("--stall-evals", o->stall_evals,
+                        "Stop after N evaluations without improvement");
+    command
+        ->add_option("--stall-seconds", o->stall_seconds,
+                     "Stop after S seconds without improvement")
+        ->check(CLI::NonNegativeNumber);
+    command->add_option("-o,--output", o->output,
+                        "Write the result here (YAML, or JSON for a .json name), atomically");
+    command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
+    command->callback([o, &exit_code] { exit_code = guarded([&] { return run(*o); }); });
+}
+
+}  // namespace allocopt::cli

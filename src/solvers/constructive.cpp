@@ -1,0 +1,14 @@
+#include "allocopt/solvers/constructive.hpp"
+
+namespace allocopt {
+
+Result ConstructiveSolver::solve(Evaluator& evaluator, const Termination& termination,
+                                 Observer* observer) {
+    SearchTracker tracker(evaluator, termination, observer);
+    const Allocation allocation = build_(evaluator.problem(), evaluator);
+    tracker.offer(allocation, evaluator.evaluate(allocation));
+    tracker.should_stop();  // records an interrupt or a reached target
+    return tracker.finish();
+}
+
+}  // namespace allocopt

@@ -1,0 +1,754 @@
+#include "allocopt/solvers/heuristics.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <queue>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace allocopt::heuristics {
+namespace {
+
+using Index = std::int32_t;
+constexpr Index kNone = Allocation::kUnplaced;
+
+void check_pair(const Problem& problem, const Evaluator& evaluator) {
+    if (&evaluator.problem() == &problem) return;
+    throw std::invalid_argument("heuristics: the Evaluator was built for problem '" +
+                                evaluator.problem().name() + "', not for the problem '" +
+                                problem.name() + "' passed with it");
+}
+
+Index as_index(std::size_t i) {
+    return static_cast<Index>(i);
+}
+
+std::size_t at(Index i) {
+    return static_cast<std::size_t>(i);
+}
+
+std::vector<Index> index_order(std::size_t n) {
+    std::vector<Index> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    return order;
+}
+
+// ---- Schedule model ---------------------------------------------------------------------------
+
+/// The admissible unit count within j's unit capacity that runs task i fastest; 0 if none fits.
+int fastest_units(const Problem& p, std::size_t i, std::size_t j) {
+    const Task& t = p.task(i);
+    const UnitChoice& u = t.units;
+    const double cap = p.capacity(j, 0);
+    if (t.scaling.type == Scaling::Type::table) {
+        int best = 0;
+        double best_speedup = 0;
+        for (int k = 0; k < u.count() && u.nth(k) <= cap; ++k) {
+            const double s = t.scaling.speedup(u.nth(k));
+            if (s > best_speedup) best = u.nth(k), best_speedup = s;
+        }
+        return best;
+    }
+    if (u.min > cap) return 0;
+    const bool flat = t.scaling.type == Scaling::Type::amdahl && t.scaling.parallel_fraction == 0;
+    if (flat) return u.min;
+    // The speed-up grows with the unit count: the largest count that fits.
+    if (u.values.empty()) return cap >= u.max ? u.max : static_cast<int>(std::floor(cap));
+    const auto last = std::upper_bound(u.values.begin(), u.values.end(), cap);
+    return *(last - 1);  // u.min = values.front() <= cap
+}
+
+/// A placement and when it is estimated to finish.
+struct Choice {
+    Index resource = kNone;
+    int units = 0;
+    double finish = kInfinity;
+};
+
+/// Whether `a` finishes strictly earlier than `b`, the lower resource index on a tie.
+bool earlier(const Choice& a, const Choice& b) {
+    if (a.finish != b.finish) return a.finish < b.finish;
+    return a.resource != kNone && (b.resource == kNone || a.resource < b.resource);
+}
+
+/// Ready times of the resources (see the header's schedule model).
+class ReadyTimes {
+  public:
+    ReadyTimes(const Problem& p, const Evaluator& ev)
+        : p_(p), ev_(ev), ready_(p.num_resources(), 0.0) {}
+
+    double ready(std::size_t j) const { return ready_[j]; }
+
+    /// Task i on j with its fastest unit count there; finish = infinity when j cannot host it.
+    Choice on(std::size_t i, std::size_t j) const {
+        if (!p_.can_host(i, j)) return {};
+        const int u = fastest_units(p_, i, j);
+        if (u == 0) return {};
+        const double start = std::max(ready_[j], p_.task(i).arrival);
+        return {as_index(j), u, start + ev_.duration(i, j, u)};
+    }
+
+    /// The earliest- and second-earliest-finish resources of task i.
+    std::pair<Choice, Choice> best_two(std::size_t i) const {
+        Choice first, second;
+        for (std::size_t j = 0; j < ready_.size(); ++j) {
+            const Choice c = on(i, j);
+            if (earlier(c, first)) {
+                second = first;
+                first = c;
+            } else if (earlier(c, second)) {
+                second = c;
+            }
+        }
+        return {first, second};
+    }
+
+    Choice best(std::size_t i) const {
+        Choice first;
+        for (std::size_t j = 0; j < ready_.size(); ++j) {
+            const Choice c = on(i, j);
+            if (earlier(c, first)) first = c;
+        }
+        return first;
+    }
+
+    void place(Allocation& a, std::size_t i, const Choice& c) {
+        const auto j = at(c.resource);
+        const double start = std::max(ready_[j], p_.task(i).arrival);
+        ready_[j] = start + c.units * ev_.duration(i, j, c.units) / p_.capacity(j, 0);
+        a.place(i, c.resource, c.units);
+    }
+
+  private:
+    const Problem& p_;
+    const Evaluator& ev_;
+    std::vector<double> ready_;
+};
+
+/// Places the tasks in `order`, each on its earliest-finish resource.
+Allocation earliest_finish_in_order(const Problem& p, const Evaluator& ev,
+                                    const std::vector<Index>& order) {
+    ReadyTimes rt(p, ev);
+    Allocation a(p.num_tasks());
+    for (const Index i : order) {
+        const Choice c = rt.best(at(i));
+        if (c.resource != kNone) rt.place(a, at(i), c);
+    }
+    return a;
+}
+
+/// Min-Min (largest = false) or Max-Min (largest = true). Each unplaced task's best choice is
+/// kept; loading resource j can only delay the tasks on j, so only the tasks whose best was j
+/// are re-examined. A heap of (finish, task, version) entries picks the next task; entries
+/// made stale by a re-examination are skipped.
+Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool largest) {
+    struct Entry {
+        double finish;
+        Index task;
+        std::uint32_t version;
+    };
+    const auto after = [largest](const Entry& x, const Entry& y) {  // x comes after y
+        if (x.finish != y.finish) return largest ? x.finish < y.finish : x.finish > y.finish;
+        return x.task > y.task;
+    };
+    const std::size_t n = p.num_tasks();
+    ReadyTimes rt(p, ev);
+    Allocation a(n);
+    std::vector<Choice> best(n);
+    std::vector<std::uint32_t> version(n, 0);
+    std::vector<std::vector<Index>> waiting(p.num_resources());  // unplaced tasks by best
+    std::priority_queue<Entry, std::vector<Entry>, decltype(after)> heap(after);
+    const auto refresh = [&](Index i) {
+        best[at(i)] = rt.best(at(i));
+        ++version[at(i)];
+        if (best[at(i)].resource == kNone) return;
+        waiting[at(best[at(i)].resource)].push_back(i);
+        heap.push({best[at(i)].finish, i, version[at(i)]});
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        refresh(as_index(i));
+    std::vector<Index> stale;
+    while (!heap.empty()) {
+        const Entry e = heap.top();
+        heap.pop();
+        if (a.placed(at(e.task)) || e.version != version[at(e.task)]) continue;
+        const Choice c = best[at(e.task)];
+        rt.place(a, at(e.task), c);
+        stale.clear();
+        stale.swap(waiting[at(c.resource)]);
+        for (const Index i : stale) {
+            if (!a.placed(at(i))) refresh(i);
+        }
+    }
+    return a;
+}
+
+// ---- Packing model ----------------------------------------------------------------------------
+
+/// What each resource holds, per dimension. In schedule mode nothing accumulates: a task fits
+/// wherever it can be hosted.
+class Bins {
+  public:
+    explicit Bins(const Problem& p)
+        : p_(p),
+          d_(p.num_dimensions()),
+          cumulative_(p.mode() == Mode::packing),
+          usage_(p.num_resources() * d_, 0.0),
+          count_(p.num_resources(), 0) {}
+
+    /// Bins holding the placed tasks of `a`.
+    Bins(const Problem& p, const Allocation& a) : Bins(p) {
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (a.placed(i)) add(i, at(a.resource[i]), 1.0);
+        }
+    }
+
+    /// The unit count a packed task uses: its smallest admissible one.
+    int units(std::size_t i) const { return p_.task(i).units.nth(0); }
+
+    bool fits(std::size_t i, std::size_t j) const {
+        if (!p_.allowed(i, j)) return false;
+        const double* usage = usage_.data() + j * d_;
+        for (std::size_t k = 0; k < d_; ++k) {
+            const double held = cumulative_ ? usage[k] : 0.0;
+            if (held + need(i, j, k) > p_.capacity(j, k)) return false;
+        }
+        return true;
+    }
+
+    /// Whether placing on j adds no fixed cost.
+    bool open(std::size_t j) const { return count_[j] > 0 || p_.resource(j).fixed_cost == 0; }
+    /// Number of tasks on j.
+    std::size_t count(std::size_t j) const { return count_[j]; }
+
+    /// Sum over dimensions of what j would have left after taking task i, relative to capacity.
+    double slack_after(std::size_t i, std::size_t j) const {
+        double slack = 0;
+        for (std::size_t k = 0; k < d_; ++k) {
+            const double cap = p_.capacity(j, k);
+            if (cap > 0) slack += (cap - usage_[j * d_ + k] - need(i, j, k)) / cap;
+        }
+        return slack;
+    }
+
+    /// Largest share of j's capacity that task i needs in one dimension.
+    double relative_demand(std::size_t i, std::size_t j) const {
+        double share = 0;
+        for (std::size_t k = 0; k < d_; ++k) {
+            const double cap = p_.capacity(j, k);
+            if (cap > 0) share = std::max(share, need(i, j, k) / cap);
+        }
+        return share;
+    }
+
+    void place(Allocation& a, std::size_t i, std::size_t j) {
+        add(i, j, 1.0);
+        a.place(i, as_index(j), units(i));
+    }
+
+    void remove(Allocation& a, std::size_t i) {
+        add(i, at(a.resource[i]), -1.0);
+        a.place(i, kNone, 0);
+    }
+
+  private:
+    void add(std::size_t i, std::size_t j, double sign) {
+        for (std::size_t k = 0; k < d_; ++k)
+            usage_[j * d_ + k] += sign * need(i, j, k);
+        count_[j] = sign > 0 ? count_[j] + 1 : count_[j] - 1;
+    }
+
+    double need(std::size_t i, std::size_t j, std::size_t k) const {
+        return k == 0 ? units(i) : p_.demand(i, j, k);
+    }
+
+    const Problem& p_;
+    std::size_t d_;
+    bool cumulative_;
+    std::vector<double> usage_;       // m x d
+    std::vector<std::size_t> count_;  // tasks per resource
+};
+
+Allocation first_fit_in_order(const Problem& p, const std::vector<Index>& order) {
+    Bins bins(p);
+    Allocation a(p.num_tasks());
+    for (const Index i : order) {
+        for (std::size_t j = 0; j < p.num_resources(); ++j) {
+            if (!bins.fits(at(i), j)) continue;
+            bins.place(a, at(i), j);
+            break;
+        }
+    }
+    return a;
+}
+
+/// Largest capacity of each dimension over the resources.
+std::vector<double> largest_capacity(const Problem& p) {
+    std::vector<double> largest(p.num_dimensions(), 0.0);
+    for (std::size_t j = 0; j < p.num_resources(); ++j) {
+        for (std::size_t k = 0; k < largest.size(); ++k)
+            largest[k] = std::max(largest[k], p.capacity(j, k));
+    }
+    return largest;
+}
+
+/// Relative capacity of each resource: sum over dimensions of capacity / largest capacity.
+std::vector<double> relative_capacity(const Problem& p) {
+    const std::vector<double> largest = largest_capacity(p);
+    std::vector<double> size(p.num_resources(), 0.0);
+    for (std::size_t j = 0; j < size.size(); ++j) {
+        for (std::size_t k = 0; k < largest.size(); ++k)
+            size[j] += largest[k] > 0 ? p.capacity(j, k) / largest[k] : 0.0;
+    }
+    return size;
+}
+
+/// The closed resource to open for task i (see the header), or kNone when none fits.
+Index resource_to_open(const Problem& p, const Bins& bins, const std::vector<double>& capacity,
+                       std::size_t i) {
+    Index pick = kNone;
+    double pick_rate = kInfinity;
+    for (std::size_t j = 0; j < p.num_resources(); ++j) {
+        if (bins.open(j) || !bins.fits(i, j)) continue;
+        const double rate = p.resource(j).fixed_cost / capacity[j];
+        if (rate < pick_rate) pick = as_index(j), pick_rate = rate;
+    }
+    return pick;
+}
+
+/// A task's size for first fit decreasing (see the header).
+std::vector<double> relative_sizes(const Problem& p) {
+    const std::vector<double> largest = largest_capacity(p);
+    const std::size_t m = p.num_resources();
+    std::vector<double> size(p.num_tasks(), 0.0);
+    for (std::size_t i = 0; i < size.size(); ++i) {
+        double s = p.task(i).units.nth(0) / largest[0];
+        for (std::size_t k = 1; k < largest.size(); ++k) {
+            if (!p.has_demand_matrix(k)) {
+                if (largest[k] > 0) s = std::max(s, p.demand(i, 0, k) / largest[k]);
+                continue;
+            }
+            double sum = 0;
+            std::size_t count = 0;
+            for (std::size_t j = 0; j < m; ++j) {
+                if (p.capacity(j, k) <= 0) continue;
+                sum += p.demand(i, j, k) / p.capacity(j, k);
+                ++count;
+            }
+            if (count > 0) s = std::max(s, sum / static_cast<double>(count));
+        }
+        size[i] = s;
+    }
+    return size;
+}
+
+/// Packs the tasks in `order`: on the open resource chosen by `prefer` (lowest index for
+/// first fit, least slack for best fit), else on a newly opened one.
+template <typename Prefer>
+Allocation pack_open_first(const Problem& p, const std::vector<Index>& order, Prefer prefer) {
+    Bins bins(p);
+    Allocation a(p.num_tasks());
+    const std::vector<double> capacity = relative_capacity(p);
+    for (const Index idx : order) {
+        const std::size_t i = at(idx);
+        Index pick = kNone;
+        double pick_score = kInfinity;
+        for (std::size_t j = 0; j < p.num_resources(); ++j) {
+            if (!bins.open(j) || !bins.fits(i, j)) continue;
+            const double score = prefer(bins, i, j);
+            if (score < pick_score) pick = as_index(j), pick_score = score;
+        }
+        if (pick == kNone) pick = resource_to_open(p, bins, capacity, i);
+        if (pick != kNone) bins.place(a, i, at(pick));
+    }
+    return a;
+}
+
+// ---- Regret greedy ----------------------------------------------------------------------------
+
+/// The cheapest fitting resources of one task, by (cost, index): the exact first `size` of
+/// them, or all of them when `complete`. Keeping a few spares means that losing the cheapest
+/// one (it filled up) rarely calls for a rescan of every resource.
+class Candidates {
+  public:
+    static constexpr std::size_t kKept = 32;
+
+    std::size_t size() const { return size_; }
+    bool complete() const { return complete_; }
+    Index first() const { return size_ > 0 ? entry_[0].second : kNone; }
+    /// Second-cheapest minus cheapest; infinite when only one resource fits.
+    double regret() const { return size_ > 1 ? entry_[1].first - entry_[0].first : kInfinity; }
+    bool holds(Index j) const { return find(j) < size_; }
+
+    void clear() { size_ = 0, complete_ = true; }
+
+    /// Offers resource j at `cost`: kept when it belongs to the known prefix (always when
+    /// `in_prefix`, i.e. nothing unknown can precede it).
+    void offer(double cost, Index j, bool in_prefix = false) {
+        const Entry e{cost, j};
+        if (!in_prefix && !complete_ && size_ > 0 && !(e < entry_[size_ - 1])) return;
+        if (size_ == kKept) {
+            complete_ = false;
+            if (!(e < entry_[size_ - 1])) return;
+            --size_;
+        }
+        std::size_t at = size_++;
+        for (; at > 0 && e < entry_[at - 1]; --at)
+            entry_[at] = entry_[at - 1];
+        entry_[at] = e;
+    }
+
+    /// Drops resource j (it no longer fits); false when it was not held.
+    bool drop(Index j) {
+        const std::size_t at = find(j);
+        if (at == size_) return false;
+        std::copy(entry_.begin() + static_cast<std::ptrdiff_t>(at + 1),
+                  entry_.begin() + static_cast<std::ptrdiff_t>(size_),
+                  entry_.begin() + static_cast<std::ptrdiff_t>(at));
+        --size_;
+        return true;
+    }
+
+    /// Resource j became cheaper (its fixed cost is paid). Held, it stays in the prefix.
+    void lower(double cost, Index j) { offer(cost, j, drop(j)); }
+
+  private:
+    using Entry = std::pair<double, Index>;  // (cost, resource): ordered as the ties rule says
+
+    std::size_t find(Index j) const {
+        std::size_t at = 0;
+        while (at < size_ && entry_[at].second != j)
+            ++at;
+        return at;
+    }
+
+    std::array<Entry, kKept> entry_{};
+    std::size_t size_ = 0;
+    bool complete_ = true;
+};
+
+/// What a regret is measured in. MTHG runs several measures and keeps the best result.
+enum class Desirability : std::uint8_t { cost, relative_demand, cost_times_demand };
+
+class RegretTable {
+  public:
+    RegretTable(const Problem& p, const Evaluator& ev, const Bins& bins, Desirability measure)
+        : p_(p), ev_(ev), bins_(bins), measure_(measure), table_(p.num_tasks()) {
+        sign_ = p.objective().sense == Sense::maximize ? -1.0 : 1.0;
+        for (std::size_t i = 0; i < table_.size(); ++i)
+            recompute(i);
+    }
+
+    const Candidates& operator[](std::size_t i) const { return table_[i]; }
+
+    /// Task i on resource j: its pair cost, plus j's fixed cost while j is unused.
+    double cost(std::size_t i, std::size_t j) const {
+        const double fixed = bins_.open(j) ? 0.0 : p_.resource(j).fixed_cost;
+        const double c = sign_ * (ev_.pair_cost(i, j, bins_.units(i)) + fixed);
+        switch (measure_) {
+            case Desirability::cost:
+                return c;
+            case Desirability::relative_demand:
+                return bins_.relative_demand(i, j);
+            case Desirability::cost_times_demand:
+                return c * bins_.relative_demand(i, j);
+        }
+        return c;
+    }
+
+    void recompute(std::size_t i) {
+        Candidates& c = table_[i];
+        c.clear();
+        for (std::size_t j = 0; j < p_.num_resources(); ++j) {
+            if (bins_.fits(i, j)) c.offer(cost(i, j), as_index(j));
+        }
+    }
+
+    /// Resource j has just taken a task (and was opened by it when `opened`): tasks that no
+    /// longer fit j lose it; the others see its fixed cost vanish.
+    void update(const std::vector<std::uint8_t>& pending, std::size_t j, bool opened) {
+        const Index r = as_index(j);
+        for (std::size_t i = 0; i < table_.size(); ++i) {
+            if (!pending[i]) continue;
+            Candidates& c = table_[i];
+            if (!opened && !c.holds(r)) continue;
+            if (!bins_.fits(i, j)) {
+                if (c.drop(r) && c.size() < 2 && !c.complete()) recompute(i);
+            } else if (opened) {
+                c.lower(cost(i, j), r);
+            }
+        }
+    }
+
+  private:
+    const Problem& p_;
+    const Evaluator& ev_;
+    const Bins& bins_;
+    Desirability measure_;
+    std::vector<Candidates> table_;
+    double sign_ = 1.0;
+};
+
+/// The pending task of largest regret that fits somewhere, or kNone.
+Index largest_regret(const RegretTable& table, const std::vector<std::uint8_t>& pending) {
+    Index pick = kNone;
+    double most = -kInfinity;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        if (!pending[i] || table[i].first() == kNone) continue;
+        const double regret = table[i].regret();
+        if (pick == kNone || regret > most) pick = as_index(i), most = regret;
+    }
+    return pick;
+}
+
+Allocation regret_pass(const Problem& p, const Evaluator& ev, Desirability measure) {
+    const std::size_t n = p.num_tasks();
+    Bins bins(p);
+    RegretTable table(p, ev, bins, measure);
+    Allocation a(n);
+    std::vector<std::uint8_t> pending(n, 1);
+    for (Index i = largest_regret(table, pending); i != kNone; i = largest_regret(table, pending)) {
+        const auto j = at(table[at(i)].first());
+        const bool opened = !bins.open(j);
+        bins.place(a, at(i), j);
+        pending[at(i)] = 0;
+        table.update(pending, j, opened);
+    }
+    return a;
+}
+
+std::size_t unplaced(const Allocation& a) {
+    return static_cast<std::size_t>(std::count(a.resource.begin(), a.resource.end(), kNone));
+}
+
+/// Pair costs of the placed tasks plus the fixed costs of the resources used.
+double packing_cost(const Problem& p, const Evaluator& ev, const Allocation& a) {
+    std::vector<std::uint8_t> used(p.num_resources(), 0);
+    double cost = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!a.placed(i)) continue;
+        cost += ev.pair_cost(i, at(a.resource[i]), a.units[i]);
+        used[at(a.resource[i])] = 1;
+    }
+    for (std::size_t j = 0; j < used.size(); ++j)
+        cost += used[j] ? p.resource(j).fixed_cost : 0.0;
+    return cost;
+}
+
+/// MTHG's second phase, repeated until nothing changes: each placed task, in index order,
+/// moves to the fitting resource that lowers the cost most (fixed costs included).
+void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a) {
+    const double sign = p.objective().sense == Sense::maximize ? -1.0 : 1.0;
+    Bins bins(p, a);
+    const auto cost = [&](std::size_t i, std::size_t j, bool alone) {
+        const bool pays_fixed = alone ? bins.count(j) <= 1 : !bins.open(j);
+        return sign *
+               (ev.pair_cost(i, j, bins.units(i)) + (pays_fixed ? p.resource(j).fixed_cost : 0.0));
+    };
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!a.placed(i)) continue;
+            const auto from = at(a.resource[i]);
+            const double now = cost(i, from, true);
+            bins.remove(a, i);
+            std::size_t to = from;
+            double best = now;
+            for (std::size_t j = 0; j < p.num_resources(); ++j) {
+                if (j == from || !bins.fits(i, j)) continue;
+                const double c = cost(i, j, false);
+                if (c < best - 1e-9 * std::abs(best)) to = j, best = c;
+            }
+            bins.place(a, i, to);
+            moved = moved || to != from;
+        }
+    }
+}
+
+/// The task's duration on its fastest host.
+double shortest_duration(const Problem& p, const Evaluator& ev, std::size_t i) {
+    double shortest = kInfinity;
+    for (std::size_t j = 0; j < p.num_resources(); ++j) {
+        if (!p.can_host(i, j)) continue;
+        const int u = fastest_units(p, i, j);
+        if (u > 0) shortest = std::min(shortest, ev.duration(i, j, u));
+    }
+    return shortest;
+}
+
+/// Places in `order`: earliest finish in schedule mode, first fit in packing mode.
+Allocation policy_solver(const Problem& p, const Evaluator& ev, const std::vector<Index>& order) {
+    if (p.mode() == Mode::packing) return first_fit_in_order(p, order);
+    return earliest_finish_in_order(p, ev, order);
+}
+
+}  // namespace
+
+// ---- Grid scheduling ------------------------------------------------------------------------
+
+Allocation min_min(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    return batch_by_best_finish(problem, evaluator, false);
+}
+
+Allocation max_min(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    return batch_by_best_finish(problem, evaluator, true);
+}
+
+Allocation sufferage(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    const std::size_t n = problem.num_tasks();
+    ReadyTimes rt(problem, evaluator);
+    Allocation a(n);
+    std::vector<Index> pending = index_order(n);
+    std::vector<Index> claimant(problem.num_resources());
+    std::vector<Choice> choice(n);
+    std::vector<double> suffer(n);
+    while (!pending.empty()) {
+        std::fill(claimant.begin(), claimant.end(), kNone);
+        for (const Index i : pending) {
+            const auto [first, second] = rt.best_two(at(i));
+            choice[at(i)] = first;
+            if (first.resource == kNone) continue;
+            suffer[at(i)] = second.finish - first.finish;
+            Index& holder = claimant[at(first.resource)];
+            if (holder == kNone || suffer[at(i)] > suffer[at(holder)]) holder = i;
+        }
+        for (const Index i : claimant) {
+            if (i != kNone) rt.place(a, at(i), choice[at(i)]);
+        }
+        std::erase_if(pending,
+                      [&](Index i) { return a.placed(at(i)) || choice[at(i)].resource == kNone; });
+    }
+    return a;
+}
+
+Allocation mct(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    return earliest_finish_in_order(problem, evaluator, index_order(problem.num_tasks()));
+}
+
+Allocation met(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    Allocation a(problem.num_tasks());
+    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        double fastest = kInfinity;
+        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
+            if (!problem.can_host(i, j)) continue;
+            const int u = fastest_units(problem, i, j);
+            if (u == 0) continue;
+            const double d = evaluator.duration(i, j, u);
+            if (d < fastest) fastest = d, a.place(i, as_index(j), u);
+        }
+    }
+    return a;
+}
+
+Allocation olb(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    ReadyTimes rt(problem, evaluator);
+    Allocation a(problem.num_tasks());
+    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        Choice pick;
+        double ready = kInfinity;
+        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
+            if (rt.ready(j) >= ready) continue;
+            const Choice c = rt.on(i, j);
+            if (c.resource != kNone) pick = c, ready = rt.ready(j);
+        }
+        if (pick.resource != kNone) rt.place(a, i, pick);
+    }
+    return a;
+}
+
+// ---- Policies -------------------------------------------------------------------------------
+
+Allocation fcfs(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    std::vector<Index> order = index_order(problem.num_tasks());
+    std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
+        return problem.task(at(x)).arrival < problem.task(at(y)).arrival;
+    });
+    return policy_solver(problem, evaluator, order);
+}
+
+Allocation sjf(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    const std::size_t n = problem.num_tasks();
+    std::vector<double> shortest(n);
+    for (std::size_t i = 0; i < n; ++i)
+        shortest[i] = shortest_duration(problem, evaluator, i);
+    std::vector<Index> order = index_order(n);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](Index x, Index y) { return shortest[at(x)] < shortest[at(y)]; });
+    return policy_solver(problem, evaluator, order);
+}
+
+Allocation priority(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    std::vector<Index> order = index_order(problem.num_tasks());
+    std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
+        const Task& tx = problem.task(at(x));
+        const Task& ty = problem.task(at(y));
+        if (tx.priority != ty.priority) return tx.priority > ty.priority;
+        return tx.arrival < ty.arrival;
+    });
+    return policy_solver(problem, evaluator, order);
+}
+
+// ---- Packing --------------------------------------------------------------------------------
+
+Allocation first_fit(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    const std::vector<Index> order = index_order(problem.num_tasks());
+    if (problem.mode() == Mode::schedule)
+        return earliest_finish_in_order(problem, evaluator, order);
+    return first_fit_in_order(problem, order);
+}
+
+Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    const std::vector<double> size = relative_sizes(problem);
+    std::vector<Index> order = index_order(problem.num_tasks());
+    std::stable_sort(order.begin(), order.end(),
+                     [&](Index x, Index y) { return size[at(x)] > size[at(y)]; });
+    if (problem.mode() == Mode::schedule)
+        return earliest_finish_in_order(problem, evaluator, order);
+    return pack_open_first(problem, order, [](const Bins&, std::size_t, std::size_t j) {
+        return static_cast<double>(j);
+    });
+}
+
+Allocation best_fit(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    const std::vector<Index> order = index_order(problem.num_tasks());
+    if (problem.mode() == Mode::schedule)
+        return earliest_finish_in_order(problem, evaluator, order);
+    return pack_open_first(problem, order, [](const Bins& bins, std::size_t i, std::size_t j) {
+        return bins.slack_after(i, j);
+    });
+}
+
+Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator) {
+    check_pair(problem, evaluator);
+    const double sign = problem.objective().sense == Sense::maximize ? -1.0 : 1.0;
+    Allocation best;
+    std::pair<std::size_t, double> best_score{problem.num_tasks() + 1, kInfinity};
+    for (const Desirability measure :
+         {Desirability::cost, Desirability::relative_demand, Desirability::cost_times_demand}) {
+        Allocation a = regret_pass(problem, evaluator, measure);
+        improve_by_shifts(problem, evaluator, a);
+        const std::pair<std::size_t, double> score{unplaced(a),
+                                                   sign * packing_cost(problem, evaluator, a)};
+        if (score < best_score) best = std::move(a), best_score = score;
+    }
+    return best;
+}
+
+}  // namespace allocopt::heuristics
