@@ -11,11 +11,19 @@ data = json.load(open(json_path))
 medians = [b for b in data["benchmarks"] if b.get("aggregate_name") == "median"]
 by_name = {b["run_name"]: b for b in medians}
 
+def human(rate):
+    if rate >= 1e6:
+        return f"{rate / 1e6:.3f} M"
+    if rate >= 1e3:
+        return f"{rate / 1e3:.2f} k"
+    return f"{rate:.1f}"
+
+
 rows = ["| benchmark | median items/s | median time per iteration |", "|---|---:|---:|"]
 for b in medians:
     rate = b.get("items_per_second", 0)
     extra = f" (peak RSS {b['peak_rss_mb']:.0f} MB)" if "peak_rss_mb" in b else ""
-    rows.append(f"| `{b['run_name']}` | {rate / 1e6:.3f} M{extra} | {b['real_time']:.0f} {b['time_unit']} |")
+    rows.append(f"| `{b['run_name']}` | {human(rate)}{extra} | {b['real_time']:.0f} {b['time_unit']} |")
 
 
 def rate(run):

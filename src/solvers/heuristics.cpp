@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
-#include <queue>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -76,21 +75,35 @@ bool earlier(const Choice& a, const Choice& b) {
     return a.resource != kNone && (b.resource == kNone || a.resource < b.resource);
 }
 
+/// Pairs (n x m) up to which the schedule heuristics tabulate durations and unit counts, and
+/// min_min sorts per-resource lists.
+constexpr std::size_t kTableLimit = std::size_t{1} << 22;
+
 /// Ready times of the resources (see the header's schedule model).
 class ReadyTimes {
   public:
     ReadyTimes(const Problem& p, const Evaluator& ev)
-        : p_(p), ev_(ev), ready_(p.num_resources(), 0.0) {}
+        : p_(p), ev_(ev), m_(p.num_resources()), ready_(m_, 0.0) {
+        if (p.num_tasks() * m_ > kTableLimit) return;
+        fastest_.resize(p.num_tasks() * m_);
+        for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+            for (std::size_t j = 0; j < m_; ++j)
+                fastest_[i * m_ + j] = compute_fastest(i, j);
+        }
+    }
 
     double ready(std::size_t j) const { return ready_[j]; }
 
+    /// Duration and unit count of task i on j with its fastest count; units 0 if j can't host.
+    std::pair<double, int> fastest(std::size_t i, std::size_t j) const {
+        return fastest_.empty() ? compute_fastest(i, j) : fastest_[i * m_ + j];
+    }
+
     /// Task i on j with its fastest unit count there; finish = infinity when j cannot host it.
     Choice on(std::size_t i, std::size_t j) const {
-        if (!p_.can_host(i, j)) return {};
-        const int u = fastest_units(p_, i, j);
-        if (u == 0) return {};
-        const double start = std::max(ready_[j], p_.task(i).arrival);
-        return {as_index(j), u, start + ev_.duration(i, j, u)};
+        const auto [duration, units] = fastest(i, j);
+        if (units == 0) return {};
+        return {as_index(j), units, std::max(ready_[j], p_.task(i).arrival) + duration};
     }
 
     /// The earliest- and second-earliest-finish resources of task i.
@@ -125,9 +138,16 @@ class ReadyTimes {
     }
 
   private:
+    std::pair<double, int> compute_fastest(std::size_t i, std::size_t j) const {
+        const int u = p_.can_host(i, j) ? fastest_units(p_, i, j) : 0;
+        return {u > 0 ? ev_.duration(i, j, u) : kInfinity, u};
+    }
+
     const Problem& p_;
     const Evaluator& ev_;
+    std::size_t m_;
     std::vector<double> ready_;
+    std::vector<std::pair<double, int>> fastest_;  // n x m, when small enough
 };
 
 /// Places the tasks in `order`, each on its earliest-finish resource.
@@ -142,48 +162,131 @@ Allocation earliest_finish_in_order(const Problem& p, const Evaluator& ev,
     return a;
 }
 
-/// Min-Min (largest = false) or Max-Min (largest = true). Each unplaced task's best choice is
-/// kept; loading resource j can only delay the tasks on j, so only the tasks whose best was j
-/// are re-examined. A heap of (finish, task, version) entries picks the next task; entries
-/// made stale by a re-examination are skipped.
+/// A tournament tree over the tasks: top() is the active task of smallest (or, with
+/// `largest`, largest) key, the lowest index on ties. O(log n) per change, O(n) memory.
+class Tournament {
+  public:
+    Tournament(std::size_t n, bool largest) : largest_(largest), key_(n, 0.0), active_(n, 0) {
+        while (size_ < n)
+            size_ *= 2;
+        tree_.assign(2 * size_, kNone);
+    }
+
+    Index top() const { return tree_[1]; }
+
+    void set(Index i, double key) {
+        key_[at(i)] = key;
+        active_[at(i)] = 1;
+        replay(i);
+    }
+
+    void erase(Index i) {
+        active_[at(i)] = 0;
+        replay(i);
+    }
+
+  private:
+    Index winner(Index x, Index y) const {
+        if (x == kNone || y == kNone) return x == kNone ? y : x;
+        const double kx = key_[at(x)], ky = key_[at(y)];
+        if (kx != ky) return (largest_ ? kx > ky : kx < ky) ? x : y;
+        return std::min(x, y);
+    }
+
+    void replay(Index i) {
+        std::size_t node = size_ + at(i);
+        tree_[node] = active_[at(i)] ? i : kNone;
+        for (node /= 2; node >= 1; node /= 2)
+            tree_[node] = winner(tree_[2 * node], tree_[2 * node + 1]);
+    }
+
+    bool largest_;
+    std::size_t size_ = 1;
+    std::vector<double> key_;
+    std::vector<std::uint8_t> active_;
+    std::vector<Index> tree_;  // 1-based heap layout; leaves at [size_, 2 size_)
+};
+
+/// Min-Min (largest = false) or Max-Min (largest = true) by best choices kept per task.
+/// Loading resource j can only delay the tasks on j, so only the tasks whose best was j are
+/// re-examined, and only j itself while it still finishes them before their second-best
+/// (a lower bound, as the other resources only get later). O(n m + r (m + log n)) for r
+/// re-examinations, O(n^2) on uniform instances.
 Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool largest) {
-    struct Entry {
-        double finish;
-        Index task;
-        std::uint32_t version;
-    };
-    const auto after = [largest](const Entry& x, const Entry& y) {  // x comes after y
-        if (x.finish != y.finish) return largest ? x.finish < y.finish : x.finish > y.finish;
-        return x.task > y.task;
-    };
-    const std::size_t n = p.num_tasks();
+    const std::size_t n = p.num_tasks(), m = p.num_resources();
     ReadyTimes rt(p, ev);
     Allocation a(n);
-    std::vector<Choice> best(n);
-    std::vector<std::uint32_t> version(n, 0);
-    std::vector<std::vector<Index>> waiting(p.num_resources());  // unplaced tasks by best
-    std::priority_queue<Entry, std::vector<Entry>, decltype(after)> heap(after);
-    const auto refresh = [&](Index i) {
-        best[at(i)] = rt.best(at(i));
-        ++version[at(i)];
-        if (best[at(i)].resource == kNone) return;
-        waiting[at(best[at(i)].resource)].push_back(i);
-        heap.push({best[at(i)].finish, i, version[at(i)]});
+    std::vector<std::pair<Choice, Choice>> best(n);  // (best, lower bound of the second)
+    std::vector<std::vector<Index>> waiting(m);      // unplaced tasks by their best
+    Tournament next(n, largest);
+    const auto refresh = [&](Index i, std::size_t loaded) {
+        auto& [first, second] = best[at(i)];
+        const Choice again = loaded < m ? rt.on(at(i), loaded) : Choice{};
+        if (again.resource != kNone && again.finish < second.finish) {
+            first = again;
+        } else {
+            best[at(i)] = rt.best_two(at(i));
+        }
+        if (first.resource == kNone) return next.erase(i);
+        waiting[at(first.resource)].push_back(i);
+        next.set(i, first.finish);
     };
     for (std::size_t i = 0; i < n; ++i)
-        refresh(as_index(i));
+        refresh(as_index(i), m);
     std::vector<Index> stale;
-    while (!heap.empty()) {
-        const Entry e = heap.top();
-        heap.pop();
-        if (a.placed(at(e.task)) || e.version != version[at(e.task)]) continue;
-        const Choice c = best[at(e.task)];
-        rt.place(a, at(e.task), c);
+    for (Index t = next.top(); t != kNone; t = next.top()) {
+        const Choice c = best[at(t)].first;
+        rt.place(a, at(t), c);
+        next.erase(t);
         stale.clear();
         stale.swap(waiting[at(c.resource)]);
         for (const Index i : stale) {
-            if (!a.placed(at(i))) refresh(i);
+            if (!a.placed(at(i))) refresh(i, at(c.resource));
         }
+    }
+    return a;
+}
+
+/// Min-Min when every task arrives at the same time a: task i finishes on j at
+/// max(ready_j, a) + duration(i, j), so the earliest (finish, task, resource) overall heads one
+/// resource's list of its tasks sorted by (duration, task). O(n m log n).
+Allocation min_min_by_lists(const Problem& p, const Evaluator& ev) {
+    struct Item {
+        double duration;
+        Index task;
+        int units;
+    };
+    const std::size_t n = p.num_tasks(), m = p.num_resources();
+    ReadyTimes rt(p, ev);
+    std::vector<std::vector<Item>> list(m);
+    for (std::size_t j = 0; j < m; ++j) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto [duration, units] = rt.fastest(i, j);
+            if (units > 0) list[j].push_back({duration, as_index(i), units});
+        }
+        std::stable_sort(list[j].begin(), list[j].end(),
+                         [](const Item& x, const Item& y) { return x.duration < y.duration; });
+    }
+    Allocation a(n);
+    std::vector<std::size_t> head(m, 0);  // the first unplaced task of each list
+    const double arrival = n > 0 ? p.task(0).arrival : 0.0;
+    for (;;) {
+        Choice pick;
+        Index pick_task = kNone;
+        for (std::size_t j = 0; j < m; ++j) {
+            while (head[j] < list[j].size() && a.placed(at(list[j][head[j]].task)))
+                ++head[j];
+            if (head[j] == list[j].size()) continue;
+            const Item& item = list[j][head[j]];
+            const double finish = std::max(rt.ready(j), arrival) + item.duration;
+            if (pick_task == kNone || finish < pick.finish ||
+                (finish == pick.finish && item.task < pick_task)) {
+                pick = {as_index(j), item.units, finish};
+                pick_task = item.task;
+            }
+        }
+        if (pick_task == kNone) break;
+        rt.place(a, at(pick_task), pick);
     }
     return a;
 }
@@ -593,6 +696,13 @@ Allocation policy_solver(const Problem& p, const Evaluator& ev, const std::vecto
 
 Allocation min_min(const Problem& problem, const Evaluator& evaluator) {
     check_pair(problem, evaluator);
+    const auto tasks = problem.tasks();
+    const bool together = std::all_of(tasks.begin(), tasks.end(), [&](const Task& t) {
+        return t.arrival == tasks.front().arrival;
+    });
+    if (together && problem.num_tasks() * problem.num_resources() <= kTableLimit) {
+        return min_min_by_lists(problem, evaluator);
+    }
     return batch_by_best_finish(problem, evaluator, false);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// Constructive heuristics: each builds one Allocation in a single deterministic pass, with no
-// search and no randomness. They serve as baselines, as seeds for metaheuristics and as the
-// published reference points of the benchmarks (Braun et al.'s Min-Min on the ETC instances,
+// Constructive heuristics: each builds one Allocation greedily and deterministically, with no
+// randomness and no calls to evaluate(). They serve as baselines, as seeds for metaheuristics and
+// as the published reference points of the benchmarks (Braun et al.'s Min-Min on the ETC instances,
 // first fit (decreasing) on cloud balancing, Martello & Toth's regret greedy on the GAP).
 //
 // Common contract of every function below:
@@ -42,12 +42,14 @@ namespace allocopt::heuristics {
 // ---- Grid scheduling (Braun et al. 2001), schedule model --------------------------------
 
 /// Min-Min: repeatedly takes the unplaced task whose earliest finish (over resources and
-/// unit counts) is smallest and places it there. Keeps each task's best resource and after
-/// a placement re-examines only the tasks whose best was the resource just loaded:
-/// O(n m + r (m + log n)) for r re-examinations (O(n^2 m / m) on uniform instances).
+/// unit counts) is smallest and places it there. When all tasks arrive together and n m <=
+/// 2^22, the next placement heads one resource's list of tasks sorted by duration:
+/// O(n m log n) time, O(n m) memory. Otherwise as max_min.
 Allocation min_min(const Problem& problem, const Evaluator& evaluator);
 
-/// Max-Min: as min_min, but takes the task whose earliest finish is largest.
+/// Max-Min: takes the task whose earliest finish is largest. Each task's best resource is kept
+/// and only the tasks whose best was the resource just loaded are re-examined:
+/// O(n m + r (m + log n)) for r re-examinations, r = O(n^2 / m) on uniform instances.
 Allocation max_min(const Problem& problem, const Evaluator& evaluator);
 
 /// Sufferage, in passes (Maheswaran et al. 1999, as in Braun et al.): in task index order,
@@ -101,12 +103,16 @@ Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluat
 /// one. O(n m d).
 Allocation best_fit(const Problem& problem, const Evaluator& evaluator);
 
-/// Regret greedy for cost packing (Martello & Toth's MTHG with cost as desirability). A task's
-/// cost on j is pair_cost plus j's fixed cost while j is unused (negated when the objective is
-/// maximised). Repeatedly: for each unplaced task, regret = second-cheapest minus cheapest
-/// fitting resource (infinite with one); place the task of largest regret on its cheapest.
-/// Stops when no unplaced task fits anywhere. O(n^2 + n m d) plus O(m d) per task whose best
-/// or second resource filled up.
+/// Regret greedy for cost packing, Martello & Toth's MTHG. A task's cost on j is pair_cost
+/// plus j's fixed cost while j is unused (negated when the objective is maximised). For each
+/// of three desirability measures (that cost; the task's largest share of j's capacity in any
+/// dimension; their product): repeatedly, for each unplaced task, regret = second-best minus
+/// best measure over the resources it fits (infinite with one); place the task of largest
+/// regret on its best; stop when no unplaced task fits anywhere. Then, as MTHG's second phase
+/// (repeated until nothing moves), shift each task to the fitting resource that lowers the
+/// cost most. Returns the result with fewest unplaced tasks, then least cost.
+/// O(n^2 + n m d) per measure, plus O(m d) per rescan of a task's best resources, plus
+/// O(n m d) per shift pass.
 Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator);
 
 }  // namespace allocopt::heuristics
