@@ -54,6 +54,22 @@ ProblemFile load_problem(const ProblemSource& source) {
     return {import_problem(source.from, source.path, source.import), std::nullopt};
 }
 
+Allocation given_allocation(const ProblemFile& file, const ProblemSource& source,
+                            const std::string& allocation_path) {
+    if (!allocation_path.empty()) return read_allocation(allocation_path, file.problem);
+    if (file.allocation) return *file.allocation;
+    throw InputError("allocation", "",
+                     "no allocation to evaluate: the problem has no 'allocation:' list; add one "
+                     "or pass --allocation FILE (an 'assignment:' or 'allocation:' list)",
+                     {source.path, 0, 0});
+}
+
+void add_allocation_option(CLI::App& command, std::string& target) {
+    command.add_option("--allocation", target,
+                       "Allocation file (an 'assignment:' or 'allocation:' list, such as a "
+                       "result of solve); default: the problem's own 'allocation:'");
+}
+
 CLI::Option* add_format_option(CLI::App& command, std::string& target) {
     target = "table";
     return command.add_option("--format", target, "Output format")

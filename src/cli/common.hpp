@@ -30,6 +30,14 @@ void add_problem_options(CLI::App& command, ProblemSource& source);
 /// Reads the problem (and, for YAML, its optional allocation).
 ProblemFile load_problem(const ProblemSource& source);
 
+/// The allocation to read: `allocation_path` when given, else the problem file's own
+/// `allocation:` list. Throws InputError when there is neither.
+Allocation given_allocation(const ProblemFile& file, const ProblemSource& source,
+                            const std::string& allocation_path);
+
+/// Adds `--allocation FILE` bound to `target`.
+void add_allocation_option(CLI::App& command, std::string& target);
+
 /// Adds `--format table|yaml|json` (default table) bound to `target`.
 CLI::Option* add_format_option(CLI::App& command, std::string& target);
 

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "allocopt/error.hpp"
 #include "allocopt/evaluator.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "cli/common.hpp"
@@ -42,17 +41,7 @@ std::string table(const Problem& p, const Report& r) {
 
 int run(const Options& o) {
     const ProblemFile file = load_problem(o.source);
-    Allocation allocation;
-    if (!o.allocation.empty()) {
-        allocation = read_allocation(o.allocation, file.problem);
-    } else if (file.allocation) {
-        allocation = *file.allocation;
-    } else {
-        throw InputError("allocation", "",
-                         "no allocation to evaluate: pass --allocation FILE (an 'assignment:' or "
-                         "'allocation:' list) or add 'allocation:' to the problem",
-                         {o.source.path, 0, 0});
-    }
+    const Allocation allocation = given_allocation(file, o.source, o.allocation);
     const Evaluator evaluator(file.problem, {.threads = 1});
     const Report report = evaluator.report(allocation);
     if (o.format == "table") {
@@ -76,9 +65,7 @@ void add_evaluate_command(CLI::App& app, int& exit_code) {
         "  allocopt evaluate --from braun-etc u_c_hihi.0 --allocation best.yaml --format json");
     auto options = std::make_shared<Options>();
     add_problem_options(*command, options->source);
-    command->add_option("--allocation", options->allocation,
-                        "Allocation file (an 'assignment:' or 'allocation:' list); default: the "
-                        "problem's own 'allocation:'");
+    add_allocation_option(*command, options->allocation);
     add_format_option(*command, options->format);
     command->callback(
         [options, &exit_code] { exit_code = guarded([&] { return run(*options); }); });

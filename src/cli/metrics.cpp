@@ -5,7 +5,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "allocopt/error.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/metrics.hpp"
 #include "cli/common.hpp"
@@ -71,17 +70,8 @@ std::string document(const Problem& p, const SeedMetrics& m, OutputFormat format
 }
 
 int run(const Options& o) {
-    ProblemFile file = load_problem(o.source);
-    Allocation allocation;
-    if (!o.allocation.empty()) {
-        allocation = read_allocation(o.allocation, file.problem);
-    } else if (file.allocation) {
-        allocation = *file.allocation;
-    } else {
-        throw InputError("allocation", "",
-                         "the problem has no 'allocation:' list; add one or pass --allocation FILE",
-                         {o.source.path, 0, 0});
-    }
+    const ProblemFile file = load_problem(o.source);
+    const Allocation allocation = given_allocation(file, o.source, o.allocation);
     const SeedMetrics m = seed_metrics(file.problem, allocation);
     if (o.format == "table") {
         std::cout << table(file.problem, m);
@@ -102,9 +92,7 @@ void add_metrics_command(CLI::App& app, int& exit_code) {
         "Example: allocopt metrics problems/seed-example.yaml --format json");
     auto options = std::make_shared<Options>();
     add_problem_options(*command, options->source);
-    command->add_option("--allocation", options->allocation,
-                        "Allocation file (an 'allocation:' or 'assignment:' list); default: the "
-                        "problem's own 'allocation:'");
+    add_allocation_option(*command, options->allocation);
     add_format_option(*command, options->format);
     command->callback(
         [options, &exit_code] { exit_code = guarded([&] { return run(*options); }); });
