@@ -118,16 +118,11 @@ double Evaluator::objective_value(const std::array<double, kMetricCount>& metric
 
 Evaluation Evaluator::evaluate(const Allocation& allocation) {
     ++evaluations_;
-    Scratch& s = *scratch_.front();
-    switch (path_) {
-        case Path::load:
-            return evaluate_load(allocation, s);
-        case Path::packing:
-            return evaluate_packing(allocation, s);
-        case Path::general:
-            return evaluate_general(allocation, s);
-    }
-    return {};
+    return score(allocation, *scratch_.front());
+}
+
+Evaluation Evaluator::score(const Allocation& a, Scratch& s) const {
+    return path_ == Path::load ? evaluate_load(a, s) : evaluate_full(a, s);
 }
 
 void Evaluator::evaluate_batch(std::span<const Allocation> candidates,
@@ -138,18 +133,7 @@ void Evaluator::evaluate_batch(std::span<const Allocation> candidates,
     for (std::int64_t c = 0; c < count; ++c) {
         Scratch& s = *scratch_[static_cast<std::size_t>(omp_get_thread_num())];
         const Allocation& a = candidates[static_cast<std::size_t>(c)];
-        Evaluation& out = results[static_cast<std::size_t>(c)];
-        switch (path_) {
-            case Path::load:
-                out = evaluate_load(a, s);
-                break;
-            case Path::packing:
-                out = evaluate_packing(a, s);
-                break;
-            case Path::general:
-                out = evaluate_general(a, s);
-                break;
-        }
+        results[static_cast<std::size_t>(c)] = score(a, s);
     }
 }
 
@@ -217,14 +201,10 @@ Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scrat
 
 }  // namespace
 
-Evaluation Evaluator::evaluate_packing(const Allocation& a, Scratch& s) const {
+Evaluation Evaluator::evaluate_full(const Allocation& a, Scratch& s) const {
     const Totals t = compute_totals(*this, a, s);
     return {objective_value(t.metrics),
             t.capacity_violation + t.placement_violation + t.deadline_violation};
-}
-
-Evaluation Evaluator::evaluate_general(const Allocation& a, Scratch& s) const {
-    return evaluate_packing(a, s);
 }
 
 Report Evaluator::report(const Allocation& allocation) const {

@@ -106,8 +106,9 @@ class Evaluator {
 
   private:
     Evaluation evaluate_load(const Allocation& a, Scratch& s) const;
-    Evaluation evaluate_packing(const Allocation& a, Scratch& s) const;
-    Evaluation evaluate_general(const Allocation& a, Scratch& s) const;
+    /// The chosen path: evaluate_load, or evaluate_full (list schedule or packing).
+    Evaluation score(const Allocation& a, Scratch& s) const;
+    Evaluation evaluate_full(const Allocation& a, Scratch& s) const;
     double objective_value(const std::array<double, kMetricCount>& metrics) const;
 
     const Problem& problem_;
