@@ -5,39 +5,69 @@
 #include "allocopt/error.hpp"
 #include "allocopt/solvers/constructive.hpp"
 #include "allocopt/solvers/heuristics.hpp"
+#include "allocopt/solvers/local_search.hpp"
 #include "detail/text.hpp"
 
 namespace allocopt {
 
 namespace {
 
-SolverEntry constructive(std::string_view name, std::string_view description,
-                         ConstructiveSolver::Build build) {
-    return {name, description, {}, [build](const OptionValues&, std::uint64_t) {
-                return std::make_unique<ConstructiveSolver>(build);
+struct Heuristic {
+    std::string_view name;
+    std::string_view description;
+    ConstructiveSolver::Build build;
+};
+
+const std::vector<Heuristic>& heuristic_table() {
+    namespace h = heuristics;
+    static const std::vector<Heuristic> table = {
+        {"min-min", "Min-Min list scheduling (Braun et al. 2001)", h::min_min},
+        {"max-min", "Max-Min list scheduling", h::max_min},
+        {"sufferage", "Sufferage (Maheswaran et al. 1999)", h::sufferage},
+        {"mct", "minimum completion time, tasks in order", h::mct},
+        {"met", "minimum execution time, ignoring load", h::met},
+        {"olb", "opportunistic load balancing", h::olb},
+        {"fcfs", "the seed's first-come first-served policy", h::fcfs},
+        {"sjf", "the seed's shortest-job-first policy", h::sjf},
+        {"priority", "the seed's priority policy", h::priority},
+        {"first-fit", "packing: first resource that fits", h::first_fit},
+        {"first-fit-decreasing", "packing: largest tasks first, first fit",
+         h::first_fit_decreasing},
+        {"best-fit", "packing: the fitting resource left with least slack", h::best_fit},
+        {"regret", "packing: regret greedy for GAP-like cost packing", h::regret_greedy},
+    };
+    return table;
+}
+
+SolverEntry local_search_entry() {
+    std::vector<std::string_view> inits;
+    for (const Heuristic& h : heuristic_table())
+        inits.push_back(h.name);
+    std::vector<OptionSpec> options = {
+        {"init", "constructive heuristic that gives the start", OptionSpec::Type::choice, 0, 0,
+         static_cast<double>(inits.size() - 1), inits},
+        {"best_improvement", "take the best move of a task's neighbourhood, not the first",
+         OptionSpec::Type::boolean, 0, 0, 1},
+        {"swaps", "also search the swap neighbourhood", OptionSpec::Type::boolean, 1, 0, 1},
+    };
+    return {"local-search", "descent over moves and swaps with delta evaluation",
+            std::move(options), [](const OptionValues& v, std::uint64_t seed) {
+                const auto init = static_cast<std::size_t>(v.get("init"));
+                const LocalSearchOptions o{v.get("best_improvement") != 0, v.get("swaps") != 0};
+                return std::make_unique<LocalSearch>(heuristic_table()[init].build, o, seed);
             }};
 }
 
 std::vector<SolverEntry> make_registry() {
-    namespace h = heuristics;
-    return {
-        constructive("min-min", "Min-Min list scheduling (Braun et al. 2001)", h::min_min),
-        constructive("max-min", "Max-Min list scheduling", h::max_min),
-        constructive("sufferage", "Sufferage (Maheswaran et al. 1999)", h::sufferage),
-        constructive("mct", "minimum completion time, tasks in order", h::mct),
-        constructive("met", "minimum execution time, ignoring load", h::met),
-        constructive("olb", "opportunistic load balancing", h::olb),
-        constructive("fcfs", "the seed's first-come first-served policy", h::fcfs),
-        constructive("sjf", "the seed's shortest-job-first policy", h::sjf),
-        constructive("priority", "the seed's priority policy", h::priority),
-        constructive("first-fit", "packing: first resource that fits", h::first_fit),
-        constructive("first-fit-decreasing", "packing: largest tasks first, first fit",
-                     h::first_fit_decreasing),
-        constructive("best-fit", "packing: the fitting resource left with least slack",
-                     h::best_fit),
-        constructive("regret", "packing: regret greedy for GAP-like cost packing",
-                     h::regret_greedy),
-    };
+    std::vector<SolverEntry> out;
+    for (const Heuristic& h : heuristic_table()) {
+        auto build = h.build;
+        out.push_back({h.name, h.description, {}, [build](const OptionValues&, std::uint64_t) {
+                           return std::make_unique<ConstructiveSolver>(build);
+                       }});
+    }
+    out.push_back(local_search_entry());
+    return out;
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+#pragma once
+// Descent over the move (one task to another resource) and swap (two tasks exchange
+// resources) neighbourhoods, scored by DeltaState (O(1) for load and packing objectives).
+// Starts from a constructive heuristic's allocation; stops at a local optimum (no improving
+// move or swap) or when the Termination says so. GA and PSO reuse improve() on offspring.
+
+#include <cstdint>
+
+#include "allocopt/delta.hpp"
+#include "allocopt/rng.hpp"
+#include "allocopt/solvers/constructive.hpp"
+
+namespace allocopt {
+
+struct LocalSearchOptions {
+    bool best_improvement = false;  ///< scan a whole neighbourhood, take the best (else first)
+    bool swaps = true;              ///< also search the swap neighbourhood
+};
+
+class LocalSearch : public Solver {
+  public:
+    LocalSearch(ConstructiveSolver::Build init, LocalSearchOptions options, std::uint64_t seed)
+        : init_(std::move(init)), options_(options), seed_(seed) {}
+
+    Result solve(Evaluator& evaluator, const Termination& termination, Observer* observer) override;
+
+    /// Descends from `state`'s allocation until a local optimum or a stop; offers every
+    /// improvement to `tracker`. Returns whether anything improved.
+    static bool improve(DeltaState& state, SearchTracker& tracker,
+                        const LocalSearchOptions& options, Rng& rng);
+
+  private:
+    ConstructiveSolver::Build init_;
+    LocalSearchOptions options_;
+    std::uint64_t seed_;
+};
+
+}  // namespace allocopt

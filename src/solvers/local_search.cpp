@@ -1,0 +1,135 @@
+#include "allocopt/solvers/local_search.hpp"
+
+#include <numeric>
+#include <vector>
+
+namespace allocopt {
+
+namespace {
+
+constexpr std::uint64_t kCheckEvery = 1024;  // scores between two termination checks
+
+/// The unit count task t would use on resource r: its current count when admissible there,
+/// else its smallest.
+std::int32_t units_on(const Problem& p, const Allocation& a, std::size_t t, std::size_t r) {
+    const std::int32_t u = a.units[t];
+    const Task& task = p.task(t);
+    return task.units.allows(u) && u <= p.capacity(r, 0) ? u : task.units.min;
+}
+
+class Descent {
+  public:
+    Descent(DeltaState& state, SearchTracker& tracker, const LocalSearchOptions& options, Rng& rng)
+        : state_(state),
+          tracker_(tracker),
+          options_(options),
+          problem_(tracker.evaluator().problem()),
+          sense_(problem_.objective().sense),
+          order_(problem_.num_tasks()) {
+        std::iota(order_.begin(), order_.end(), 0u);
+        for (std::size_t i = order_.size(); i > 1; --i) {
+            std::swap(order_[i - 1], order_[rng.below(i)]);
+        }
+    }
+
+    bool run() {
+        bool any = false;
+        while (!stopped_) {
+            bool improved = move_pass();
+            if (!stopped_ && options_.swaps) improved = swap_pass() || improved;
+            if (!improved) break;
+            any = true;
+        }
+        return any;
+    }
+
+  private:
+    bool tick() {
+        if (++scores_ % kCheckEvery == 0 && tracker_.should_stop()) stopped_ = true;
+        return stopped_;
+    }
+
+    void accept(const Evaluation&) { tracker_.offer(state_.allocation(), state_.current()); }
+
+    bool move_pass() {
+        bool improved = false;
+        const std::size_t m = problem_.num_resources();
+        for (std::uint32_t t : order_) {
+            const std::int32_t from = state_.allocation().resource[t];
+            Evaluation best = state_.current();
+            std::int32_t best_r = -1, best_u = 0;
+            for (std::size_t r = 0; r < m && !stopped_; ++r) {
+                if (static_cast<std::int32_t>(r) == from || !problem_.can_host(t, r)) continue;
+                const std::int32_t u = units_on(problem_, state_.allocation(), t, r);
+                const Evaluation e = state_.score_move(t, static_cast<std::int32_t>(r), u);
+                if (tick()) break;
+                if (!better(e, best, sense_)) continue;
+                best = e;
+                best_r = static_cast<std::int32_t>(r);
+                best_u = u;
+                if (!options_.best_improvement) break;
+            }
+            if (best_r >= 0) {
+                accept(state_.apply_move(t, best_r, best_u));
+                improved = true;
+            }
+            if (stopped_) break;
+        }
+        return improved;
+    }
+
+    bool swap_pass() {
+        bool improved = false;
+        const Allocation& a = state_.allocation();
+        for (std::size_t x = 0; x < order_.size() && !stopped_; ++x) {
+            const std::uint32_t s = order_[x];
+            for (std::size_t y = x + 1; y < order_.size(); ++y) {
+                const std::uint32_t t = order_[y];
+                const std::int32_t rs = a.resource[s], rt = a.resource[t];
+                if (rs == rt || rs < 0 || rt < 0) continue;
+                if (!problem_.can_host(s, static_cast<std::size_t>(rt)) ||
+                    !problem_.can_host(t, static_cast<std::size_t>(rs)) ||
+                    a.units[s] > problem_.capacity(static_cast<std::size_t>(rt), 0) ||
+                    a.units[t] > problem_.capacity(static_cast<std::size_t>(rs), 0)) {
+                    continue;
+                }
+                const Evaluation e = state_.score_swap(s, t);
+                if (tick()) break;
+                if (better(e, state_.current(), sense_)) {
+                    accept(state_.apply_swap(s, t));
+                    improved = true;
+                }
+            }
+        }
+        return improved;
+    }
+
+    DeltaState& state_;
+    SearchTracker& tracker_;
+    const LocalSearchOptions& options_;
+    const Problem& problem_;
+    Sense sense_;
+    std::vector<std::uint32_t> order_;
+    std::uint64_t scores_ = 0;
+    bool stopped_ = false;
+};
+
+}  // namespace
+
+bool LocalSearch::improve(DeltaState& state, SearchTracker& tracker,
+                          const LocalSearchOptions& options, Rng& rng) {
+    return Descent(state, tracker, options, rng).run();
+}
+
+Result LocalSearch::solve(Evaluator& evaluator, const Termination& termination,
+                          Observer* observer) {
+    SearchTracker tracker(evaluator, termination, observer);
+    const Allocation start = init_(evaluator.problem(), evaluator);
+    DeltaState state(evaluator, start);
+    tracker.offer(start, state.current());
+    Rng rng(seed_);
+    if (!tracker.should_stop()) improve(state, tracker, options_, rng);
+    return tracker.finish();
+}
+
+}  // namespace allocopt
