@@ -27,7 +27,7 @@ extern "C" void on_signal(int) {
 
 struct Options {
     ProblemSource source;
-    std::string solver = "auto";
+    std::string solver = "ga";
     std::vector<std::string> opts;
     std::uint64_t seed = 1;
     int threads = 0;
@@ -63,9 +63,7 @@ class ProgressLine : public Observer {
     double last_ = 0;
 };
 
-std::string default_solver(const Problem& p) {
-    return p.mode() == Mode::packing ? (p.has_cost_matrix() ? "regret" : "best-fit") : "min-min";
-}
+constexpr double kDefaultSeconds = 10;  // when no stopping rule is given
 
 void print_summary(const Problem& p, const Result& r, const Report& report,
                    const std::string& solver) {
@@ -105,7 +103,7 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
 int run(const Options& o) {
     const ProblemFile file = load_problem(o.source);
     const Problem& problem = file.problem;
-    const std::string name = o.solver == "auto" ? default_solver(problem) : o.solver;
+    const std::string name = o.solver;
     const SolverEntry& entry = find_solver(name);
     OptionValues values(&entry.options);
     for (const std::string& opt : o.opts) {
@@ -123,6 +121,8 @@ int run(const Options& o) {
     termination.stall_evaluations = o.stall_evals;
     termination.stall_seconds = o.stall_seconds;
     termination.interrupt = &g_interrupted;
+    if (!o.max_evals && o.time_limit <= 0 && !o.target && !o.stall_evals && o.stall_seconds <= 0)
+        termination.time_limit = kDefaultSeconds;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     Result result;
@@ -164,18 +164,17 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "--solver min-min -o best.yaml");
     auto o = std::make_shared<Options>();
     add_problem_options(*command, o->source);
-    command
-        ->add_option("--solver", o->solver,
-                     "Solver name (see 'allocopt solvers'); auto = a heuristic suited to the "
-                     "problem")
-        ->default_str("auto");
+    command->add_option("--solver", o->solver, "Solver name (see 'allocopt solvers')")
+        ->default_str("ga");
     command->add_option("--opt", o->opts, "Solver option NAME=VALUE (repeatable)");
     command->add_option("--seed", o->seed, "Random seed; same seed and options, same result")
         ->default_val(1);
     command->add_option("--threads", o->threads, "Evaluation threads (0 = all cores)")
         ->default_val(0)
         ->check(CLI::NonNegativeNumber);
-    command->add_option("--time-limit", o->time_limit, "Stop after S seconds")
+    command
+        ->add_option("--time-limit", o->time_limit,
+                     "Stop after S seconds (10 when no other stopping rule is given)")
         ->check(CLI::NonNegativeNumber);
     command->add_option("--max-evals", o->max_evals, "Stop after N evaluations");
     command->add_option("--target", o->target, "Stop once a feasible value this good is found");

@@ -46,6 +46,7 @@ class Descent {
   private:
     bool tick() {
         if (++scores_ % kCheckEvery == 0 && tracker_.should_stop()) stopped_ = true;
+        if (options_.max_scores && scores_ >= options_.max_scores) stopped_ = true;
         return stopped_;
     }
 

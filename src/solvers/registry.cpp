@@ -4,6 +4,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/solvers/constructive.hpp"
+#include "allocopt/solvers/genetic.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
 #include "detail/text.hpp"
@@ -46,9 +47,14 @@ SolverEntry local_search_entry() {
     std::vector<OptionSpec> options = {
         {"init", "constructive heuristic that gives the start", OptionSpec::Type::choice, 0, 0,
          static_cast<double>(inits.size() - 1), inits},
-        {"best_improvement", "take the best move of a task's neighbourhood, not the first",
-         OptionSpec::Type::boolean, 0, 0, 1},
-        {"swaps", "also search the swap neighbourhood", OptionSpec::Type::boolean, 1, 0, 1},
+        {"best_improvement",
+         "take the best move of a task's neighbourhood, not the first",
+         OptionSpec::Type::boolean,
+         0,
+         0,
+         1,
+         {}},
+        {"swaps", "also search the swap neighbourhood", OptionSpec::Type::boolean, 1, 0, 1, {}},
     };
     return {"local-search", "descent over moves and swaps with delta evaluation",
             std::move(options), [](const OptionValues& v, std::uint64_t seed) {
@@ -58,8 +64,18 @@ SolverEntry local_search_entry() {
             }};
 }
 
+SolverEntry genetic_entry() {
+    return {"ga",
+            "memetic genetic algorithm (the default): heuristic starts, crossover, "
+            "problem-aware mutation, local search on every child",
+            genetic_option_table(), [](const OptionValues& v, std::uint64_t seed) {
+                return std::make_unique<GeneticAlgorithm>(genetic_options(v), seed);
+            }};
+}
+
 std::vector<SolverEntry> make_registry() {
     std::vector<SolverEntry> out;
+    out.push_back(genetic_entry());
     for (const Heuristic& h : heuristic_table()) {
         auto build = h.build;
         out.push_back({h.name, h.description, {}, [build](const OptionValues&, std::uint64_t) {

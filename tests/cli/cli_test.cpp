@@ -172,7 +172,7 @@ TEST(Cli, SolveWritesAResultWithAssignmentAndTrace) {
     EXPECT_TRUE(r.out.empty()) << r.out;
     std::ifstream in(out);
     const auto doc = nlohmann::json::parse(in);
-    EXPECT_EQ(doc["solver"]["name"], "min-min");
+    EXPECT_EQ(doc["solver"]["name"], "ga");  // the default
     EXPECT_EQ(doc["assignment"].size(), 2u);
     EXPECT_EQ(doc["objective"]["feasible"].get<bool>(), true);
     EXPECT_GE(doc["trace"].size(), 1u);

@@ -15,6 +15,7 @@ namespace allocopt {
 struct LocalSearchOptions {
     bool best_improvement = false;  ///< scan a whole neighbourhood, take the best (else first)
     bool swaps = true;              ///< also search the swap neighbourhood
+    std::uint64_t max_scores = 0;   ///< stop after this many scores (0 = at a local optimum)
 };
 
 class LocalSearch : public Solver {

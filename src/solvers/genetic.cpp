@@ -1,0 +1,332 @@
+#include "allocopt/solvers/genetic.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "solvers/memetic.hpp"
+
+namespace allocopt {
+
+namespace {
+
+struct Member {
+    Allocation allocation;
+    Evaluation evaluation;
+};
+
+/// Operator choice in proportion to past success (each credit starts at 1, so no operator
+/// dies out; credits decay so that the choice follows the search).
+template <std::size_t N>
+class Adaptive {
+  public:
+    Adaptive() { credit_.fill(1.0); }
+    std::size_t pick(Rng& rng) const {
+        double total = 0;
+        for (double c : credit_)
+            total += c;
+        double x = rng.uniform() * total;
+        for (std::size_t i = 0; i + 1 < N; ++i) {
+            if (x < credit_[i]) return i;
+            x -= credit_[i];
+        }
+        return N - 1;
+    }
+    void reward(std::size_t i) { credit_[i] += 1.0; }
+    void decay() {
+        for (double& c : credit_)
+            c = std::max(1.0, c * 0.98);
+    }
+
+  private:
+    std::array<double, N> credit_{};
+};
+
+enum Crossover : std::size_t { kUniform, kTwoPoint, kNone };
+
+class Ga {
+  public:
+    Ga(const GeneticOptions& o, std::uint64_t seed, Evaluator& evaluator, SearchTracker& tracker)
+        : o_(o),
+          seed_(seed),
+          evaluator_(evaluator),
+          tracker_(tracker),
+          sense_(evaluator.problem().objective().sense),
+          memetic_(evaluator, tracker),
+          rng_(seed, 0) {}
+
+    void run() {
+        initialise();
+        if (population_.empty()) return;  // stopped before the first member was scored
+        std::uint64_t generation = 0;
+        int since_gain = 0;
+        while (!tracker_.should_stop()) {
+            ++generation;
+            breed(generation);
+            const bool gained = settle();
+            since_gain = gained ? 0 : since_gain + 1;
+            // A search space this small is exhausted: every child is already a member.
+            all_duplicates_ = duplicates_ == children_.size() ? all_duplicates_ + 1 : 0;
+            if (all_duplicates_ >= kExhausted) return;
+            crossovers_.decay();
+            if (since_gain >= o_.restart_after) {
+                restart(generation);
+                since_gain = 0;
+            }
+        }
+    }
+
+  private:
+    void initialise() {
+        const auto size = static_cast<std::size_t>(o_.population);
+        std::vector<Allocation> starts = memetic_.starts(size, o_.price_iterations);
+        if (starts.empty()) starts.push_back(memetic_.random_allocation(rng_));
+        // Top up with mutated copies of the starts, improved.
+        const std::size_t n = evaluator_.problem().num_tasks();
+        for (std::size_t i = 0; starts.size() < size && !tracker_.should_stop(); ++i) {
+            Allocation a = starts[i % starts.size()];
+            Rng rng(seed_, 1'000'000 + i);
+            memetic_.mutate(a, std::max<std::size_t>(2, n / 10), rng);
+            memetic_.improve(a, o_.search_effort, rng);
+            starts.push_back(std::move(a));
+        }
+        score(starts);
+        for (std::size_t i = 0; i < starts.size(); ++i)
+            admit({std::move(starts[i]), scores_[i]}, true);
+    }
+
+    /// Scores `batch` through the Evaluator (one parallel batch) and offers each to the
+    /// tracker, in order.
+    void score(const std::vector<Allocation>& batch) {
+        scores_.assign(batch.size(), Evaluation{});
+        evaluator_.evaluate_batch(batch, scores_);
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            tracker_.offer(batch[i], scores_[i]);
+    }
+
+    std::size_t tournament() {
+        std::size_t best = rng_.below(population_.size());
+        for (int i = 1; i < o_.tournament; ++i) {
+            const std::size_t c = rng_.below(population_.size());
+            if (better(population_[c].evaluation, population_[best].evaluation, sense_)) best = c;
+        }
+        return best;
+    }
+
+    void breed(std::uint64_t generation) {
+        children_.clear();
+        operators_.clear();
+        const std::size_t n = evaluator_.problem().num_tasks();
+        for (int b = 0; b < o_.brood && !tracker_.should_stop(); ++b) {
+            // One stream per child: the draws of a child do not depend on the others'.
+            Rng rng(seed_, generation * 1024 + static_cast<std::uint64_t>(b) + 1);
+            const std::size_t p1 = tournament();
+            Allocation child = population_[p1].allocation;
+            std::size_t op = kNone;
+            if (population_.size() > 1 && rng.uniform() < o_.crossover_rate) {
+                std::size_t p2 = tournament();
+                if (p2 == p1)
+                    p2 = (p1 + 1 + rng.below(population_.size() - 1)) % population_.size();
+                op = crossovers_.pick(rng);
+                cross(child, population_[p2].allocation, op, rng);
+            }
+            if (rng.uniform() < o_.mutation_rate) {
+                const auto lo = static_cast<std::size_t>(o_.ruin_min);
+                const auto hi = static_cast<std::size_t>(std::max(o_.ruin_min, o_.ruin_max));
+                memetic_.mutate(child, std::min(n, lo + rng.below(hi - lo + 1)), rng);
+            }
+            memetic_.improve(child, o_.search_effort, rng);
+            children_.push_back(std::move(child));
+            operators_.push_back(op);
+        }
+    }
+
+    static void cross(Allocation& child, const Allocation& other, std::size_t op, Rng& rng) {
+        const std::size_t n = child.size();
+        if (op == kUniform) {
+            for (std::size_t t = 0; t < n; ++t) {
+                if (rng.next() & 1) child.place(t, other.resource[t], other.units[t]);
+            }
+            return;
+        }
+        std::size_t a = rng.below(n), b = rng.below(n);
+        if (a > b) std::swap(a, b);
+        for (std::size_t t = a; t < b; ++t)
+            child.place(t, other.resource[t], other.units[t]);
+    }
+
+    /// Scores the brood and admits its members. Returns whether the best improved.
+    bool settle() {
+        const Evaluation before = best_evaluation();
+        duplicates_ = 0;
+        score(children_);
+        for (std::size_t i = 0; i < children_.size(); ++i) {
+            if (admit({std::move(children_[i]), scores_[i]}, false) && operators_[i] != kNone)
+                crossovers_.reward(operators_[i]);
+        }
+        return better(best_evaluation(), before, sense_);
+    }
+
+    Evaluation best_evaluation() const {
+        Evaluation best = population_.front().evaluation;
+        for (const Member& m : population_) {
+            if (better(m.evaluation, best, sense_)) best = m.evaluation;
+        }
+        return best;
+    }
+
+    /// Adds `child` (growing the population up to its size when `fill`), else replaces the
+    /// worst member if the child beats it and is not a duplicate.
+    bool admit(Member child, bool fill) {
+        for (const Member& m : population_) {
+            if (m.evaluation.objective == child.evaluation.objective &&
+                m.evaluation.violation == child.evaluation.violation &&
+                m.allocation == child.allocation) {
+                ++duplicates_;
+                return false;
+            }
+        }
+        if (fill && population_.size() < static_cast<std::size_t>(o_.population)) {
+            population_.push_back(std::move(child));
+            return true;
+        }
+        std::size_t worst = 0;
+        for (std::size_t i = 1; i < population_.size(); ++i) {
+            if (better(population_[worst].evaluation, population_[i].evaluation, sense_)) worst = i;
+        }
+        if (!better(child.evaluation, population_[worst].evaluation, sense_)) return false;
+        population_[worst] = std::move(child);
+        return true;
+    }
+
+    /// Keeps the elite; the others become heavily mutated, improved copies of the best.
+    void restart(std::uint64_t generation) {
+        std::sort(population_.begin(), population_.end(), [this](const Member& a, const Member& b) {
+            return better(a.evaluation, b.evaluation, sense_);
+        });
+        const auto elite = std::min(population_.size(), static_cast<std::size_t>(o_.elite));
+        const std::size_t n = evaluator_.problem().num_tasks();
+        std::vector<Allocation> fresh;
+        for (std::size_t i = elite; i < population_.size() && !tracker_.should_stop(); ++i) {
+            Rng rng(seed_, (generation << 20) + i);
+            Allocation a = population_[0].allocation;
+            memetic_.mutate(a, std::max<std::size_t>(2, n / 8), rng);
+            memetic_.improve(a, o_.search_effort, rng);
+            fresh.push_back(std::move(a));
+        }
+        population_.resize(elite);
+        score(fresh);
+        for (std::size_t i = 0; i < fresh.size(); ++i)
+            admit({std::move(fresh[i]), scores_[i]}, true);
+    }
+
+    const GeneticOptions& o_;
+    std::uint64_t seed_;
+    Evaluator& evaluator_;
+    SearchTracker& tracker_;
+    Sense sense_;
+    detail::Memetic memetic_;
+    Rng rng_;  // selection
+    std::vector<Member> population_;
+    std::vector<Allocation> children_;
+    std::vector<std::size_t> operators_;
+    std::vector<Evaluation> scores_;
+    Adaptive<2> crossovers_;
+    std::size_t duplicates_ = 0;  // children of this generation that were already members
+    int all_duplicates_ = 0;      // generations in a row made only of duplicates
+    static constexpr int kExhausted = 50;
+};
+
+}  // namespace
+
+const std::vector<OptionSpec>& genetic_option_table() {
+    using T = OptionSpec::Type;
+    const GeneticOptions d;
+    static const std::vector<OptionSpec> table = {
+        {"population", "members kept", T::integer, double(d.population), 2, 10000, {}},
+        {"brood",
+         "children per generation, scored as one parallel batch",
+         T::integer,
+         double(d.brood),
+         1,
+         10000,
+         {}},
+        {"tournament",
+         "members drawn per tournament selection",
+         T::integer,
+         double(d.tournament),
+         1,
+         64,
+         {}},
+        {"crossover_rate",
+         "probability a child is a crossover of two parents",
+         T::real,
+         d.crossover_rate,
+         0,
+         1,
+         {}},
+        {"mutation_rate",
+         "probability of the problem-aware mutation",
+         T::real,
+         d.mutation_rate,
+         0,
+         1,
+         {}},
+        {"ruin_min",
+         "fewest tasks a mutation re-places",
+         T::integer,
+         double(d.ruin_min),
+         1,
+         1e6,
+         {}},
+        {"ruin_max", "most tasks a mutation re-places", T::integer, double(d.ruin_max), 1, 1e6, {}},
+        {"search_effort",
+         "scores per child's local search (0 = to a local optimum)",
+         T::integer,
+         double(d.search_effort),
+         0,
+         1e12,
+         {}},
+        {"restart_after",
+         "generations without a new best before a restart",
+         T::integer,
+         double(d.restart_after),
+         1,
+         1e9,
+         {}},
+        {"elite", "members kept at a restart", T::integer, double(d.elite), 1, 10000, {}},
+        {"price_iterations",
+         "Lagrangian price iterations for makespan starts",
+         T::integer,
+         double(d.price_iterations),
+         0,
+         1e7,
+         {}},
+    };
+    return table;
+}
+
+GeneticOptions genetic_options(const OptionValues& v) {
+    GeneticOptions o;
+    o.population = v.get_int("population");
+    o.brood = v.get_int("brood");
+    o.tournament = v.get_int("tournament");
+    o.crossover_rate = v.get("crossover_rate");
+    o.mutation_rate = v.get("mutation_rate");
+    o.ruin_min = v.get_int("ruin_min");
+    o.ruin_max = std::max(o.ruin_min, v.get_int("ruin_max"));
+    o.search_effort = static_cast<std::uint64_t>(v.get("search_effort"));
+    o.restart_after = v.get_int("restart_after");
+    o.elite = v.get_int("elite");
+    o.price_iterations = v.get_int("price_iterations");
+    return o;
+}
+
+Result GeneticAlgorithm::solve(Evaluator& evaluator, const Termination& termination,
+                               Observer* observer) {
+    SearchTracker tracker(evaluator, termination, observer);
+    Ga(options_, seed_, evaluator, tracker).run();
+    return tracker.finish();
+}
+
+}  // namespace allocopt

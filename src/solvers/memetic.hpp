@@ -1,0 +1,51 @@
+#pragma once
+// What the GA and the PSO share: problem-aware starts, mutation and the improvement step.
+// On makespan problems of the load path (the Braun case) they run on the LoadKernel; on
+// every other problem, on DeltaState with LocalSearch::improve.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "allocopt/delta.hpp"
+#include "allocopt/rng.hpp"
+#include "allocopt/solver.hpp"
+#include "solvers/load_kernel.hpp"
+
+namespace allocopt::detail {
+
+class Memetic {
+  public:
+    Memetic(Evaluator& evaluator, SearchTracker& tracker);
+
+    /// Whether the LoadKernel runs (load path, makespan objective, duration table).
+    bool makespan_kernel() const { return kernel_.has_value(); }
+
+    /// Starting allocations: the constructive heuristics that suit the problem and, with the
+    /// kernel, up to `count` price-directed ones; each improved. Counts its scores.
+    std::vector<Allocation> starts(std::size_t count, int price_iterations);
+
+    /// Re-places `k` tasks: ruin-and-recreate with the kernel, else each to a random
+    /// resource that can host it.
+    void mutate(Allocation& a, std::size_t k, Rng& rng);
+
+    /// Local search from `a` (at most `effort` scores, 0 = to a local optimum), in place.
+    void improve(Allocation& a, std::uint64_t effort, Rng& rng);
+
+    /// A uniformly random allocation over the resources that can host each task.
+    Allocation random_allocation(Rng& rng) const;
+
+    /// The Lagrangian lower bound from starts(), when the kernel ran (0 otherwise).
+    double lower_bound() const { return lower_bound_; }
+
+  private:
+    std::int32_t units_for(std::size_t t, std::size_t r, std::int32_t current) const;
+
+    Evaluator& evaluator_;
+    SearchTracker& tracker_;
+    const Problem& problem_;
+    std::optional<LoadKernel> kernel_;
+    double lower_bound_ = 0;
+};
+
+}  // namespace allocopt::detail

@@ -1,0 +1,97 @@
+#include "allocopt/solvers/genetic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "allocopt/error.hpp"
+#include "allocopt/io/benchmarks.hpp"
+#include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/solvers/heuristics.hpp"
+
+namespace allocopt {
+namespace {
+
+const std::string kBraun = ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_s_hihi.0";
+const std::string kGap = ALLOCOPT_BENCH_INSTANCES "/gap/gap1.txt";
+
+Result run(const Problem& p, const Termination& termination, std::uint64_t seed = 1,
+           int threads = 1, GeneticOptions options = {}) {
+    Evaluator ev(p, {.threads = threads});
+    GeneticAlgorithm ga(options, seed);
+    return ga.solve(ev, termination, nullptr);
+}
+
+TEST(Genetic, BeatsMinMinByFarOnABraunInstanceWithASmallBudget) {
+    const Problem p = import_braun_etc(kBraun);
+    Evaluator ev(p);
+    const double min_min = ev.evaluate(heuristics::min_min(p, ev)).objective;
+    const Result r = run(p, {.max_evaluations = 20'000'000});
+    EXPECT_EQ(r.stop, StopReason::evaluations);
+    ASSERT_TRUE(r.evaluation.feasible());
+    // Best known 4080153.449 (bench/instances/braun-etc/RESULTS.md); min-min is 26 % above.
+    EXPECT_LT(r.evaluation.objective, 4080153.449 * 1.01);
+    EXPECT_LT(r.evaluation.objective, min_min * 0.85);
+    EXPECT_DOUBLE_EQ(ev.evaluate(r.allocation).objective, r.evaluation.objective);
+}
+
+TEST(Genetic, SameSeedSameResultForOneAndTwoThreads) {
+    const Problem braun = import_braun_etc(kBraun);
+    const Problem gap = import_orlib_gap(kGap, {.instance = 3});
+    for (const Problem* p : {&braun, &gap}) {
+        const Result a = run(*p, {.max_evaluations = 1'000'000}, 11, 1);
+        const Result b = run(*p, {.max_evaluations = 1'000'000}, 11, 2);
+        EXPECT_EQ(a.allocation, b.allocation);
+        EXPECT_EQ(a.evaluation.objective, b.evaluation.objective);
+        EXPECT_EQ(a.evaluations, b.evaluations);
+        ASSERT_EQ(a.trace.size(), b.trace.size());
+    }
+}
+
+TEST(Genetic, DifferentSeedsSearchDifferently) {
+    const Problem p = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 1});
+    const Result a = run(p, {.max_evaluations = 2'000'000}, 1);
+    const Result b = run(p, {.max_evaluations = 2'000'000}, 2);
+    EXPECT_NE(a.allocation, b.allocation);
+}
+
+TEST(Genetic, FindsTheOptimumOfASmallGapInstance) {
+    // gap1 instance 1 (c515-1), minimisation optimum 261 (bench/instances/gap/OPTIMA.md).
+    const Problem p = import_orlib_gap(kGap, {.instance = 1});
+    const Result r = run(p, {.max_evaluations = 5'000'000, .target = 261.0});
+    ASSERT_TRUE(r.evaluation.feasible());
+    EXPECT_EQ(r.evaluation.objective, 261);
+    EXPECT_EQ(r.stop, StopReason::target);
+}
+
+TEST(Genetic, EndsOnItsOwnWhenTheSearchSpaceIsExhausted) {
+    const ProblemFile file = read_problem_file(ALLOCOPT_PROBLEMS "/seed-example.yaml");
+    const Problem& p = file.problem;
+    const Result r = run(p, {.time_limit = 60});
+    EXPECT_EQ(r.stop, StopReason::finished);
+    EXPECT_LT(r.seconds, 30);
+    EXPECT_TRUE(r.evaluation.feasible());
+}
+
+TEST(Genetic, AnInterruptBeforeTheStartStillReturnsAnAllocation) {
+    const Problem p = import_braun_etc(kBraun);
+    std::atomic<bool> stop{true};
+    const Result r = run(p, {.interrupt = &stop});
+    EXPECT_EQ(r.stop, StopReason::interrupted);
+    EXPECT_EQ(r.allocation.size(), p.num_tasks());
+}
+
+TEST(Genetic, TheOptionsTableRoundTripsAndChecksBounds) {
+    OptionValues v(&genetic_option_table());
+    v.set("population", "7");
+    v.set("crossover_rate", "0.25");
+    const GeneticOptions o = genetic_options(v);
+    EXPECT_EQ(o.population, 7);
+    EXPECT_DOUBLE_EQ(o.crossover_rate, 0.25);
+    EXPECT_EQ(o.brood, GeneticOptions{}.brood);
+    EXPECT_THROW(v.set("population", "1"), InputError);
+    EXPECT_THROW(v.set("mutation_rate", "1.5"), InputError);
+}
+
+}  // namespace
+}  // namespace allocopt
