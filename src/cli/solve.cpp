@@ -12,6 +12,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/io/result_io.hpp"
+#include "allocopt/io/solver_config.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
 
@@ -38,6 +39,8 @@ struct Options {
     double stall_seconds = 0;
     std::string output;
     bool quiet = false;
+    std::string config;
+    SolverConfig from_file;  // read from --config; command-line flags win
 };
 
 /// A progress line on stderr, refreshed a few times a second, only on a terminal.
@@ -100,12 +103,35 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
     std::cout << out.str();
 }
 
+/// Takes what --config sets, unless the same setting was given as a flag.
+void merge_config(const CLI::App& command, Options& o) {
+    o.from_file = read_solver_config(o.config);
+    const SolverConfig& c = o.from_file;
+    auto given = [&](const char* flag) { return command.count(flag) > 0; };
+    if (c.solver && !given("--solver")) o.solver = *c.solver;
+    if (c.seed && !given("--seed")) o.seed = *c.seed;
+    if (c.threads && !given("--threads")) o.threads = *c.threads;
+    if (c.time_limit && !given("--time-limit")) o.time_limit = *c.time_limit;
+    if (c.max_evaluations && !given("--max-evals")) o.max_evals = *c.max_evaluations;
+    if (c.target && !given("--target")) o.target = c.target;
+    if (c.stall_evaluations && !given("--stall-evals")) o.stall_evals = *c.stall_evaluations;
+    if (c.stall_seconds && !given("--stall-seconds")) o.stall_seconds = *c.stall_seconds;
+}
+
 int run(const Options& o) {
     const ProblemFile file = load_problem(o.source);
     const Problem& problem = file.problem;
     const std::string name = o.solver;
-    const SolverEntry& entry = find_solver(name);
+    const SolverEntry& entry = [&]() -> const SolverEntry& {
+        try {
+            return find_solver(name);
+        } catch (const InputError& e) {
+            const bool from_file = o.from_file.solver && *o.from_file.solver == name;
+            throw from_file ? e.at(o.from_file.solver_position) : e;
+        }
+    }();
     OptionValues values(&entry.options);
+    if (!o.from_file.solver || *o.from_file.solver == name) o.from_file.apply(values);
     for (const std::string& opt : o.opts) {
         const auto eq = opt.find('=');
         if (eq == std::string::npos) {
@@ -187,7 +213,15 @@ void add_solve_command(CLI::App& app, int& exit_code) {
     command->add_option("-o,--output", o->output,
                         "Write the result here (YAML, or JSON for a .json name), atomically");
     command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
-    command->callback([o, &exit_code] { exit_code = guarded([&] { return run(*o); }); });
+    command->add_option("--config", o->config,
+                        "Read solver, seed, threads, limits and solver options from a YAML file "
+                        "(flags given here win); see docs/config.md");
+    command->callback([o, command, &exit_code] {
+        exit_code = guarded([&] {
+            if (!o->config.empty()) merge_config(*command, *o);
+            return run(*o);
+        });
+    });
 }
 
 }  // namespace allocopt::cli

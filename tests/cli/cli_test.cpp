@@ -252,3 +252,45 @@ TEST(Cli, MetricsTableOfTheSeedExample) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+    const std::string path = ::testing::TempDir() + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+}  // namespace
+
+TEST(Cli, SolveTakesSettingsFromAConfigFileAndFlagsWin) {
+    const std::string cfg =
+        write_temp("allocopt_cli_config.yaml", "solver: min-min\nseed: 5\ntime-limit: 2\n");
+    const std::string out = ::testing::TempDir() + "/allocopt_cli_config_out.json";
+    Outcome r =
+        run("solve " + quoted(kSeed) + " --config " + quoted(cfg) + " -q -o " + quoted(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto doc = nlohmann::json::parse(std::ifstream(out));
+    EXPECT_EQ(doc["solver"]["name"], "min-min");
+    EXPECT_EQ(doc["solver"]["seed"], 5);
+    r = run("solve " + quoted(kSeed) + " --config " + quoted(cfg) + " --seed 9 --solver ga -q -o " +
+            quoted(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    doc = nlohmann::json::parse(std::ifstream(out));
+    EXPECT_EQ(doc["solver"]["name"], "ga");
+    EXPECT_EQ(doc["solver"]["seed"], 9);
+}
+
+TEST(Cli, SolveRejectsABadConfigFileWithItsLineAndWritesNothing) {
+    const std::string cfg =
+        write_temp("allocopt_cli_bad_config.yaml", "solver: ga\noptions:\n  population: 1\n");
+    const std::string out = ::testing::TempDir() + "/allocopt_cli_bad_config_out.yaml";
+    std::remove(out.c_str());
+    const Outcome r =
+        run("solve " + quoted(kSeed) + " --config " + quoted(cfg) + " -o " + quoted(out));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_TRUE(contains(r.err, "allocopt_cli_bad_config.yaml:3:3: error: 'options.population'"))
+        << r.err;
+    EXPECT_FALSE(std::ifstream(out).good());
+}

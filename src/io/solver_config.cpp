@@ -1,0 +1,92 @@
+#include "allocopt/io/solver_config.hpp"
+
+#include <cmath>
+
+#include "allocopt/io/problem_yaml.hpp"
+#include "io/yaml_values.hpp"
+
+namespace allocopt {
+
+namespace {
+
+std::uint64_t count(const detail::YamlValues& y, const YAML::Node& node, const std::string& key) {
+    const double v = y.number(node, key);
+    if (v < 0 || v != std::floor(v) || v > 1e18) {
+        y.fail(node, key, detail::YamlValues::show(node), "expected a whole number >= 0");
+    }
+    return static_cast<std::uint64_t>(v);
+}
+
+double seconds(const detail::YamlValues& y, const YAML::Node& node, const std::string& key) {
+    const double v = y.number(node, key);
+    if (v < 0) y.fail(node, key, detail::YamlValues::show(node), "expected seconds >= 0");
+    return v;
+}
+
+}  // namespace
+
+void SolverConfig::apply(OptionValues& values) const {
+    for (const Option& o : options) {
+        try {
+            values.set(o.name, o.value);
+        } catch (const InputError& e) {
+            throw InputError("options." + o.name, o.value, e.message(), o.position);
+        }
+    }
+}
+
+SolverConfig parse_solver_config(const std::string& text, const std::string& file) {
+    detail::YamlValues y(file);
+    const YAML::Node root = y.load(text);
+    y.expect_map(root, "");
+    y.check_keys(root, "",
+                 {"solver", "seed", "threads", "time-limit", "max-evals", "target", "stall-evals",
+                  "stall-seconds", "options"});
+    SolverConfig c;
+    for (const auto& entry : root) {
+        const std::string key = entry.first.as<std::string>();
+        const YAML::Node& v = entry.second;
+        y.note_key(key, entry.first, v);
+        if (key == "solver") {
+            c.solver = y.text(v, key);
+            c.solver_position = y.position(v.Mark());
+        } else if (key == "seed") {
+            c.seed = count(y, v, key);
+        } else if (key == "threads") {
+            c.threads = static_cast<int>(count(y, v, key));
+            if (*c.threads > 4096) y.fail(v, key, y.show(v), "expected at most 4096 threads");
+        } else if (key == "time-limit") {
+            c.time_limit = seconds(y, v, key);
+        } else if (key == "max-evals") {
+            c.max_evaluations = count(y, v, key);
+        } else if (key == "target") {
+            c.target = y.number(v, key);
+        } else if (key == "stall-evals") {
+            c.stall_evaluations = count(y, v, key);
+        } else if (key == "stall-seconds") {
+            c.stall_seconds = seconds(y, v, key);
+        } else if (key == "options") {
+            if (v.IsNull()) continue;
+            y.expect_map(v, key);
+            for (const auto& o : v) {
+                const std::string name = o.first.as<std::string>();
+                const std::string path = "options." + name;
+                y.note_key(path, o.first, o.second);
+                for (const SolverConfig::Option& seen : c.options) {
+                    if (seen.name == name) y.fail(o.first, path, name, "duplicate key");
+                }
+                if (!o.second.IsScalar()) {
+                    y.fail(o.second, path, y.show(o.second), "expected a single value");
+                }
+                c.options.push_back({name, o.second.Scalar(), y.position(o.first.Mark())});
+            }
+        }
+    }
+    return c;
+}
+
+SolverConfig read_solver_config(const std::string& path) {
+    return parse_solver_config(read_file_text(path), path);
+}
+
+}  // namespace allocopt
