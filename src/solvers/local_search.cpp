@@ -1,5 +1,6 @@
 #include "allocopt/solvers/local_search.hpp"
 
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -19,8 +20,10 @@ std::int32_t units_on(const Problem& p, const Allocation& a, std::size_t t, std:
 
 class Descent {
   public:
-    Descent(DeltaState& state, SearchTracker& tracker, const LocalSearchOptions& options, Rng& rng)
-        : state_(state),
+    Descent(DeltaState& state, SearchTracker& tracker, const LocalSearchOptions& options, Rng& rng,
+            double weight = -1)
+        : weight_(weight),
+          state_(state),
           tracker_(tracker),
           options_(options),
           problem_(tracker.evaluator().problem()),
@@ -52,6 +55,16 @@ class Descent {
 
     void accept(const Evaluation&) { tracker_.offer(state_.allocation(), state_.current()); }
 
+    /// Whether `e` improves on `ref`: feasibility first, or, with a penalty weight, on
+    /// objective + weight x violation (in the minimising direction).
+    bool improves(const Evaluation& e, const Evaluation& ref) const {
+        if (weight_ < 0) return better(e, ref, sense_);
+        const double sign = sense_ == Sense::minimize ? 1.0 : -1.0;
+        const double pe = sign * e.objective + weight_ * e.violation;
+        const double pr = sign * ref.objective + weight_ * ref.violation;
+        return pe < pr - 1e-9 * (std::abs(pr) + 1);
+    }
+
     bool move_pass() {
         bool improved = false;
         const std::size_t m = problem_.num_resources();
@@ -64,7 +77,7 @@ class Descent {
                 const std::int32_t u = units_on(problem_, state_.allocation(), t, r);
                 const Evaluation e = state_.score_move(t, static_cast<std::int32_t>(r), u);
                 if (tick()) break;
-                if (!better(e, best, sense_)) continue;
+                if (!improves(e, best)) continue;
                 best = e;
                 best_r = static_cast<std::int32_t>(r);
                 best_u = u;
@@ -96,7 +109,7 @@ class Descent {
                 }
                 const Evaluation e = state_.score_swap(s, t);
                 if (tick()) break;
-                if (better(e, state_.current(), sense_)) {
+                if (improves(e, state_.current())) {
                     accept(state_.apply_swap(s, t));
                     improved = true;
                 }
@@ -105,6 +118,7 @@ class Descent {
         return improved;
     }
 
+    double weight_;  // penalty weight of the violation; < 0: feasibility first
     DeltaState& state_;
     SearchTracker& tracker_;
     const LocalSearchOptions& options_;
@@ -120,6 +134,11 @@ class Descent {
 bool LocalSearch::improve(DeltaState& state, SearchTracker& tracker,
                           const LocalSearchOptions& options, Rng& rng) {
     return Descent(state, tracker, options, rng).run();
+}
+
+void LocalSearch::improve_penalized(DeltaState& state, SearchTracker& tracker, double weight,
+                                    const LocalSearchOptions& options, Rng& rng) {
+    Descent(state, tracker, options, rng, weight).run();
 }
 
 Result LocalSearch::solve(Evaluator& evaluator, const Termination& termination,

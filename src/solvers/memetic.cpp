@@ -1,6 +1,7 @@
 #include "solvers/memetic.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
@@ -17,7 +18,9 @@ bool makespan_only(const Objective& objective) {
     return true;
 }
 
-constexpr std::size_t kSlowHeuristicTasks = 5000;  // sufferage is O(n^2)
+constexpr std::size_t kSlowHeuristicTasks = 5000;    // sufferage is O(n^2)
+constexpr std::size_t kLagrangianPairs = 4'000'000;  // cost and demand tables stay small
+constexpr int kLagrangianEvery = 10;                 // iterations between two kept starts
 
 }  // namespace
 
@@ -54,6 +57,17 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
         out.push_back(build(problem_, evaluator_));
         improve(out.back(), 0, rng);
     }
+    if (problem_.mode() == Mode::packing && !tracker_.should_stop()) {
+        double upper = 0;
+        bool have_upper = false;
+        for (const Allocation& a : out) {
+            const Evaluation e = evaluator_.evaluate(a);
+            if (e.feasible() && (!have_upper || e.objective < upper)) upper = e.objective;
+            have_upper = have_upper || e.feasible();
+        }
+        for (Allocation& a : lagrangian_starts(count, price_iterations, have_upper, upper, rng))
+            out.push_back(std::move(a));
+    }
     if (kernel_ && !tracker_.should_stop()) {
         const std::size_t n = problem_.num_tasks();
         PriceSeeds seeds = price_directed(evaluator_.unit_duration_table(), n,
@@ -67,6 +81,102 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
             out.push_back(std::move(a));
         }
     }
+    return out;
+}
+
+std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterations,
+                                                   bool have_upper, double upper, Rng& rng) {
+    // Relax the capacities with multipliers u_rk >= 0: each task then goes where
+    // cost + sum_k u_rk x demand is least, and L(u) = sum of those minima - sum u_rk cap_rk
+    // bounds the cost from below. Subgradient steps (Polyak's rule, the step halved when L
+    // stalls) push the assignment towards feasibility; every few steps the assignment is
+    // repaired and improved by improve() and kept as a start.
+    std::vector<Allocation> out;
+    const Problem& p = problem_;
+    if (p.objective().sense != Sense::minimize) return out;
+    const std::size_t n = p.num_tasks(), m = p.num_resources(), d = p.num_dimensions();
+    if (n * m > kLagrangianPairs) return out;
+    std::vector<double> cost(n * m), demand(n * m * d);
+    std::vector<std::uint8_t> hosts(n * m);
+    for (std::size_t t = 0; t < n; ++t) {
+        const int u = p.task(t).units.min;
+        for (std::size_t r = 0; r < m; ++r) {
+            hosts[t * m + r] = p.can_host(t, r);
+            cost[t * m + r] = evaluator_.pair_cost(t, r, u);
+            demand[(t * m + r) * d] = u;
+            for (std::size_t k = 1; k < d; ++k)
+                demand[(t * m + r) * d + k] = p.demand(t, r, k);
+        }
+    }
+    std::vector<double> mult(m * d, 0.0), usage(m * d), gradient(m * d);
+    std::vector<std::pair<double, Allocation>> kept;
+    Allocation a(n);
+    double best_bound = -1e300, theta = 2.0;
+    int stalled = 0;
+    for (int it = 0; it < iterations && !tracker_.should_stop(); ++it) {
+        std::fill(usage.begin(), usage.end(), 0.0);
+        double bound = 0;
+        for (std::size_t t = 0; t < n; ++t) {
+            double best = 1e300;
+            std::size_t best_r = 0;
+            for (std::size_t r = 0; r < m; ++r) {
+                if (!hosts[t * m + r]) continue;
+                double v = cost[t * m + r];
+                for (std::size_t k = 0; k < d; ++k)
+                    v += mult[r * d + k] * demand[(t * m + r) * d + k];
+                if (v < best) {
+                    best = v;
+                    best_r = r;
+                }
+            }
+            bound += best;
+            a.place(t, static_cast<std::int32_t>(best_r), p.task(t).units.min);
+            for (std::size_t k = 0; k < d; ++k)
+                usage[best_r * d + k] += demand[(t * m + best_r) * d + k];
+        }
+        double norm = 0;
+        for (std::size_t r = 0; r < m; ++r) {
+            for (std::size_t k = 0; k < d; ++k) {
+                const double cap = p.capacity(r, k);
+                bound -= mult[r * d + k] * cap;
+                double g = usage[r * d + k] - cap;
+                if (mult[r * d + k] <= 0 && g < 0) g = 0;  // projected: u stays at 0
+                gradient[r * d + k] = g;
+                norm += g * g;
+            }
+        }
+        evaluator_.count_evaluations(n * m);
+        if (bound > best_bound + 1e-9 * std::abs(best_bound)) {
+            best_bound = bound;
+            stalled = 0;
+        } else if (++stalled >= 20) {
+            theta /= 2;
+            stalled = 0;
+        }
+        if (it % kLagrangianEvery == 0 || norm == 0) {
+            Allocation start = a;
+            improve(start, 0, rng);
+            const Evaluation e = evaluator_.evaluate(start);
+            if (e.feasible() && (!have_upper || e.objective < upper)) {
+                upper = e.objective;
+                have_upper = true;
+            }
+            bool seen = false;
+            for (const auto& k : kept)
+                seen = seen || k.second == start;
+            if (!seen) kept.emplace_back(e.violation * 1e12 + e.objective, std::move(start));
+        }
+        if (norm == 0 || theta < 1e-6) break;  // the relaxed assignment fits: optimal for L
+        const double target = have_upper ? upper : bound + std::abs(bound) * 0.05 + 1;
+        const double step = theta * std::max(target - bound, 1e-9) / norm;
+        for (std::size_t i = 0; i < mult.size(); ++i)
+            mult[i] = std::max(0.0, mult[i] + step * gradient[i]);
+    }
+    lower_bound_ = best_bound;
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (std::size_t i = 0; i < kept.size() && i < count; ++i)
+        out.push_back(std::move(kept[i].second));
     return out;
 }
 
@@ -99,6 +209,18 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng) {
     DeltaState state(evaluator_, a);
     LocalSearchOptions options;
     options.max_scores = effort;
+    if (problem_.mode() == Mode::packing && state.incremental()) {
+        // Strategic oscillation: descend on cost + weight x overflow, then repair. The weight
+        // rises while the oscillation ends infeasible and falls while it ends feasible.
+        if (penalty_ <= 0) {
+            const double scale = std::abs(state.current().objective);
+            penalty_ = std::max(1.0, scale / static_cast<double>(problem_.num_resources()));
+        }
+        LocalSearchOptions o = options;
+        o.best_improvement = true;
+        LocalSearch::improve_penalized(state, tracker_, penalty_, o, rng);
+        penalty_ *= state.current().feasible() ? 0.9 : 1.25;
+    }
     LocalSearch::improve(state, tracker_, options, rng);
     a = state.allocation();
 }

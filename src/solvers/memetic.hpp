@@ -35,10 +35,12 @@ class Memetic {
     /// A uniformly random allocation over the resources that can host each task.
     Allocation random_allocation(Rng& rng) const;
 
-    /// The Lagrangian lower bound from starts(), when the kernel ran (0 otherwise).
+    /// The Lagrangian lower bound from starts() (makespan or packing cost; 0 when none ran).
     double lower_bound() const { return lower_bound_; }
 
   private:
+    std::vector<Allocation> lagrangian_starts(std::size_t count, int iterations, bool have_upper,
+                                              double upper, Rng& rng);
     std::int32_t units_for(std::size_t t, std::size_t r, std::int32_t current) const;
 
     Evaluator& evaluator_;
@@ -46,6 +48,7 @@ class Memetic {
     const Problem& problem_;
     std::optional<LoadKernel> kernel_;
     double lower_bound_ = 0;
+    double penalty_ = 0;  // weight of the violation in the oscillation (packing)
 };
 
 }  // namespace allocopt::detail

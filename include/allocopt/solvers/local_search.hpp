@@ -30,6 +30,12 @@ class LocalSearch : public Solver {
     static bool improve(DeltaState& state, SearchTracker& tracker,
                         const LocalSearchOptions& options, Rng& rng);
 
+    /// The same descent on objective + weight x violation (strategic oscillation): it may
+    /// cross infeasible allocations on the way to cheaper feasible ones. Every allocation it
+    /// reaches is offered to `tracker`, which keeps the best feasible one.
+    static void improve_penalized(DeltaState& state, SearchTracker& tracker, double weight,
+                                  const LocalSearchOptions& options, Rng& rng);
+
   private:
     ConstructiveSolver::Build init_;
     LocalSearchOptions options_;
