@@ -7,6 +7,7 @@
 #include "allocopt/solvers/genetic.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
+#include "allocopt/solvers/swarm.hpp"
 #include "detail/text.hpp"
 
 namespace allocopt {
@@ -73,9 +74,19 @@ SolverEntry genetic_entry() {
             }};
 }
 
+SolverEntry swarm_entry() {
+    return {"pso",
+            "discrete particle swarm: per-task velocities (Eigen) pull tasks towards "
+            "personal and swarm bests, local search on every particle",
+            swarm_option_table(), [](const OptionValues& v, std::uint64_t seed) {
+                return std::make_unique<ParticleSwarm>(swarm_options(v), seed);
+            }};
+}
+
 std::vector<SolverEntry> make_registry() {
     std::vector<SolverEntry> out;
     out.push_back(genetic_entry());
+    out.push_back(swarm_entry());
     for (const Heuristic& h : heuristic_table()) {
         auto build = h.build;
         out.push_back({h.name, h.description, {}, [build](const OptionValues&, std::uint64_t) {

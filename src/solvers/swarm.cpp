@@ -1,0 +1,293 @@
+#include "allocopt/solvers/swarm.hpp"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+
+#include "solvers/memetic.hpp"
+
+namespace allocopt {
+
+namespace {
+
+struct Particle {
+    Allocation position;
+    Evaluation score;
+    Eigen::ArrayXd velocity;
+    Allocation best;
+    Evaluation best_score;
+    int since_gain = 0;
+};
+
+class Pso {
+  public:
+    Pso(const SwarmOptions& o, std::uint64_t seed, Evaluator& evaluator, SearchTracker& tracker)
+        : o_(o),
+          seed_(seed),
+          evaluator_(evaluator),
+          tracker_(tracker),
+          sense_(evaluator.problem().objective().sense),
+          n_(evaluator.problem().num_tasks()),
+          memetic_(evaluator, tracker) {}
+
+    void run() {
+        initialise();
+        if (swarm_.empty()) return;
+        for (std::uint64_t iteration = 1; !tracker_.should_stop(); ++iteration) {
+            const double progress =
+                std::min(1.0, static_cast<double>(iteration) / std::max(1, o_.inertia_iterations));
+            const double inertia = o_.inertia_max - (o_.inertia_max - o_.inertia_min) * progress;
+            for (std::size_t i = 0; i < swarm_.size() && !tracker_.should_stop(); ++i) {
+                Rng rng(seed_, iteration * 4096 + i + 1);
+                fly(i, inertia, rng);
+            }
+            // A search space this small is exhausted: every particle sits on its own best.
+            stale_ = score_and_update() ? 0 : stale_ + 1;
+            if (stale_ >= kExhausted) return;
+            reinitialise_stagnant(iteration);
+        }
+    }
+
+  private:
+    void initialise() {
+        const auto size = static_cast<std::size_t>(std::max(1, o_.particles));
+        std::vector<Allocation> starts = memetic_.starts(size, o_.price_iterations);
+        Rng rng(seed_, 0);
+        if (starts.empty()) starts.push_back(memetic_.random_allocation(rng));
+        for (std::size_t i = 0; starts.size() < size && !tracker_.should_stop(); ++i) {
+            Allocation a = starts[i % starts.size()];
+            Rng r(seed_, 1'000'000 + i);
+            memetic_.mutate(a, std::max<std::size_t>(2, n_ / 10), r);
+            memetic_.improve(a, o_.search_effort, r);
+            starts.push_back(std::move(a));
+        }
+        if (starts.size() > size) starts.resize(size);
+        std::vector<Evaluation> scores(starts.size());
+        evaluator_.evaluate_batch(starts, scores);
+        for (std::size_t i = 0; i < starts.size(); ++i) {
+            tracker_.offer(starts[i], scores[i]);
+            Particle p;
+            p.position = starts[i];
+            p.score = scores[i];
+            p.velocity = Eigen::ArrayXd::Zero(static_cast<Eigen::Index>(n_));
+            p.best = std::move(starts[i]);
+            p.best_score = scores[i];
+            swarm_.push_back(std::move(p));
+        }
+    }
+
+    /// The guide of particle i: the swarm's best personal best, or its ring neighbourhood's.
+    const Allocation& guide(std::size_t i) const {
+        const std::size_t s = swarm_.size();
+        std::size_t best = i;
+        if (o_.topology == SwarmOptions::Topology::ring) {
+            for (std::size_t j : {(i + s - 1) % s, (i + 1) % s}) {
+                if (better(swarm_[j].best_score, swarm_[best].best_score, sense_)) best = j;
+            }
+        } else {
+            for (std::size_t j = 0; j < s; ++j) {
+                if (better(swarm_[j].best_score, swarm_[best].best_score, sense_)) best = j;
+            }
+        }
+        return swarm_[best].best;
+    }
+
+    void fly(std::size_t i, double inertia, Rng& rng) {
+        Particle& p = swarm_[i];
+        const Allocation& g = guide(i);
+        const auto n = static_cast<Eigen::Index>(n_);
+        r1_.resize(n);
+        r2_.resize(n);
+        towards_best_.resize(n);
+        towards_guide_.resize(n);
+        for (Eigen::Index t = 0; t < n; ++t) {
+            const auto k = static_cast<std::size_t>(t);
+            r1_[t] = rng.uniform();
+            r2_[t] = rng.uniform();
+            towards_best_[t] = p.position.resource[k] != p.best.resource[k] ? 1.0 : 0.0;
+            towards_guide_[t] = p.position.resource[k] != g.resource[k] ? 1.0 : 0.0;
+        }
+        const ArrayPull best_pull = o_.cognitive * r1_ * towards_best_;
+        const ArrayPull guide_pull = o_.social * r2_ * towards_guide_;
+        p.velocity = (inertia * p.velocity + best_pull + guide_pull)
+                         .min(o_.velocity_max)
+                         .max(-o_.velocity_max);
+        for (Eigen::Index t = 0; t < n; ++t) {
+            const double pull = best_pull[t] + guide_pull[t];
+            if (pull <= 0 || p.velocity[t] <= 0) continue;
+            if (rng.uniform() >= 1 - std::exp(-p.velocity[t])) continue;
+            const auto k = static_cast<std::size_t>(t);
+            const Allocation& to = rng.uniform() * pull < best_pull[t] ? p.best : g;
+            p.position.place(k, to.resource[k], to.units[k]);
+        }
+        if (rng.uniform() < o_.mutation_rate) {
+            const auto lo = static_cast<std::size_t>(o_.ruin_min);
+            const auto hi = static_cast<std::size_t>(std::max(o_.ruin_min, o_.ruin_max));
+            memetic_.mutate(p.position, std::min(n_, lo + rng.below(hi - lo + 1)), rng);
+        }
+        memetic_.improve(p.position, o_.search_effort, rng);
+    }
+
+    /// Scores the swarm, updates the personal bests. Returns whether any particle stands
+    /// somewhere new (off its personal best).
+    bool score_and_update() {
+        bool novel = false;
+        positions_.clear();
+        for (const Particle& p : swarm_)
+            positions_.push_back(p.position);
+        scores_.assign(positions_.size(), Evaluation{});
+        evaluator_.evaluate_batch(positions_, scores_);
+        for (std::size_t i = 0; i < swarm_.size(); ++i) {
+            Particle& p = swarm_[i];
+            p.score = scores_[i];
+            tracker_.offer(p.position, p.score);
+            novel = novel || p.position != p.best;
+            if (better(p.score, p.best_score, sense_)) {
+                p.best = p.position;
+                p.best_score = p.score;
+                p.since_gain = 0;
+            } else {
+                ++p.since_gain;
+            }
+        }
+        return novel;
+    }
+
+    void reinitialise_stagnant(std::uint64_t iteration) {
+        std::size_t leader = 0;
+        for (std::size_t j = 1; j < swarm_.size(); ++j) {
+            if (better(swarm_[j].best_score, swarm_[leader].best_score, sense_)) leader = j;
+        }
+        for (std::size_t i = 0; i < swarm_.size(); ++i) {
+            Particle& p = swarm_[i];
+            if (i == leader || p.since_gain < o_.reinit_after) continue;
+            Rng rng(seed_, (iteration << 20) + i + 7);
+            p.position = swarm_[leader].best;
+            memetic_.mutate(p.position, std::max<std::size_t>(2, n_ / 8), rng);
+            memetic_.improve(p.position, o_.search_effort, rng);
+            p.score = evaluator_.evaluate(p.position);
+            tracker_.offer(p.position, p.score);
+            p.best = p.position;
+            p.best_score = p.score;
+            p.velocity.setZero();
+            p.since_gain = 0;
+        }
+    }
+
+    using ArrayPull = Eigen::ArrayXd;
+
+    const SwarmOptions& o_;
+    std::uint64_t seed_;
+    Evaluator& evaluator_;
+    SearchTracker& tracker_;
+    Sense sense_;
+    std::size_t n_;
+    detail::Memetic memetic_;
+    std::vector<Particle> swarm_;
+    std::vector<Allocation> positions_;
+    std::vector<Evaluation> scores_;
+    Eigen::ArrayXd r1_, r2_, towards_best_, towards_guide_;
+    int stale_ = 0;  // iterations in a row with every particle on its personal best
+    static constexpr int kExhausted = 50;
+};
+
+}  // namespace
+
+const std::vector<OptionSpec>& swarm_option_table() {
+    using T = OptionSpec::Type;
+    const SwarmOptions d;
+    static const std::vector<OptionSpec> table = {
+        {"particles",
+         "swarm size, scored as one parallel batch per iteration",
+         T::integer,
+         double(d.particles),
+         1,
+         10000,
+         {}},
+        {"inertia_max", "inertia w at the start", T::real, d.inertia_max, 0, 2, {}},
+        {"inertia_min", "inertia w after inertia_iterations", T::real, d.inertia_min, 0, 2, {}},
+        {"inertia_iterations",
+         "iterations over which w falls from max to min",
+         T::integer,
+         double(d.inertia_iterations),
+         1,
+         1e9,
+         {}},
+        {"cognitive", "c1: pull towards the particle's own best", T::real, d.cognitive, 0, 10, {}},
+        {"social", "c2: pull towards the guide (swarm or ring best)", T::real, d.social, 0, 10, {}},
+        {"velocity_max", "bound on each task's velocity", T::real, d.velocity_max, 0.01, 100, {}},
+        {"topology",
+         "guide: the swarm's best (global) or the ring neighbourhood's",
+         T::choice,
+         0,
+         0,
+         1,
+         {"global", "ring"}},
+        {"mutation_rate",
+         "probability a particle also mutates in an iteration",
+         T::real,
+         d.mutation_rate,
+         0,
+         1,
+         {}},
+        {"ruin_min",
+         "fewest tasks a mutation re-places",
+         T::integer,
+         double(d.ruin_min),
+         1,
+         1e6,
+         {}},
+        {"ruin_max", "most tasks a mutation re-places", T::integer, double(d.ruin_max), 1, 1e6, {}},
+        {"search_effort",
+         "scores per particle's local search (0 = to a local optimum)",
+         T::integer,
+         double(d.search_effort),
+         0,
+         1e12,
+         {}},
+        {"reinit_after",
+         "iterations without a personal gain before a particle restarts",
+         T::integer,
+         double(d.reinit_after),
+         1,
+         1e9,
+         {}},
+        {"price_iterations",
+         "Lagrangian iterations for the starts",
+         T::integer,
+         double(d.price_iterations),
+         0,
+         1e7,
+         {}},
+    };
+    return table;
+}
+
+SwarmOptions swarm_options(const OptionValues& v) {
+    SwarmOptions o;
+    o.particles = v.get_int("particles");
+    o.inertia_max = v.get("inertia_max");
+    o.inertia_min = v.get("inertia_min");
+    o.inertia_iterations = v.get_int("inertia_iterations");
+    o.cognitive = v.get("cognitive");
+    o.social = v.get("social");
+    o.velocity_max = v.get("velocity_max");
+    o.topology =
+        v.get_int("topology") == 1 ? SwarmOptions::Topology::ring : SwarmOptions::Topology::global;
+    o.mutation_rate = v.get("mutation_rate");
+    o.ruin_min = v.get_int("ruin_min");
+    o.ruin_max = std::max(o.ruin_min, v.get_int("ruin_max"));
+    o.search_effort = static_cast<std::uint64_t>(v.get("search_effort"));
+    o.reinit_after = v.get_int("reinit_after");
+    o.price_iterations = v.get_int("price_iterations");
+    return o;
+}
+
+Result ParticleSwarm::solve(Evaluator& evaluator, const Termination& termination,
+                            Observer* observer) {
+    SearchTracker tracker(evaluator, termination, observer);
+    Pso(options_, seed_, evaluator, tracker).run();
+    return tracker.finish();
+}
+
+}  // namespace allocopt
