@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# The README's first command: install, build, run allocopt on the bundled default problem.
+# The README's first command: install, build, solve the bundled GPU-cluster problem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-./build/allocopt metrics problems/seed-example.yaml
-./build/allocopt solve problems/seed-example.yaml
+./build/allocopt solve problems/gpu-cluster.yaml --time-limit 5 -o gpu-cluster-result.yaml

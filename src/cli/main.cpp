@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
         "  allocopt metrics problems/seed-example.yaml --format yaml\n"
         "  allocopt evaluate problems/seed-example.yaml --format json\n"
         "  allocopt solve --from braun-etc bench/instances/braun-etc/u_c_hihi.0 -o best.yaml\n"
-        "  allocopt solvers\n\n"
+        "  allocopt solvers\n"
+        "  allocopt generate cluster --seed 1 -o cluster.yaml\n\n"
         "Run 'allocopt COMMAND --help' for the options of one command.",
         "allocopt"};
     app.set_version_flag("--version", std::string("allocopt ") + allocopt::kVersion);
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     add_evaluate_command(app, exit_code);
     add_solve_command(app, exit_code);
     add_solvers_command(app, exit_code);
+    add_generate_command(app, exit_code);
 
     std::vector<std::string> names;
     for (const CLI::App* sub : app.get_subcommands({}))

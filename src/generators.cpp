@@ -1,0 +1,716 @@
+#include "allocopt/generators.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
+#include "allocopt/error.hpp"
+#include "allocopt/rng.hpp"
+#include "detail/text.hpp"
+#include "generators_data.hpp"
+
+namespace allocopt::generators {
+
+namespace {
+
+using allocopt::detail::format_number;
+
+// ---------------------------------------------------------------------------------------------
+// Draws: our own, from Rng, so that an instance is the same with every standard library.
+
+/// Uniform in [lo, hi).
+double uniform(Rng& rng, double lo, double hi) {
+    return lo + (hi - lo) * rng.uniform();
+}
+
+/// Uniform over the integers lo..hi (both included), lo <= hi.
+int uniform_int(Rng& rng, int lo, int hi) {
+    return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo) + 1));
+}
+
+/// Uniform in (0, 1]: never 0, so that its logarithm is finite.
+double uniform_open_closed(Rng& rng) {
+    return 1.0 - rng.uniform();
+}
+
+/// `value` kept to `digits` significant digits (printf rounding is exact and monotone, so a
+/// sorted row stays sorted).
+double significant(double value, int digits = 6) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    return std::strtod(buffer, nullptr);
+}
+
+void require_at_least_one(int value, const char* key) {
+    if (value < 1) throw InputError(key, std::to_string(value), "must be at least 1");
+}
+
+void require_non_negative(double value, const char* key) {
+    if (!std::isfinite(value) || value < 0) {
+        throw InputError(key, format_number(value), "must be a finite number >= 0");
+    }
+}
+
+std::string zero_padded(int value, int width) {
+    std::string text = std::to_string(value);
+    return std::string(static_cast<std::size_t>(std::max(0, width - static_cast<int>(text.size()))),
+                       '0') +
+           text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Braun ETC
+
+/// Sorts the values of the even-indexed columns among themselves; odd columns stay.
+void sort_even_columns(std::vector<double>& row) {
+    std::vector<double> even;
+    for (std::size_t j = 0; j < row.size(); j += 2)
+        even.push_back(row[j]);
+    std::sort(even.begin(), even.end());
+    for (std::size_t j = 0, k = 0; j < row.size(); j += 2, ++k)
+        row[j] = even[k];
+}
+
+// ---------------------------------------------------------------------------------------------
+// GAP
+
+struct GapDraw {
+    std::vector<double> cost;      // agents x jobs, agent-major (as in OR-Library files)
+    std::vector<double> load;      // agents x jobs
+    std::vector<double> capacity;  // agents
+};
+
+char gap_letter(GapType type) {
+    switch (type) {
+        case GapType::c:
+            return 'c';
+        case GapType::d:
+            return 'd';
+        case GapType::e:
+            return 'e';
+    }
+    return '?';
+}
+
+GapDraw draw_gap(const GapSpec& spec) {
+    const auto m = static_cast<std::size_t>(spec.agents);
+    const auto n = static_cast<std::size_t>(spec.jobs);
+    Rng rng(spec.seed);
+    GapDraw g;
+    g.cost.resize(m * n);
+    g.load.resize(m * n);
+    for (std::size_t k = 0; k < m * n; ++k) {
+        double r = 0;
+        double c = 0;
+        switch (spec.type) {
+            case GapType::c:
+                r = uniform_int(rng, 5, 25);
+                c = uniform_int(rng, 10, 50);
+                break;
+            case GapType::d:
+                r = uniform_int(rng, 1, 100);
+                c = 111 - r + uniform_int(rng, -10, 10);
+                break;
+            case GapType::e:  // truncated, as Yagiura's files are (see the header)
+                r = std::trunc(1 - 10 * std::log(uniform_open_closed(rng)));
+                c = std::max(0.0, std::trunc(1000 / r - 10 * rng.uniform()));
+                break;
+        }
+        g.load[k] = r;
+        g.cost[k] = c;
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+        double sum = 0;
+        double largest = 0;
+        for (std::size_t j = 0; j < n; ++j) {
+            sum += g.load[i * n + j];
+            largest = std::max(largest, g.load[i * n + j]);
+        }
+        double b = 0.8 * sum / static_cast<double>(m);
+        if (spec.type == GapType::e) b = std::max(b, largest);
+        g.capacity.push_back(std::floor(b));
+    }
+    return g;
+}
+
+/// The model refuses a zero capacity and a job that fits no agent; say why in generator terms.
+void check_gap_fits(const GapSpec& spec, const GapDraw& g) {
+    const auto m = static_cast<std::size_t>(spec.agents);
+    const auto n = static_cast<std::size_t>(spec.jobs);
+    const std::string advice =
+        " (capacities are 0.8 x the mean load per agent): use more jobs "
+        "per agent";
+    for (std::size_t i = 0; i < m; ++i) {
+        if (g.capacity[i] <= 0) {
+            throw InputError("jobs", std::to_string(spec.jobs),
+                             "with " + std::to_string(n) + " jobs for " + std::to_string(m) +
+                                 " agents, agent a" + std::to_string(i) + " gets capacity 0" +
+                                 advice);
+        }
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+        bool fits = false;
+        for (std::size_t i = 0; i < m && !fits; ++i)
+            fits = g.load[i * n + j] <= g.capacity[i];
+        if (!fits) {
+            throw InputError("jobs", std::to_string(spec.jobs),
+                             "with " + std::to_string(n) + " jobs for " + std::to_string(m) +
+                                 " agents, job j" + std::to_string(j) + " fits no agent" + advice);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster
+
+using detail::NodeType;
+using detail::Pod;
+using detail::Qos;
+using detail::Throughput;
+
+enum class JobKind : std::uint8_t { training, inference, preprocessing, serving };
+constexpr std::array<std::string_view, 4> kJobKindNames = {"training", "inference", "preprocessing",
+                                                           "serving"};
+
+enum class GpuClass : std::uint8_t { v100, p100, k80 };
+/// USD per GPU-hour, Gavel's `gcp` prices (scheduler/utils.py), indexed by GpuClass.
+constexpr std::array<double, 3> kGpuPrice = {0.74, 0.43, 0.135};
+
+constexpr double kHour = 3600.0;
+constexpr double kShortestRun = 60.0;      // s: pod run times are clipped to this ...
+constexpr double kLongestRun = 600'000.0;  // s: ... and this (Gavel's longest duration)
+constexpr double kPreprocessingAmdahl = 0.95;
+constexpr double kHighPriority = 5.0;       // Gavel's weight for its high-priority jobs
+constexpr double kHighPriorityShare = 0.2;  // Gavel: 20 % of jobs
+constexpr std::array<double, 3> kSloFactors = {1.2, 2.0, 10.0};  // Gavel
+
+/// The Gavel class each Alibaba GPU model is measured as (see generate_cluster's contract).
+std::optional<GpuClass> gpu_class(std::string_view model) {
+    if (model == "none") return std::nullopt;
+    if (model == "P100" || model == "T4") return GpuClass::p100;
+    return GpuClass::v100;  // V100M16, V100M32, A10, G2, G3
+}
+
+double throughput(const Throughput& t, GpuClass c) {
+    switch (c) {
+        case GpuClass::v100:
+            return t.v100;
+        case GpuClass::p100:
+            return t.p100;
+        case GpuClass::k80:
+            return t.k80;
+    }
+    return 0;
+}
+
+struct Node {
+    const NodeType* type;
+    std::optional<GpuClass> gpu;  // nullopt = CPU-only
+};
+
+/// Index of a row drawn in proportion to node_count among rows accepted by `keep`.
+template <typename Keep>
+std::size_t draw_node_type(Rng& rng, Keep&& keep) {
+    const auto types = detail::node_types();
+    std::uint64_t total = 0;
+    for (const NodeType& t : types)
+        total += keep(t) ? static_cast<std::uint64_t>(t.node_count) : 0;
+    std::uint64_t pick = rng.below(total);
+    for (std::size_t k = 0; k < types.size(); ++k) {
+        if (!keep(types[k])) continue;
+        const auto count = static_cast<std::uint64_t>(types[k].node_count);
+        if (pick < count) return k;
+        pick -= count;
+    }
+    return types.size() - 1;  // unreachable: pick < total
+}
+
+/// Node type rows: drawn by node count, then one replaced where the mix needs a kind of node
+/// that none of the draws is; sorted by table row so that ids come grouped by model.
+std::vector<std::size_t> draw_node_rows(const ClusterSpec& spec, bool need_gpu, bool need_cpu) {
+    Rng rng(spec.seed, 1);
+    auto any = [](const NodeType&) { return true; };
+    auto is_gpu = [](const NodeType& t) { return t.gpus_per_node > 0; };
+    auto is_cpu = [](const NodeType& t) { return t.gpus_per_node == 0; };
+    std::vector<std::size_t> rows;
+    for (int k = 0; k < spec.nodes; ++k)
+        rows.push_back(draw_node_type(rng, any));
+    const auto types = detail::node_types();
+    auto has = [&](auto&& pred) {
+        return std::any_of(rows.begin(), rows.end(), [&](std::size_t r) { return pred(types[r]); });
+    };
+    if (need_cpu && !has(is_cpu)) rows.back() = draw_node_type(rng, is_cpu);
+    if (need_gpu && !has(is_gpu)) rows.front() = draw_node_type(rng, is_gpu);
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+/// Job counts per kind: jobs x share, rounded by largest remainder (ties to the earlier kind).
+std::array<int, 4> kind_counts(int jobs, const JobMix& mix) {
+    const std::array<double, 4> share = {mix.training, mix.inference, mix.preprocessing,
+                                         mix.serving};
+    double sum = 0;
+    for (double s : share)
+        sum += s;
+    std::array<int, 4> count{};
+    std::array<double, 4> remainder{};
+    int given = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+        const double exact = jobs * share[k] / sum;
+        count[k] = static_cast<int>(std::floor(exact));
+        remainder[k] = exact - count[k];
+        given += count[k];
+    }
+    while (given < jobs) {
+        std::size_t best = 0;
+        for (std::size_t k = 1; k < 4; ++k) {
+            if (remainder[k] > remainder[best]) best = k;
+        }
+        ++count[best];
+        remainder[best] = -1;
+        ++given;
+    }
+    return count;
+}
+
+/// The drawn nodes, and jobs drawn from the trace so that each fits one of them.
+class ClusterBuilder {
+  public:
+    ClusterBuilder(const ClusterSpec& spec, const std::vector<std::size_t>& rows) : spec_(spec) {
+        const auto types = detail::node_types();
+        for (std::size_t r : rows)
+            nodes_.push_back({&types[r], gpu_class(types[r].gpu_model)});
+        for (const Node& node : nodes_) {
+            if (node.gpu) {
+                max_gpus_ = std::max(max_gpus_, node.type->gpus_per_node);
+            } else {
+                max_cores_ = std::max(max_cores_, node.type->cpu_milli / 1000);
+            }
+        }
+        for (const Throughput& t : detail::gavel_throughputs()) {
+            if (t.scale_factor != 1) continue;
+            bool runs_everywhere = true;
+            for (const Node& node : nodes_) {
+                runs_everywhere = runs_everywhere && (!node.gpu || throughput(t, *node.gpu) > 0);
+            }
+            if (runs_everywhere) job_types_.push_back(&t);
+        }
+    }
+
+    std::vector<Resource> resources() const;
+
+    /// Indices of the trace's pods that suit `kind` and fit some node that may run it.
+    std::vector<std::size_t> pod_pool(JobKind kind) const;
+
+    Task make_task(JobKind kind, std::size_t index, const std::vector<std::size_t>& pool, Rng& rng,
+                   std::vector<double>& time) const;
+
+  private:
+    /// Whether GPU node `node` can host `pod` with `gpus` GPUs.
+    static bool fits(const Node& node, const Pod& pod, int gpus);
+    bool fits_gpu_node(const Pod& pod, int gpus) const;
+    void gpu_times(const Throughput& job_type, double v100_time, std::vector<double>& time) const;
+    Task training(Rng& rng, const Pod& pod, std::vector<double>& time) const;
+    Task pod_job(JobKind kind, Rng& rng, const Pod& pod, std::vector<double>& time) const;
+    Task preprocessing(const Pod& pod, std::vector<double>& time) const;
+
+    const ClusterSpec& spec_;
+    std::vector<Node> nodes_;
+    int max_gpus_ = 0;
+    int max_cores_ = 0;
+    std::vector<const Throughput*> job_types_;  // single-GPU rows that run on every GPU node
+};
+
+std::vector<Resource> ClusterBuilder::resources() const {
+    std::vector<Resource> out;
+    std::vector<std::pair<std::string, int>> used;  // id prefix -> next number
+    for (const Node& node : nodes_) {
+        const NodeType& t = *node.type;
+        const std::string prefix = node.gpu ? lower(t.gpu_model) : "cpu";
+        auto it = std::find_if(used.begin(), used.end(),
+                               [&](const auto& entry) { return entry.first == prefix; });
+        if (it == used.end()) it = used.insert(used.end(), {prefix, 0});
+        Resource r;
+        r.id = prefix + "-" + std::to_string(it->second++);
+        const double cores = t.cpu_milli / 1000.0;
+        const double memory_gb = t.memory_mib / 1024.0;
+        if (node.gpu) {
+            r.kind = "gpu";
+            r.capacity = {{std::string(kUnitsDimension), t.gpus_per_node},
+                          {"cpu", cores},
+                          {"memory_gb", memory_gb}};
+            r.cost_per_hour = kGpuPrice[static_cast<std::size_t>(*node.gpu)];
+        } else {
+            r.kind = "cpu";
+            r.capacity = {{std::string(kUnitsDimension), cores}, {"memory_gb", memory_gb}};
+            r.cost_per_hour = spec_.cpu_core_price;
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+bool ClusterBuilder::fits(const Node& node, const Pod& pod, int gpus) {
+    return node.gpu && node.type->gpus_per_node >= gpus && node.type->cpu_milli >= pod.cpu_milli &&
+           node.type->memory_mib >= pod.memory_mib;
+}
+
+bool ClusterBuilder::fits_gpu_node(const Pod& pod, int gpus) const {
+    return std::any_of(nodes_.begin(), nodes_.end(),
+                       [&](const Node& node) { return fits(node, pod, gpus); });
+}
+
+std::vector<std::size_t> ClusterBuilder::pod_pool(JobKind kind) const {
+    const auto pods = detail::alibaba_pods();
+    std::vector<std::size_t> pool;
+    if (kind != JobKind::preprocessing && job_types_.empty()) return pool;
+    for (std::size_t k = 0; k < pods.size(); ++k) {
+        const Pod& p = pods[k];
+        bool suits = false;
+        switch (kind) {
+            case JobKind::training:  // requests only: the duration comes from Gavel
+                suits =
+                    p.num_gpu > 0 && p.gpu_milli == 1000 && p.qos != Qos::ls && fits_gpu_node(p, 1);
+                break;
+            case JobKind::inference:
+                suits = p.num_gpu > 0 && p.qos == Qos::be && p.runtime_s >= 0 &&
+                        fits_gpu_node(p, p.num_gpu);
+                break;
+            case JobKind::serving:
+                suits = p.num_gpu > 0 && p.qos == Qos::ls && p.runtime_s >= 0 &&
+                        fits_gpu_node(p, p.num_gpu);
+                break;
+            case JobKind::preprocessing:
+                suits = p.num_gpu == 0 && p.runtime_s >= 0 &&
+                        std::any_of(nodes_.begin(), nodes_.end(), [&](const Node& node) {
+                            return !node.gpu && node.type->memory_mib >= p.memory_mib;
+                        });
+                break;
+        }
+        if (suits) pool.push_back(k);
+    }
+    return pool;
+}
+
+/// Time on one GPU of each node, from the time on one V100 and the job type's single-GPU
+/// throughputs; CPU-only nodes (never allowed) get the V100 time.
+void ClusterBuilder::gpu_times(const Throughput& job_type, double v100_time,
+                               std::vector<double>& time) const {
+    for (std::size_t j = 0; j < nodes_.size(); ++j) {
+        const Node& node = nodes_[j];
+        time[j] = significant(node.gpu ? v100_time * job_type.v100 / throughput(job_type, *node.gpu)
+                                       : v100_time);
+    }
+}
+
+Task ClusterBuilder::training(Rng& rng, const Pod& pod, std::vector<double>& time) const {
+    const Throughput& job = *job_types_[rng.below(job_types_.size())];
+    // Gavel's duration distribution (scheduler/utils.py), on one V100.
+    const double exponent = rng.uniform() < 0.8 ? uniform(rng, 1.5, 3.0) : uniform(rng, 3.0, 4.0);
+    const double hours = significant(60.0 * std::pow(10.0, exponent) / kHour);
+    Task t;
+    t.kind = TaskKind::compute;
+    t.workload = hours;
+    t.demand = {{"cpu", pod.cpu_milli / 1000.0}, {"memory_gb", pod.memory_mib / 1024.0}};
+    std::vector<int> units;
+    for (const Throughput& row : detail::gavel_throughputs()) {
+        if (row.job_type != job.job_type || row.batch_size != job.batch_size) continue;
+        if (row.scale_factor > max_gpus_ || row.v100 <= 0) continue;
+        units.push_back(row.scale_factor);
+        const double speedup = std::min<double>(row.scale_factor, row.v100 / job.v100);
+        t.scaling.table.emplace_back(row.scale_factor, significant(speedup));
+    }
+    if (units.size() > 1) {
+        t.units = UnitChoice::list(units);
+        t.scaling.type = Scaling::Type::table;
+        std::sort(t.scaling.table.begin(), t.scaling.table.end());
+    } else {
+        t.scaling.table.clear();  // one GPU: linear, the default
+    }
+    gpu_times(job, hours, time);
+    return t;
+}
+
+Task ClusterBuilder::pod_job(JobKind kind, Rng& rng, const Pod& pod,
+                             std::vector<double>& time) const {
+    const Throughput& proxy = *job_types_[rng.below(job_types_.size())];
+    const double run = std::clamp<double>(pod.runtime_s, kShortestRun, kLongestRun) / kHour;
+    Task t;
+    t.kind = TaskKind::compute;
+    t.units = UnitChoice::exactly(pod.num_gpu);
+    // The pod ran on num_gpu GPUs; linear scaling makes one GPU take num_gpu times longer.
+    t.workload = significant(run * pod.num_gpu);
+    t.demand = {{"cpu", pod.cpu_milli / 1000.0}, {"memory_gb", pod.memory_mib / 1024.0}};
+    gpu_times(proxy, t.workload, time);
+    if (kind == JobKind::serving) {
+        double fastest = kInfinity;  // shortest duration on a node that can host the pod
+        for (std::size_t j = 0; j < nodes_.size(); ++j) {
+            if (fits(nodes_[j], pod, pod.num_gpu))
+                fastest = std::min(fastest, time[j] / pod.num_gpu);
+        }
+        const double slo = kSloFactors[rng.below(kSloFactors.size())];
+        t.deadline = slo * fastest;  // the arrival is added by the caller
+    }
+    return t;
+}
+
+Task ClusterBuilder::preprocessing(const Pod& pod, std::vector<double>& time) const {
+    const int cores = std::max(1, (pod.cpu_milli + 999) / 1000);
+    Task t;
+    t.kind = TaskKind::data;
+    t.units = UnitChoice::range(1, std::max(1, std::min(cores, max_cores_)));
+    t.scaling.type = Scaling::Type::amdahl;
+    t.scaling.parallel_fraction = kPreprocessingAmdahl;
+    const double run = std::clamp<double>(pod.runtime_s, kShortestRun, kLongestRun) / kHour;
+    t.workload = significant(run * t.scaling.speedup(cores));  // one core's time
+    t.demand = {{"memory_gb", pod.memory_mib / 1024.0}};
+    std::fill(time.begin(), time.end(), t.workload);
+    return t;
+}
+
+Task ClusterBuilder::make_task(JobKind kind, std::size_t index,
+                               const std::vector<std::size_t>& pool, Rng& rng,
+                               std::vector<double>& time) const {
+    const Pod& pod = detail::alibaba_pods()[pool[rng.below(pool.size())]];
+    Task t;
+    switch (kind) {
+        case JobKind::training:
+            t = training(rng, pod, time);
+            break;
+        case JobKind::inference:
+        case JobKind::serving:
+            t = pod_job(kind, rng, pod, time);
+            break;
+        case JobKind::preprocessing:
+            t = preprocessing(pod, time);
+            break;
+    }
+    t.id = std::string(kJobKindNames[static_cast<std::size_t>(kind)]) + "-" + std::to_string(index);
+    t.allowed = {kind == JobKind::preprocessing ? "cpu" : "gpu"};
+    if (kind == JobKind::serving) {
+        t.priority = kHighPriority;
+    } else {
+        t.priority = rng.uniform() < kHighPriorityShare ? kHighPriority : 1.0;
+    }
+    return t;
+}
+
+void validate(const ClusterSpec& spec) {
+    require_at_least_one(spec.jobs, "jobs");
+    require_at_least_one(spec.nodes, "nodes");
+    const JobMix& mix = spec.mix;
+    for (double share : {mix.training, mix.inference, mix.preprocessing, mix.serving})
+        require_non_negative(share, "mix");
+    if (mix.training + mix.inference + mix.preprocessing + mix.serving <= 0) {
+        throw InputError("mix", "0", "the shares of the job kinds sum to 0");
+    }
+    require_non_negative(spec.arrival_rate, "arrival_rate");
+    require_non_negative(spec.cpu_core_price, "cpu_core_price");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+std::string etc_label(const EtcSpec& spec) {
+    const char* consistency = spec.consistency == Consistency::consistent        ? "c"
+                              : spec.consistency == Consistency::semi_consistent ? "s"
+                                                                                 : "i";
+    auto level = [](Heterogeneity h) { return h == Heterogeneity::high ? "hi" : "lo"; };
+    return std::string("u_") + consistency + "_" + level(spec.task_heterogeneity) +
+           level(spec.machine_heterogeneity);
+}
+
+Problem generate_etc(const EtcSpec& spec) {
+    require_at_least_one(spec.tasks, "tasks");
+    require_at_least_one(spec.machines, "machines");
+    const double r_task = spec.task_heterogeneity == Heterogeneity::high ? 3000 : 100;
+    const double r_mach = spec.machine_heterogeneity == Heterogeneity::high ? 1000 : 10;
+    const auto n = static_cast<std::size_t>(spec.tasks);
+    const auto m = static_cast<std::size_t>(spec.machines);
+
+    // The shape import_braun_etc() builds, so that the Evaluator takes its load path.
+    ProblemData data;
+    data.name = etc_label(spec) + "-" + std::to_string(n) + "x" + std::to_string(m) + "-seed" +
+                std::to_string(spec.seed);
+    data.mode = Mode::schedule;
+    data.policy = Policy::fcfs;
+    data.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
+    data.resources.resize(m);
+    for (std::size_t j = 0; j < m; ++j) {
+        data.resources[j].id = "m" + std::to_string(j);
+        data.resources[j].kind = "machine";
+        data.resources[j].capacity = {{std::string(kUnitsDimension), 1.0}};
+    }
+    data.tasks.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+        data.tasks[i].id = "t" + std::to_string(i);
+
+    Rng rng(spec.seed);
+    data.time.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+    std::vector<double> row(m);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double tau = uniform(rng, 1, r_task);
+        for (std::size_t j = 0; j < m; ++j)
+            row[j] = significant(tau * uniform(rng, 1, r_mach));
+        if (spec.consistency == Consistency::consistent) std::sort(row.begin(), row.end());
+        if (spec.consistency == Consistency::semi_consistent) sort_even_columns(row);
+        for (std::size_t j = 0; j < m; ++j)
+            data.time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
+    }
+    return Problem(std::move(data));
+}
+
+Problem generate_gap(const GapSpec& spec) {
+    require_at_least_one(spec.agents, "agents");
+    require_at_least_one(spec.jobs, "jobs");
+    const GapDraw g = draw_gap(spec);
+    check_gap_fits(spec, g);
+    const auto m = static_cast<std::size_t>(spec.agents);
+    const auto n = static_cast<std::size_t>(spec.jobs);
+
+    // The shape import_orlib_gap() builds (minimisation).
+    ProblemData data;
+    data.name = std::string("gap-") + gap_letter(spec.type) + zero_padded(spec.agents, 2) +
+                std::to_string(spec.jobs) + "-seed" + std::to_string(spec.seed);
+    data.mode = Mode::packing;
+    data.objective = {Sense::minimize, {{Metric::cost, 1.0}}};
+    data.resources.resize(m);
+    for (std::size_t a = 0; a < m; ++a) {
+        data.resources[a].id = "a" + std::to_string(a);
+        data.resources[a].kind = "agent";
+        data.resources[a].capacity = {{std::string(kUnitsDimension), static_cast<double>(n)},
+                                      {"load", g.capacity[a]}};
+    }
+    data.tasks.resize(n);
+    for (std::size_t j = 0; j < n; ++j)
+        data.tasks[j].id = "j" + std::to_string(j);
+    const auto rows = static_cast<Eigen::Index>(m);
+    const auto cols = static_cast<Eigen::Index>(n);
+    data.cost = Eigen::Map<const Matrix>(g.cost.data(), rows, cols).transpose();
+    data.demand["load"] = Eigen::Map<const Matrix>(g.load.data(), rows, cols).transpose();
+    return Problem(std::move(data));
+}
+
+JobMix parse_job_mix(std::string_view text) {
+    JobMix mix{0, 0, 0, 0};
+    std::array<bool, 4> seen{};
+    const std::vector<std::string> names(kJobKindNames.begin(), kJobKindNames.end());
+    auto trim = [](std::string_view s) {
+        while (!s.empty() && s.front() == ' ')
+            s.remove_prefix(1);
+        while (!s.empty() && s.back() == ' ')
+            s.remove_suffix(1);
+        return s;
+    };
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string_view item = trim(text.substr(start, comma - start));
+        start = comma + 1;
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos) {
+            throw InputError("mix", std::string(item),
+                             "expected KIND=SHARE, e.g. training=0.4,inference=0.3,"
+                             "preprocessing=0.2,serving=0.1");
+        }
+        const std::string_view name = trim(item.substr(0, eq));
+        const std::string_view value = trim(item.substr(eq + 1));
+        const auto kind = std::find(kJobKindNames.begin(), kJobKindNames.end(), name);
+        if (kind == kJobKindNames.end()) {
+            throw InputError("mix", std::string(name),
+                             "unknown job kind (expected training, inference, preprocessing or "
+                             "serving)" +
+                                 allocopt::detail::did_you_mean(name, names));
+        }
+        const auto k = static_cast<std::size_t>(kind - kJobKindNames.begin());
+        if (seen[k]) throw InputError("mix", std::string(name), "job kind given twice");
+        seen[k] = true;
+        double share = 0;
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), share);
+        if (value.empty() || error != std::errc() || end != value.data() + value.size() ||
+            !std::isfinite(share) || share < 0) {
+            throw InputError("mix", std::string(item), "a share must be a finite number >= 0");
+        }
+        std::array<double*, 4> target = {&mix.training, &mix.inference, &mix.preprocessing,
+                                         &mix.serving};
+        *target[k] = share;
+    }
+    if (mix.training + mix.inference + mix.preprocessing + mix.serving <= 0) {
+        throw InputError("mix", std::string(text), "the shares of the job kinds sum to 0");
+    }
+    return mix;
+}
+
+Problem generate_cluster(const ClusterSpec& spec) {
+    validate(spec);
+    const std::array<int, 4> counts = kind_counts(spec.jobs, spec.mix);
+    const auto count = [&](JobKind k) { return counts[static_cast<std::size_t>(k)]; };
+    const bool need_cpu = count(JobKind::preprocessing) > 0;
+    const bool need_gpu = spec.jobs > count(JobKind::preprocessing);
+    if (need_cpu && need_gpu && spec.nodes < 2) {
+        throw InputError("nodes", std::to_string(spec.nodes),
+                         "the mix has both GPU jobs and preprocessing, which runs on CPU-only "
+                         "nodes: use 2 or more nodes, or a mix without preprocessing");
+    }
+    const ClusterBuilder cluster(spec, draw_node_rows(spec, need_gpu, need_cpu));
+
+    std::vector<JobKind> kinds;
+    for (std::size_t k = 0; k < 4; ++k)
+        kinds.insert(kinds.end(), static_cast<std::size_t>(counts[k]), static_cast<JobKind>(k));
+    Rng order(spec.seed, 2);
+    for (std::size_t i = kinds.size(); i > 1; --i)  // Fisher-Yates
+        std::swap(kinds[i - 1], kinds[order.below(i)]);
+
+    std::array<std::vector<std::size_t>, 4> pools;
+    for (std::size_t k = 0; k < 4; ++k) {
+        if (counts[k] == 0) continue;
+        pools[k] = cluster.pod_pool(static_cast<JobKind>(k));
+        if (pools[k].empty()) {  // the trace has small pods of every kind: a safeguard only
+            throw InputError("nodes", std::to_string(spec.nodes),
+                             "no drawn node can host any " + std::string(kJobKindNames[k]) +
+                                 " pod of the trace: use more nodes");
+        }
+    }
+
+    ProblemData data;
+    data.name = "cluster-" + std::to_string(spec.jobs) + "x" + std::to_string(spec.nodes) +
+                "-seed" + std::to_string(spec.seed);
+    data.mode = Mode::schedule;
+    data.policy = Policy::priority;
+    data.objective = {Sense::minimize, {{Metric::weighted_completion, 1.0}, {Metric::cost, 1.0}}};
+    data.resources = cluster.resources();
+    const auto n = static_cast<Eigen::Index>(spec.jobs);
+    const auto m = static_cast<Eigen::Index>(data.resources.size());
+    data.time.resize(n, m);
+    Rng rng(spec.seed, 3);
+    std::vector<double> time(static_cast<std::size_t>(m));
+    double arrival = 0;
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+        const JobKind kind = kinds[i];
+        Task t = cluster.make_task(kind, i, pools[static_cast<std::size_t>(kind)], rng, time);
+        t.arrival = significant(arrival);
+        if (kind == JobKind::serving) t.deadline = significant(t.arrival + t.deadline);
+        if (spec.arrival_rate > 0)
+            arrival += -std::log(uniform_open_closed(rng)) / spec.arrival_rate;
+        for (Eigen::Index j = 0; j < m; ++j)
+            data.time(static_cast<Eigen::Index>(i), j) = time[static_cast<std::size_t>(j)];
+        data.tasks.push_back(std::move(t));
+    }
+    return Problem(std::move(data));
+}
+
+}  // namespace allocopt::generators
