@@ -22,8 +22,12 @@ double weight_of(const Objective& objective, Metric metric) {
 
 }  // namespace
 
-DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start)
-    : evaluator_(evaluator), problem_(evaluator.problem()), allocation_(start), scratch_(start) {
+DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start, std::uint64_t* counter)
+    : evaluator_(evaluator),
+      problem_(evaluator.problem()),
+      allocation_(start),
+      scratch_(start),
+      counter_(counter) {
     const Objective& objective = problem_.objective();
     if (evaluator.path() == Evaluator::Path::load) {
         kind_ = Kind::load;
@@ -87,7 +91,7 @@ void DeltaState::resync() {
     } else {
         current_ = delta_packing(npos, 0, 0, npos, 0, 0);
     }
-    evaluator_.count_evaluations(1);
+    count(1);
 }
 
 double DeltaState::task_duration(std::size_t t, std::int32_t r) const {
@@ -253,10 +257,10 @@ Evaluation DeltaState::score_full(std::size_t ta, std::int32_t ra, std::int32_t 
 Evaluation DeltaState::score_move(std::size_t t, std::int32_t r, std::int32_t u) {
     switch (kind_) {
         case Kind::load:
-            evaluator_.count_evaluations(1);
+            count(1);
             return delta_load(t, r, npos, 0);
         case Kind::packing:
-            evaluator_.count_evaluations(1);
+            count(1);
             return delta_packing(t, r, u, npos, 0, 0);
         case Kind::full:
             return score_full(t, r, u, npos, 0, 0);
@@ -269,10 +273,10 @@ Evaluation DeltaState::score_swap(std::size_t a, std::size_t b) {
     const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
     switch (kind_) {
         case Kind::load:
-            evaluator_.count_evaluations(1);
+            count(1);
             return delta_load(a, rb, b, ra);
         case Kind::packing:
-            evaluator_.count_evaluations(1);
+            count(1);
             return delta_packing(a, rb, ub, b, ra, ua);
         case Kind::full:
             return score_full(a, rb, ub, b, ra, ua);

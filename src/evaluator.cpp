@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 
 namespace allocopt {
@@ -123,6 +124,23 @@ Evaluation Evaluator::evaluate(const Allocation& allocation) {
 
 Evaluation Evaluator::score(const Allocation& a, Scratch& s) const {
     return path_ == Path::load ? evaluate_load(a, s) : evaluate_full(a, s);
+}
+
+void Evaluator::parallel_for(std::size_t count,
+                             const std::function<void(std::size_t)>& work) const {
+    const auto n = static_cast<std::int64_t>(count);
+    // Exceptions must not leave an OpenMP region: the first one is kept and rethrown.
+    std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (n > 1)
+    for (std::int64_t i = 0; i < n; ++i) {
+        try {
+            work(static_cast<std::size_t>(i));
+        } catch (...) {
+#pragma omp critical(allocopt_parallel_for_error)
+            if (!error) error = std::current_exception();
+        }
+    }
+    if (error) std::rethrow_exception(error);
 }
 
 void Evaluator::evaluate_batch(std::span<const Allocation> candidates,

@@ -145,5 +145,20 @@ TEST(DeltaState, EveryScoreCountsAsAnEvaluation) {
     EXPECT_EQ(ev.evaluations(), before + 2);
 }
 
+TEST(DeltaState, ALocalCounterTakesTheCountsInsteadOfTheEvaluator) {
+    const Problem p = gap_problem(30, 5);
+    Evaluator ev(p);
+    std::mt19937 rng(2);
+    std::uint64_t local = 0;
+    const auto before = ev.evaluations();
+    DeltaState state(ev, random_start(p, rng), &local);
+    ASSERT_TRUE(state.incremental());
+    const std::uint64_t after_start = local;
+    state.score_move(0, 1, 1);
+    state.apply_swap(0, 1);
+    EXPECT_EQ(local, after_start + 2);
+    EXPECT_EQ(ev.evaluations(), before);
+}
+
 }  // namespace
 }  // namespace allocopt

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <cmath>
 #include <random>
 
@@ -213,6 +216,21 @@ TEST(Evaluator, FeasibilityFirstComparison) {
     EXPECT_TRUE(better(Evaluation{5, 0}, feasible, Sense::minimize));
     EXPECT_TRUE(better(feasible, Evaluation{5, 0}, Sense::maximize));
     EXPECT_FALSE(better(feasible, feasible, Sense::minimize));
+}
+
+TEST(Evaluator, ParallelForRunsEveryIndexOnceAndRethrows) {
+    const Problem p = braun_like(8, 2, "makespan");
+    for (int threads : {1, 2}) {
+        const Evaluator ev(p, {.threads = threads});
+        std::vector<int> hits(100, 0);
+        ev.parallel_for(hits.size(), [&](std::size_t i) { ++hits[i]; });
+        EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), 100);
+        EXPECT_THROW(ev.parallel_for(10,
+                                     [](std::size_t i) {
+                                         if (i == 7) throw std::runtime_error("seven");
+                                     }),
+                     std::runtime_error);
+    }
 }
 
 }  // namespace

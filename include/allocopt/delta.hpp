@@ -19,8 +19,13 @@ namespace allocopt {
 
 class DeltaState {
   public:
-    /// Starts from `start` (one entry per task). Keeps a reference to `evaluator`.
-    DeltaState(Evaluator& evaluator, const Allocation& start);
+    /// Starts from `start` (one entry per task). Keeps a reference to `evaluator`. Scores are
+    /// counted on the Evaluator, or on `*counter` when given: states that count locally and
+    /// are incremental() touch nothing shared, so several may run in parallel (the callers
+    /// add the counts to the Evaluator afterwards).
+    DeltaState(Evaluator& evaluator, const Allocation& start, std::uint64_t* counter = nullptr);
+
+    const Problem& problem() const { return problem_; }
 
     /// Whether scores come from the incremental state (true) or full evaluations (false).
     bool incremental() const { return kind_ != Kind::full; }
@@ -44,6 +49,13 @@ class DeltaState {
     void resync();
 
   private:
+    void count(std::uint64_t k) {
+        if (counter_)
+            *counter_ += k;
+        else
+            evaluator_.count_evaluations(k);
+    }
+
     enum class Kind : std::uint8_t { load, packing, full };
     struct Change {
         std::size_t task;
@@ -74,6 +86,7 @@ class DeltaState {
     Allocation scratch_;  // for full-evaluation scores
     Evaluation current_;
     std::vector<Change> undo_;
+    std::uint64_t* counter_;
 
     // load kind
     const double* unit_duration_ = nullptr;  // n x m, or null (computed on the fly)

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -78,6 +79,13 @@ class Evaluator {
     /// Scores `candidates` into `results` (same size), in parallel over candidates. Each
     /// result depends only on its candidate: identical for any thread count.
     void evaluate_batch(std::span<const Allocation> candidates, std::span<Evaluation> results);
+
+    /// Runs work(0) ... work(count - 1) on the Evaluator's threads, each index once, in no
+    /// particular order: the solvers' parallel improvement steps (local search on a brood of
+    /// children, a swarm of particles) go through here, so that OpenMP stays in the
+    /// Evaluator. work(i) must touch only what belongs to index i; the results are then the
+    /// same for any thread count. The first exception thrown is rethrown here.
+    void parallel_for(std::size_t count, const std::function<void(std::size_t)>& work) const;
 
     /// Every metric and the schedule of one allocation.
     Report report(const Allocation& allocation) const;

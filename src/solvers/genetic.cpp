@@ -87,7 +87,7 @@ class Ga {
             Allocation a = starts[i % starts.size()];
             Rng rng(seed_, 1'000'000 + i);
             memetic_.mutate(a, std::max<std::size_t>(2, n / 10), rng);
-            memetic_.improve(a, o_.search_effort, rng);
+            memetic_.improve(a, o_.search_effort, rng, &memetic_.mutated());
             starts.push_back(std::move(a));
         }
         score(starts);
@@ -116,6 +116,7 @@ class Ga {
     void breed(std::uint64_t generation) {
         children_.clear();
         operators_.clear();
+        rngs_.clear();
         const std::size_t n = evaluator_.problem().num_tasks();
         for (int b = 0; b < o_.brood && !tracker_.should_stop(); ++b) {
             // One stream per child: the draws of a child do not depend on the others'.
@@ -135,10 +136,25 @@ class Ga {
                 const auto hi = static_cast<std::size_t>(std::max(o_.ruin_min, o_.ruin_max));
                 memetic_.mutate(child, std::min(n, lo + rng.below(hi - lo + 1)), rng);
             }
-            memetic_.improve(child, o_.search_effort, rng);
+            // The parent is locally optimal: only the genes the child changed are searched.
+            const Allocation& parent = population_[p1].allocation;
+            if (changed_.size() <= children_.size()) changed_.emplace_back();
+            std::vector<std::uint32_t>& changed = changed_[children_.size()];
+            changed.clear();
+            for (std::size_t t = 0; t < n; ++t) {
+                if (child.resource[t] != parent.resource[t] || child.units[t] != parent.units[t])
+                    changed.push_back(static_cast<std::uint32_t>(t));
+            }
             children_.push_back(std::move(child));
             operators_.push_back(op);
+            rngs_.push_back(rng);
         }
+        // The improvement step: the children's local searches, in parallel where possible.
+        jobs_.clear();
+        for (std::size_t i = 0; i < children_.size(); ++i) {
+            if (!changed_[i].empty()) jobs_.push_back({&children_[i], &changed_[i], rngs_[i]});
+        }
+        memetic_.improve_all(jobs_, o_.search_effort);
     }
 
     static void cross(Allocation& child, const Allocation& other, std::size_t op, Rng& rng) {
@@ -211,7 +227,7 @@ class Ga {
             Rng rng(seed_, (generation << 20) + i);
             Allocation a = population_[0].allocation;
             memetic_.mutate(a, std::max<std::size_t>(2, n / 8), rng);
-            memetic_.improve(a, o_.search_effort, rng);
+            memetic_.improve(a, o_.search_effort, rng, &memetic_.mutated());
             fresh.push_back(std::move(a));
         }
         population_.resize(elite);
@@ -230,6 +246,9 @@ class Ga {
     std::vector<Member> population_;
     std::vector<Allocation> children_;
     std::vector<std::size_t> operators_;
+    std::vector<std::vector<std::uint32_t>> changed_;  // per child: genes not its parent's
+    std::vector<Rng> rngs_;                            // per child: its stream
+    std::vector<detail::Memetic::Job> jobs_;
     std::vector<Evaluation> scores_;
     Adaptive<2> crossovers_;
     std::size_t duplicates_ = 0;  // children of this generation that were already members

@@ -20,16 +20,23 @@ std::int32_t units_on(const Problem& p, const Allocation& a, std::size_t t, std:
 
 class Descent {
   public:
-    Descent(DeltaState& state, SearchTracker& tracker, const LocalSearchOptions& options, Rng& rng,
-            double weight = -1)
+    /// Offers improvements to `tracker` and checks its termination; without one, keeps the
+    /// best allocation seen in `seen` instead.
+    Descent(DeltaState& state, SearchTracker* tracker, const LocalSearchOptions& options, Rng& rng,
+            double weight = -1, std::pair<Allocation, Evaluation>* seen = nullptr)
         : weight_(weight),
           state_(state),
           tracker_(tracker),
+          seen_(seen),
           options_(options),
-          problem_(tracker.evaluator().problem()),
+          problem_(state.problem()),
           sense_(problem_.objective().sense),
           order_(problem_.num_tasks()) {
-        std::iota(order_.begin(), order_.end(), 0u);
+        if (options.focus) {
+            order_ = *options.focus;
+        } else {
+            std::iota(order_.begin(), order_.end(), 0u);
+        }
         for (std::size_t i = order_.size(); i > 1; --i) {
             std::swap(order_[i - 1], order_[rng.below(i)]);
         }
@@ -48,12 +55,19 @@ class Descent {
 
   private:
     bool tick() {
-        if (++scores_ % kCheckEvery == 0 && tracker_.should_stop()) stopped_ = true;
+        if (++scores_ % kCheckEvery == 0 && tracker_ && tracker_->should_stop()) stopped_ = true;
         if (options_.max_scores && scores_ >= options_.max_scores) stopped_ = true;
         return stopped_;
     }
 
-    void accept(const Evaluation&) { tracker_.offer(state_.allocation(), state_.current()); }
+    void accept(const Evaluation&) {
+        if (tracker_) {
+            tracker_->offer(state_.allocation(), state_.current());
+        } else if (seen_ && better(state_.current(), seen_->second, sense_)) {
+            seen_->first = state_.allocation();
+            seen_->second = state_.current();
+        }
+    }
 
     /// Whether `e` improves on `ref`: feasibility first, or, with a penalty weight, on
     /// objective + weight x violation (in the minimising direction).
@@ -95,10 +109,14 @@ class Descent {
     bool swap_pass() {
         bool improved = false;
         const Allocation& a = state_.allocation();
+        // Focused: the focus tasks swap with any task; else every pair once.
+        const bool focused = options_.focus != nullptr;
+        const std::size_t n = focused ? problem_.num_tasks() : order_.size();
         for (std::size_t x = 0; x < order_.size() && !stopped_; ++x) {
             const std::uint32_t s = order_[x];
-            for (std::size_t y = x + 1; y < order_.size(); ++y) {
-                const std::uint32_t t = order_[y];
+            for (std::size_t y = focused ? 0 : x + 1; y < n; ++y) {
+                const auto t = focused ? static_cast<std::uint32_t>(y) : order_[y];
+                if (t == s) continue;
                 const std::int32_t rs = a.resource[s], rt = a.resource[t];
                 if (rs == rt || rs < 0 || rt < 0) continue;
                 if (!problem_.can_host(s, static_cast<std::size_t>(rt)) ||
@@ -120,7 +138,8 @@ class Descent {
 
     double weight_;  // penalty weight of the violation; < 0: feasibility first
     DeltaState& state_;
-    SearchTracker& tracker_;
+    SearchTracker* tracker_;
+    std::pair<Allocation, Evaluation>* seen_;
     const LocalSearchOptions& options_;
     const Problem& problem_;
     Sense sense_;
@@ -133,12 +152,20 @@ class Descent {
 
 bool LocalSearch::improve(DeltaState& state, SearchTracker& tracker,
                           const LocalSearchOptions& options, Rng& rng) {
-    return Descent(state, tracker, options, rng).run();
+    return Descent(state, &tracker, options, rng).run();
 }
 
 void LocalSearch::improve_penalized(DeltaState& state, SearchTracker& tracker, double weight,
                                     const LocalSearchOptions& options, Rng& rng) {
-    Descent(state, tracker, options, rng, weight).run();
+    Descent(state, &tracker, options, rng, weight).run();
+}
+
+std::pair<Allocation, Evaluation> LocalSearch::improve_detached(DeltaState& state,
+                                                                const LocalSearchOptions& options,
+                                                                Rng& rng, double weight) {
+    std::pair<Allocation, Evaluation> seen{state.allocation(), state.current()};
+    Descent(state, nullptr, options, rng, weight, &seen).run();
+    return seen;
 }
 
 Result LocalSearch::solve(Evaluator& evaluator, const Termination& termination,

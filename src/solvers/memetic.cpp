@@ -20,7 +20,13 @@ bool makespan_only(const Objective& objective) {
 
 constexpr std::size_t kSlowHeuristicTasks = 5000;    // sufferage is O(n^2)
 constexpr std::size_t kLagrangianPairs = 4'000'000;  // cost and demand tables stay small
-constexpr int kLagrangianEvery = 10;                 // iterations between two kept starts
+// Scores one local search may spend when the options leave it unbounded: enough for a local
+// optimum on GAP-sized problems, a bound on cloud-balancing-sized ones (2400 x 800: a move
+// pass alone is 1.9 M scores), where many cheap, focused searches pay better.
+constexpr std::uint64_t kSearchEffort = 2'000'000;
+constexpr std::uint64_t kStartEffort = 20'000'000;  // for each heuristic start
+constexpr double kLagrangianWork = 3e8;             // pair x dimension updates in all
+constexpr int kLagrangianEvery = 10;                // iterations between two kept starts
 
 }  // namespace
 
@@ -31,6 +37,8 @@ Memetic::Memetic(Evaluator& evaluator, SearchTracker& tracker)
         kernel_.emplace(evaluator.unit_duration_table(), problem_.num_tasks(),
                         problem_.num_resources());
     }
+    for (const Resource& r : problem_.resources())
+        has_fixed_costs_ = has_fixed_costs_ || r.fixed_cost > 0;
 }
 
 std::int32_t Memetic::units_for(std::size_t t, std::size_t r, std::int32_t current) const {
@@ -55,9 +63,10 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     for (Build build : builds) {
         if (tracker_.should_stop()) break;
         out.push_back(build(problem_, evaluator_));
-        improve(out.back(), 0, rng);
+        improve(out.back(), kStartEffort, rng);
     }
-    if (problem_.mode() == Mode::packing && !tracker_.should_stop()) {
+    // The relaxation has no fixed costs: with them (cloud balancing) its starts are poor.
+    if (problem_.mode() == Mode::packing && !has_fixed_costs_ && !tracker_.should_stop()) {
         double upper = 0;
         bool have_upper = false;
         for (const Allocation& a : out) {
@@ -96,6 +105,9 @@ std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterat
     if (p.objective().sense != Sense::minimize) return out;
     const std::size_t n = p.num_tasks(), m = p.num_resources(), d = p.num_dimensions();
     if (n * m > kLagrangianPairs) return out;
+    // Bounded work: large problems get fewer iterations.
+    iterations =
+        static_cast<int>(std::min<double>(iterations, kLagrangianWork / double(n * m * d)));
     std::vector<double> cost(n * m), demand(n * m * d);
     std::vector<std::uint8_t> hosts(n * m);
     for (std::size_t t = 0; t < n; ++t) {
@@ -181,6 +193,7 @@ std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterat
 }
 
 void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
+    mutated_.clear();
     if (kernel_) {
         kernel_->assign(a.resource.data());
         evaluator_.count_evaluations(kernel_->ruin_recreate(k, rng));
@@ -188,18 +201,74 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
         return;
     }
     const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    if (problem_.mode() == Mode::packing && penalty_ > 0) {
+        // Ruin and recreate: take k tasks out, put each back (in random order) where
+        // cost + penalty x violation is least.
+        // Half the time the tasks are those of one resource (when fixed costs make closing
+        // a resource worth it), else random ones.
+        DeltaState state(evaluator_, a);
+        std::vector<std::size_t> out;
+        // The victim: of three resources in use, the one with the fewest tasks.
+        std::int32_t victim = -1;
+        std::size_t fewest = n + 1;
+        for (int draw = 0; draw < 3; ++draw) {
+            const std::int32_t r = a.resource[rng.below(n)];
+            if (r < 0) continue;
+            const auto on_r =
+                static_cast<std::size_t>(std::count(a.resource.begin(), a.resource.end(), r));
+            if (on_r < fewest) {
+                fewest = on_r;
+                victim = r;
+            }
+        }
+        if (has_fixed_costs_ && victim >= 0 && rng.below(2) == 0) {
+            for (std::size_t t = 0; t < n && out.size() < 4 * k; ++t) {
+                if (a.resource[t] == victim) out.push_back(t);
+            }
+        }
+        for (std::size_t i = 0; out.empty() && i < k; ++i) {
+            const std::size_t t = rng.below(n);
+            if (a.resource[t] != Allocation::kUnplaced &&
+                std::find(out.begin(), out.end(), t) == out.end())
+                out.push_back(t);
+        }
+        for (std::size_t t : out)
+            state.apply_move(t, Allocation::kUnplaced, 0);
+        mutated_.assign(out.begin(), out.end());
+        const double sign = problem_.objective().sense == Sense::minimize ? 1.0 : -1.0;
+        for (std::size_t t : out) {
+            double best = 0;
+            std::int32_t best_r = -1, best_u = 0;
+            for (std::size_t r = 0; r < m; ++r) {
+                if (!problem_.can_host(t, r)) continue;
+                const std::int32_t u = units_for(t, r, a.units[t]);
+                const Evaluation e = state.score_move(t, static_cast<std::int32_t>(r), u);
+                const double v = sign * e.objective + penalty_ * e.violation;
+                if (best_r < 0 || v < best) {
+                    best = v;
+                    best_r = static_cast<std::int32_t>(r);
+                    best_u = u;
+                }
+            }
+            state.apply_move(t, best_r, best_u);
+        }
+        a = state.allocation();
+        return;
+    }
     for (std::size_t i = 0; i < k; ++i) {
         const std::size_t t = rng.below(n);
         for (int tries = 0; tries < 8; ++tries) {
             const std::size_t r = rng.below(m);
             if (!problem_.can_host(t, r)) continue;
             a.place(t, static_cast<std::int32_t>(r), units_for(t, r, a.units[t]));
+            mutated_.push_back(static_cast<std::uint32_t>(t));
             break;
         }
     }
 }
 
-void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng) {
+void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
+                      const std::vector<std::uint32_t>* focus) {
     if (kernel_) {
         kernel_->assign(a.resource.data());
         evaluator_.count_evaluations(kernel_->descend(effort));
@@ -208,7 +277,8 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng) {
     }
     DeltaState state(evaluator_, a);
     LocalSearchOptions options;
-    options.max_scores = effort;
+    options.max_scores = effort != 0 ? effort : kSearchEffort;
+    options.focus = focus;
     if (problem_.mode() == Mode::packing && state.incremental()) {
         // Strategic oscillation: descend on cost + weight x overflow, then repair. The weight
         // rises while the oscillation ends infeasible and falls while it ends feasible.
@@ -223,6 +293,58 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng) {
     }
     LocalSearch::improve(state, tracker_, options, rng);
     a = state.allocation();
+}
+
+void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
+    if (jobs.empty()) return;
+    if (!kernel_ && incremental_ < 0) {
+        incremental_ = DeltaState(evaluator_, *jobs.front().allocation).incremental() ? 1 : 0;
+    }
+    if (!kernel_ && incremental_ == 0) {
+        for (Job& job : jobs)
+            improve(*job.allocation, effort, job.rng, job.focus);
+        return;
+    }
+    const bool packing = !kernel_ && problem_.mode() == Mode::packing;
+    if (packing && penalty_ <= 0) {
+        const double scale = std::abs(evaluator_.evaluate(*jobs.front().allocation).objective);
+        penalty_ = std::max(1.0, scale / static_cast<double>(problem_.num_resources()));
+    }
+    const double penalty = penalty_;
+    std::vector<std::uint64_t> counts(jobs.size(), 0);
+    std::vector<std::uint8_t> ended_feasible(jobs.size(), 1);
+    evaluator_.parallel_for(jobs.size(), [&](std::size_t i) {
+        Job& job = jobs[i];
+        if (kernel_) {
+            LoadKernel kernel = *kernel_;  // each job its own loads
+            kernel.assign(job.allocation->resource.data());
+            counts[i] = kernel.descend(effort);
+            job.allocation->resource = kernel.resource();
+            return;
+        }
+        DeltaState state(evaluator_, *job.allocation, &counts[i]);
+        LocalSearchOptions options;
+        options.max_scores = effort != 0 ? effort : kSearchEffort;
+        options.focus = job.focus;
+        std::pair<Allocation, Evaluation> best{*job.allocation, state.current()};
+        const Sense sense = problem_.objective().sense;
+        if (packing) {
+            LocalSearchOptions o = options;
+            o.best_improvement = true;
+            auto seen = LocalSearch::improve_detached(state, o, job.rng, penalty);
+            ended_feasible[i] = state.current().feasible();
+            if (better(seen.second, best.second, sense)) best = std::move(seen);
+        }
+        auto seen = LocalSearch::improve_detached(state, options, job.rng);
+        if (better(seen.second, best.second, sense)) best = std::move(seen);
+        *job.allocation = std::move(best.first);
+    });
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        total += counts[i];
+        if (packing) penalty_ *= ended_feasible[i] ? 0.9 : 1.25;
+    }
+    evaluator_.count_evaluations(total);
 }
 
 Allocation Memetic::random_allocation(Rng& rng) const {

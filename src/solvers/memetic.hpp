@@ -30,7 +30,26 @@ class Memetic {
     void mutate(Allocation& a, std::size_t k, Rng& rng);
 
     /// Local search from `a` (at most `effort` scores, 0 = to a local optimum), in place.
-    void improve(Allocation& a, std::uint64_t effort, Rng& rng);
+    /// With `focus`, only those tasks move (DeltaState searches; the makespan kernel always
+    /// looks at the critical resource): after a small change to a locally optimal
+    /// allocation, a pass costs O(|focus|) instead of O(n).
+    void improve(Allocation& a, std::uint64_t effort, Rng& rng,
+                 const std::vector<std::uint32_t>* focus = nullptr);
+    /// One allocation to improve: the tasks to search (null = all) and its random stream.
+    struct Job {
+        Allocation* allocation;
+        const std::vector<std::uint32_t>* focus;
+        Rng rng;
+    };
+    /// Improves every job's allocation (each bounded by `effort` scores, 0 = the default
+    /// bound). When the search touches nothing shared (the makespan kernel, incremental
+    /// DeltaState) the jobs run in parallel through Evaluator::parallel_for, each on its own
+    /// state, and the penalty weight moves only after the batch, in job order: the results
+    /// are the same for any thread count. Otherwise they run one by one with improve().
+    void improve_all(std::vector<Job>& jobs, std::uint64_t effort);
+
+    /// The tasks the last mutate() re-placed.
+    const std::vector<std::uint32_t>& mutated() const { return mutated_; }
 
     /// A uniformly random allocation over the resources that can host each task.
     Allocation random_allocation(Rng& rng) const;
@@ -48,7 +67,10 @@ class Memetic {
     const Problem& problem_;
     std::optional<LoadKernel> kernel_;
     double lower_bound_ = 0;
-    double penalty_ = 0;  // weight of the violation in the oscillation (packing)
+    double penalty_ = 0;
+    int incremental_ = -1;  // whether DeltaState is incremental on this problem (-1: unknown)
+    std::vector<std::uint32_t> mutated_;  // tasks the last mutate() re-placed
+    bool has_fixed_costs_ = false;        // weight of the violation in the oscillation (packing)
 };
 
 }  // namespace allocopt::detail

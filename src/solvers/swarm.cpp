@@ -37,10 +37,19 @@ class Pso {
             const double progress =
                 std::min(1.0, static_cast<double>(iteration) / std::max(1, o_.inertia_iterations));
             const double inertia = o_.inertia_max - (o_.inertia_max - o_.inertia_min) * progress;
+            rngs_.clear();
             for (std::size_t i = 0; i < swarm_.size() && !tracker_.should_stop(); ++i) {
-                Rng rng(seed_, iteration * 4096 + i + 1);
-                fly(i, inertia, rng);
+                rngs_.emplace_back(seed_, iteration * 4096 + i + 1);
+                fly(i, inertia, rngs_.back());
             }
+            // The improvement step: every moved particle's local search, in parallel where
+            // possible.
+            jobs_.clear();
+            for (std::size_t i = 0; i < rngs_.size(); ++i) {
+                if (!changed_[i].empty())
+                    jobs_.push_back({&swarm_[i].position, &changed_[i], rngs_[i]});
+            }
+            memetic_.improve_all(jobs_, o_.search_effort);
             // A search space this small is exhausted: every particle sits on its own best.
             stale_ = score_and_update() ? 0 : stale_ + 1;
             if (stale_ >= kExhausted) return;
@@ -58,7 +67,7 @@ class Pso {
             Allocation a = starts[i % starts.size()];
             Rng r(seed_, 1'000'000 + i);
             memetic_.mutate(a, std::max<std::size_t>(2, n_ / 10), r);
-            memetic_.improve(a, o_.search_effort, r);
+            memetic_.improve(a, o_.search_effort, r, &memetic_.mutated());
             starts.push_back(std::move(a));
         }
         if (starts.size() > size) starts.resize(size);
@@ -94,6 +103,7 @@ class Pso {
 
     void fly(std::size_t i, double inertia, Rng& rng) {
         Particle& p = swarm_[i];
+        before_ = p.position;
         const Allocation& g = guide(i);
         const auto n = static_cast<Eigen::Index>(n_);
         r1_.resize(n);
@@ -125,7 +135,14 @@ class Pso {
             const auto hi = static_cast<std::size_t>(std::max(o_.ruin_min, o_.ruin_max));
             memetic_.mutate(p.position, std::min(n_, lo + rng.below(hi - lo + 1)), rng);
         }
-        memetic_.improve(p.position, o_.search_effort, rng);
+        // The particle was locally optimal: only the tasks that moved will be searched.
+        if (changed_.size() <= i) changed_.resize(i + 1);
+        changed_[i].clear();
+        for (std::size_t t = 0; t < n_; ++t) {
+            if (p.position.resource[t] != before_.resource[t] ||
+                p.position.units[t] != before_.units[t])
+                changed_[i].push_back(static_cast<std::uint32_t>(t));
+        }
     }
 
     /// Scores the swarm, updates the personal bests. Returns whether any particle stands
@@ -164,7 +181,7 @@ class Pso {
             Rng rng(seed_, (iteration << 20) + i + 7);
             p.position = swarm_[leader].best;
             memetic_.mutate(p.position, std::max<std::size_t>(2, n_ / 8), rng);
-            memetic_.improve(p.position, o_.search_effort, rng);
+            memetic_.improve(p.position, o_.search_effort, rng, &memetic_.mutated());
             p.score = evaluator_.evaluate(p.position);
             tracker_.offer(p.position, p.score);
             p.best = p.position;
@@ -187,6 +204,10 @@ class Pso {
     std::vector<Allocation> positions_;
     std::vector<Evaluation> scores_;
     Eigen::ArrayXd r1_, r2_, towards_best_, towards_guide_;
+    Allocation before_;                                // a particle's position before it flies
+    std::vector<std::vector<std::uint32_t>> changed_;  // per particle: tasks that moved
+    std::vector<Rng> rngs_;                            // per particle: this iteration's stream
+    std::vector<detail::Memetic::Job> jobs_;
     int stale_ = 0;  // iterations in a row with every particle on its personal best
     static constexpr int kExhausted = 50;
 };

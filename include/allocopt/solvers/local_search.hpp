@@ -5,6 +5,8 @@
 // move or swap) or when the Termination says so. GA and PSO reuse improve() on offspring.
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "allocopt/delta.hpp"
 #include "allocopt/rng.hpp"
@@ -16,6 +18,9 @@ struct LocalSearchOptions {
     bool best_improvement = false;  ///< scan a whole neighbourhood, take the best (else first)
     bool swaps = true;              ///< also search the swap neighbourhood
     std::uint64_t max_scores = 0;   ///< stop after this many scores (0 = at a local optimum)
+    /// Only these tasks move (each swap pairs one of them with any task); null = all tasks.
+    /// Makes the search after a small perturbation cost O(|focus|) instead of O(n) per pass.
+    const std::vector<std::uint32_t>* focus = nullptr;
 };
 
 class LocalSearch : public Solver {
@@ -35,6 +40,14 @@ class LocalSearch : public Solver {
     /// reaches is offered to `tracker`, which keeps the best feasible one.
     static void improve_penalized(DeltaState& state, SearchTracker& tracker, double weight,
                                   const LocalSearchOptions& options, Rng& rng);
+
+    /// The same descent without a tracker, for parallel improvement steps: no termination
+    /// checks (bound it with options.max_scores) and no offers. `weight` >= 0 runs the
+    /// penalised descent. Returns the best allocation it passed through (feasibility
+    /// first) with its score; the state ends where the descent ended.
+    static std::pair<Allocation, Evaluation> improve_detached(DeltaState& state,
+                                                              const LocalSearchOptions& options,
+                                                              Rng& rng, double weight = -1);
 
   private:
     ConstructiveSolver::Build init_;
