@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <stdexcept>
-
 #include <cmath>
 #include <random>
+#include <stdexcept>
 
 #include "allocopt/io/problem_yaml.hpp"
 
