@@ -54,6 +54,9 @@ struct Result {
     std::uint64_t evaluations = 0;
     double seconds = 0;
     StopReason stop = StopReason::finished;
+    /// A proven lower bound on the (minimised) objective when the solver computed one: the
+    /// Lagrangian bounds of the GA and PSO starts (the LP bound in the limit).
+    std::optional<double> lower_bound;
 };
 
 /// Receives progress. Called from the solver's (single) thread.

@@ -78,6 +78,15 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
     out << "  " << p.objective().describe() << " = " << r.evaluation.objective
         << (r.evaluation.feasible() ? "  feasible" : "  INFEASIBLE") << '\n';
     if (!r.evaluation.feasible()) out << "  violation " << r.evaluation.violation << '\n';
+    if (r.lower_bound) {
+        out << "  lower bound " << *r.lower_bound;
+        if (r.evaluation.feasible() && *r.lower_bound > 0) {
+            out << "  (the value is at most " << std::setprecision(3)
+                << 100 * (r.evaluation.objective / *r.lower_bound - 1) << std::setprecision(10)
+                << " % above the optimum)";
+        }
+        out << '\n';
+    }
     for (Metric m : {Metric::makespan, Metric::cost, Metric::flowtime, Metric::utilization,
                      Metric::unplaced, Metric::deadline_misses, Metric::efficiency}) {
         out << "  " << std::left << std::setw(18) << metric_name(m) << report.metric(m) << '\n';

@@ -219,6 +219,7 @@ std::string result_text(const Problem& problem, const Result& result, const Repo
     solver["evaluations"] = result.evaluations;
     solver["seconds"] = tidy(result.seconds);
     solver["stop"] = std::string(stop_reason_name(result.stop));
+    if (result.lower_bound) solver["lower_bound"] = tidy(*result.lower_bound);
     Document doc = report_document(problem, result.allocation, report, &solver);
     Document trace = Document::array();
     for (const TracePoint& p : result.trace) {

@@ -76,6 +76,8 @@ class Ga {
         }
     }
 
+    std::optional<double> lower_bound() const { return memetic_.lower_bound(); }
+
   private:
     void initialise() {
         const auto size = static_cast<std::size_t>(o_.population);
@@ -344,8 +346,11 @@ GeneticOptions genetic_options(const OptionValues& v) {
 Result GeneticAlgorithm::solve(Evaluator& evaluator, const Termination& termination,
                                Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
-    Ga(options_, seed_, evaluator, tracker).run();
-    return tracker.finish();
+    Ga search(options_, seed_, evaluator, tracker);
+    search.run();
+    Result result = tracker.finish();
+    result.lower_bound = search.lower_bound();
+    return result;
 }
 
 }  // namespace allocopt

@@ -179,7 +179,7 @@ std::uint64_t LoadKernel::ruin_recreate(std::size_t k, Rng& rng) {
 }
 
 PriceSeeds price_directed(const double* d, std::size_t n, std::size_t m, int iterations,
-                          std::size_t keep, double step) {
+                          std::size_t keep, double step, const std::function<bool()>& stop) {
     PriceSeeds out;
     std::vector<double> price(m, 1.0), load(m);
     std::vector<std::int32_t> resource(n);
@@ -213,6 +213,7 @@ PriceSeeds price_directed(const double* d, std::size_t n, std::size_t m, int ite
             mean += l;
         mean /= static_cast<double>(m);
         if (it % 10 == 0) {
+            if (stop && stop()) break;
             kernel.assign(resource.data());
             out.scores += kernel.descend(0, false);
             const double v = kernel.makespan();

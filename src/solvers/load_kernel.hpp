@@ -21,6 +21,7 @@
 // their own kernel. It never touches the Evaluator: callers count its scores.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "allocopt/rng.hpp"
@@ -72,7 +73,8 @@ struct PriceSeeds {
     double lower_bound = 0;
     std::uint64_t scores = 0;
 };
+/// `stop` is asked every tenth iteration (termination, Ctrl-C).
 PriceSeeds price_directed(const double* duration, std::size_t n, std::size_t m, int iterations,
-                          std::size_t keep, double step);
+                          std::size_t keep, double step, const std::function<bool()>& stop = {});
 
 }  // namespace allocopt::detail

@@ -79,8 +79,9 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     }
     if (kernel_ && !tracker_.should_stop()) {
         const std::size_t n = problem_.num_tasks();
-        PriceSeeds seeds = price_directed(evaluator_.unit_duration_table(), n,
-                                          problem_.num_resources(), price_iterations, count, 0.5);
+        PriceSeeds seeds =
+            price_directed(evaluator_.unit_duration_table(), n, problem_.num_resources(),
+                           price_iterations, count, 0.5, [this] { return tracker_.should_stop(); });
         evaluator_.count_evaluations(seeds.scores);
         lower_bound_ = seeds.lower_bound;
         for (auto& s : seeds.assignments) {
@@ -345,6 +346,22 @@ void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
         if (packing) penalty_ *= ended_feasible[i] ? 0.9 : 1.25;
     }
     evaluator_.count_evaluations(total);
+}
+
+std::optional<double> Memetic::lower_bound() const {
+    if (lower_bound_ <= 0 || problem_.objective().sense != Sense::minimize) return std::nullopt;
+    const Metric bounded = kernel_ ? Metric::makespan : Metric::cost;
+    double weight = 0;
+    for (const auto& [metric, w] : problem_.objective().terms) {
+        if (metric != bounded) return std::nullopt;
+        weight += w;
+    }
+    if (!kernel_) {
+        for (const Task& t : problem_.tasks()) {
+            if (t.optional) return std::nullopt;
+        }
+    }
+    return weight * lower_bound_;
 }
 
 Allocation Memetic::random_allocation(Rng& rng) const {

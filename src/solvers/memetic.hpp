@@ -54,8 +54,10 @@ class Memetic {
     /// A uniformly random allocation over the resources that can host each task.
     Allocation random_allocation(Rng& rng) const;
 
-    /// The Lagrangian lower bound from starts() (makespan or packing cost; 0 when none ran).
-    double lower_bound() const { return lower_bound_; }
+    /// A lower bound on the objective from the Lagrangian starts, when one ran and the
+    /// objective is exactly what it bounds (a weighted makespan; a weighted cost with every
+    /// task required and no fixed costs).
+    std::optional<double> lower_bound() const;
 
   private:
     std::vector<Allocation> lagrangian_starts(std::size_t count, int iterations, bool have_upper,

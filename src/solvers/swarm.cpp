@@ -57,6 +57,8 @@ class Pso {
         }
     }
 
+    std::optional<double> lower_bound() const { return memetic_.lower_bound(); }
+
   private:
     void initialise() {
         const auto size = static_cast<std::size_t>(std::max(1, o_.particles));
@@ -307,8 +309,11 @@ SwarmOptions swarm_options(const OptionValues& v) {
 Result ParticleSwarm::solve(Evaluator& evaluator, const Termination& termination,
                             Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
-    Pso(options_, seed_, evaluator, tracker).run();
-    return tracker.finish();
+    Pso search(options_, seed_, evaluator, tracker);
+    search.run();
+    Result result = tracker.finish();
+    result.lower_bound = search.lower_bound();
+    return result;
 }
 
 }  // namespace allocopt

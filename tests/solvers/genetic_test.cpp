@@ -33,6 +33,21 @@ TEST(Genetic, BeatsMinMinByFarOnABraunInstanceWithASmallBudget) {
     EXPECT_LT(r.evaluation.objective, 4080153.449 * 1.01);
     EXPECT_LT(r.evaluation.objective, min_min * 0.85);
     EXPECT_DOUBLE_EQ(ev.evaluate(r.allocation).objective, r.evaluation.objective);
+    // The Lagrangian bound cannot pass the LP bound 4063563.719 and comes close to it.
+    ASSERT_TRUE(r.lower_bound.has_value());
+    EXPECT_LE(*r.lower_bound, 4063563.719 + 1e-3);
+    EXPECT_GE(*r.lower_bound, 4063563.719 * 0.999);
+}
+
+TEST(Genetic, ReportsAValidLagrangianBoundOnGap) {
+    // gapd-6 (d20200): LP bound 12217.69, best known 12238 (bench/instances/gap/OPTIMA.md).
+    const Problem p = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 6});
+    const Result r = run(p, {.max_evaluations = 4'000'000});
+    ASSERT_TRUE(r.evaluation.feasible());
+    ASSERT_TRUE(r.lower_bound.has_value());
+    EXPECT_LE(*r.lower_bound, 12217.70);
+    EXPECT_GE(*r.lower_bound, 12217.69 * 0.995);
+    EXPECT_GE(r.evaluation.objective, 12238);
 }
 
 TEST(Genetic, SameSeedSameResultForOneAndTwoThreads) {
