@@ -1,0 +1,115 @@
+// Ctrl-C during `allocopt solve`: the best allocation found is written, atomically, and the
+// exit code is 130. The child gets SIGINT with the default disposition (a shell's background
+// job would start with SIGINT ignored); if it arrives before the handler is installed the
+// process dies of the signal, and the test tries again with a longer head start.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Interrupted {
+    int status = -1;  ///< raw wait status
+    std::string err;
+};
+
+/// Starts `allocopt ARGS`, sends SIGINT after `head_start`, waits for it to end.
+Interrupted interrupt_after(const std::vector<std::string>& args,
+                            std::chrono::milliseconds head_start) {
+    const fs::path err_file =
+        fs::temp_directory_path() / ("allocopt-interrupt-" + std::to_string(getpid()) + ".err");
+    std::vector<std::string> argv_text = {ALLOCOPT_EXE};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_text)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+
+    Interrupted r;
+    pid_t pid = 0;
+    if (posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), environ) != 0) {
+        ADD_FAILURE() << "could not start " << argv[0];
+        return r;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    std::this_thread::sleep_for(head_start);
+    kill(pid, SIGINT);
+    waitpid(pid, &r.status, 0);
+    std::ifstream in(err_file);
+    std::ostringstream err;
+    err << in.rdbuf();
+    r.err = err.str();
+    fs::remove(err_file);
+    return r;
+}
+
+TEST(CliInterrupt, CtrlCWritesTheBestFoundAndExits130) {
+    const std::string out =
+        (fs::temp_directory_path() / ("allocopt-interrupt-" + std::to_string(getpid()) + ".json"))
+            .string();
+    const std::vector<std::string> args = {
+        "solve",        "--from", "braun-etc", ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_s_hihi.0",
+        "--time-limit", "120",    "--threads", "1",
+        "-o",           out};
+    Interrupted r;
+    for (int ms : {1500, 4000, 10000}) {
+        fs::remove(out);
+        const auto start = std::chrono::steady_clock::now();
+        r = interrupt_after(args, std::chrono::milliseconds(ms));
+        const double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGINT) continue;  // too early
+        ASSERT_TRUE(WIFEXITED(r.status)) << r.err;
+        EXPECT_EQ(WEXITSTATUS(r.status), 130) << r.err;
+        EXPECT_LT(took, 60.0);  // it stopped at the signal, not at the time limit
+        break;
+    }
+    ASSERT_TRUE(WIFEXITED(r.status)) << "every attempt died of the signal";
+    EXPECT_NE(r.err.find("interrupted; the best allocation found was written to " + out),
+              std::string::npos)
+        << r.err;
+    std::ifstream in(out);
+    ASSERT_TRUE(in.good());
+    const auto doc = nlohmann::json::parse(in);
+    EXPECT_EQ(doc["solver"]["stop"], "interrupted");
+    EXPECT_EQ(doc["assignment"].size(), 512u);
+    EXPECT_TRUE(doc["objective"]["feasible"].get<bool>());
+    fs::remove(out);
+}
+
+}  // namespace
