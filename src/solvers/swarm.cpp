@@ -262,7 +262,8 @@ const std::vector<OptionSpec>& swarm_option_table() {
          {}},
         {"ruin_max", "most tasks a mutation re-places", T::integer, double(d.ruin_max), 1, 1e6, {}},
         {"search_effort",
-         "scores per particle's local search (0 = to a local optimum)",
+         "scores per particle's local search (0 = 2 million; makespan problems: to a local "
+         "optimum)",
          T::integer,
          double(d.search_effort),
          0,
@@ -276,7 +277,7 @@ const std::vector<OptionSpec>& swarm_option_table() {
          1e9,
          {}},
         {"price_iterations",
-         "Lagrangian iterations for the starts",
+         "Lagrangian iterations for the starts (makespan and GAP-like problems)",
          T::integer,
          double(d.price_iterations),
          0,

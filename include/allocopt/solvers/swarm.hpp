@@ -44,7 +44,7 @@ struct SwarmOptions {
     double mutation_rate = 0.5;  ///< probability a particle also mutates in an iteration
     int ruin_min = 2;
     int ruin_max = 8;
-    std::uint64_t search_effort = 0;  ///< scores per particle's local search; 0 = to an optimum
+    std::uint64_t search_effort = 0;  ///< scores per particle's local search; 0 = the default bound
     int reinit_after = 100;           ///< iterations without a personal gain before a restart
     int price_iterations = 3000;      ///< Lagrangian iterations for the starts
 };
