@@ -33,7 +33,7 @@ struct GeneticOptions {
     double mutation_rate = 1.0;       ///< probability of the problem-aware mutation
     int ruin_min = 2;                 ///< fewest tasks a mutation re-places
     int ruin_max = 8;                 ///< most tasks a mutation re-places
-    std::uint64_t search_effort = 0;  ///< scores per child's local search; 0 = to an optimum
+    std::uint64_t search_effort = 0;  ///< scores per child's local search; 0 = the default bound
     int restart_after = 400;          ///< generations without a new best before a restart
     int elite = 2;                    ///< members kept at a restart
     int price_iterations = 3000;      ///< Lagrangian iterations for makespan starts
