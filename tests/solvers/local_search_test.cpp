@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 
@@ -55,6 +57,43 @@ TEST(LocalSearch, KeepsGapFeasibleAndNeverWorseThanItsStart) {
     ASSERT_TRUE(r.evaluation.feasible());
     EXPECT_LE(r.evaluation.objective, start.objective);
     EXPECT_TRUE(ev.evaluate(r.allocation).feasible());
+}
+
+}  // namespace
+}  // namespace allocopt
+
+namespace allocopt {
+namespace {
+
+TEST(LocalSearch, AFocusedSearchMovesOnlyTheFocusTasks) {
+    const Problem p = import_braun_etc(kBraun);
+    Evaluator ev(p);
+    const Allocation start = heuristics::olb(p, ev);
+    DeltaState state(ev, start);
+    // The focus: the tasks of the most loaded resource (moving others cannot lower the
+    // makespan).
+    std::vector<double> load(p.num_resources(), 0.0);
+    for (std::size_t t = 0; t < p.num_tasks(); ++t)
+        load[static_cast<std::size_t>(start.resource[t])] += p.time(t, start.resource[t]);
+    const auto critical = std::max_element(load.begin(), load.end()) - load.begin();
+    std::vector<std::uint32_t> focus;
+    for (std::size_t t = 0; t < p.num_tasks(); ++t) {
+        if (start.resource[t] == critical) focus.push_back(static_cast<std::uint32_t>(t));
+    }
+    LocalSearchOptions options;
+    options.swaps = false;
+    options.focus = &focus;
+    Rng rng(1);
+    const auto [best, score] = LocalSearch::improve_detached(state, options, rng);
+    std::size_t moved = 0;
+    for (std::size_t t = 0; t < p.num_tasks(); ++t) {
+        if (best.resource[t] == start.resource[t]) continue;
+        ++moved;
+        EXPECT_NE(std::find(focus.begin(), focus.end(), t), focus.end()) << "task " << t;
+    }
+    EXPECT_GE(moved, 1u);
+    EXPECT_LT(score.objective, ev.evaluate(start).objective);
+    EXPECT_DOUBLE_EQ(ev.evaluate(best).objective, score.objective);
 }
 
 }  // namespace
