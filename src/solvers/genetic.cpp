@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "solvers/memetic.hpp"
 
@@ -65,9 +66,17 @@ class Ga {
             breed(generation);
             const bool gained = settle();
             since_gain = gained ? 0 : since_gain + 1;
-            // A search space this small is exhausted: every child is already a member.
+            // Converged: every child is already a member. Restart; when restarts keep
+            // converging to the same best, the search space is exhausted (tiny problems).
             all_duplicates_ = duplicates_ == children_.size() ? all_duplicates_ + 1 : 0;
-            if (all_duplicates_ >= kExhausted) return;
+            if (all_duplicates_ >= kConverged) {
+                const Evaluation best = best_evaluation();
+                fruitless_ = better(best, best_at_convergence_, sense_) ? 1 : fruitless_ + 1;
+                best_at_convergence_ = best;
+                if (fruitless_ > kFruitlessRestarts) return;
+                all_duplicates_ = 0;
+                since_gain = o_.restart_after;  // restart now
+            }
             crossovers_.decay();
             if (since_gain >= o_.restart_after) {
                 restart(generation);
@@ -255,7 +264,10 @@ class Ga {
     Adaptive<2> crossovers_;
     std::size_t duplicates_ = 0;  // children of this generation that were already members
     int all_duplicates_ = 0;      // generations in a row made only of duplicates
-    static constexpr int kExhausted = 50;
+    int fruitless_ = 0;           // convergences in a row with the same best
+    Evaluation best_at_convergence_{0, std::numeric_limits<double>::infinity()};
+    static constexpr int kConverged = 50;
+    static constexpr int kFruitlessRestarts = 3;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "solvers/memetic.hpp"
 
@@ -50,10 +51,20 @@ class Pso {
                     jobs_.push_back({&swarm_[i].position, &changed_[i], rngs_[i]});
             }
             memetic_.improve_all(jobs_, o_.search_effort);
-            // A search space this small is exhausted: every particle sits on its own best.
+            // Converged: every particle sits on its own best. All but the leader restart;
+            // when restarts keep converging to the same best, the search space is
+            // exhausted (tiny problems).
             stale_ = score_and_update() ? 0 : stale_ + 1;
-            if (stale_ >= kExhausted) return;
-            reinitialise_stagnant(iteration);
+            bool everyone = false;
+            if (stale_ >= kConverged) {
+                const Evaluation best = leader().best_score;
+                fruitless_ = better(best, best_at_convergence_, sense_) ? 1 : fruitless_ + 1;
+                best_at_convergence_ = best;
+                if (fruitless_ > kFruitlessRestarts) return;
+                stale_ = 0;
+                everyone = true;
+            }
+            reinitialise_stagnant(iteration, everyone);
         }
     }
 
@@ -172,14 +183,22 @@ class Pso {
         return novel;
     }
 
-    void reinitialise_stagnant(std::uint64_t iteration) {
+    std::size_t leader_index() const {
         std::size_t leader = 0;
         for (std::size_t j = 1; j < swarm_.size(); ++j) {
             if (better(swarm_[j].best_score, swarm_[leader].best_score, sense_)) leader = j;
         }
+        return leader;
+    }
+    const Particle& leader() const { return swarm_[leader_index()]; }
+
+    /// Restarts the particles stuck for reinit_after iterations (`everyone`: all but the
+    /// leader) from mutated copies of the leader's best.
+    void reinitialise_stagnant(std::uint64_t iteration, bool everyone) {
+        const std::size_t leader = leader_index();
         for (std::size_t i = 0; i < swarm_.size(); ++i) {
             Particle& p = swarm_[i];
-            if (i == leader || p.since_gain < o_.reinit_after) continue;
+            if (i == leader || (!everyone && p.since_gain < o_.reinit_after)) continue;
             Rng rng(seed_, (iteration << 20) + i + 7);
             p.position = swarm_[leader].best;
             memetic_.mutate(p.position, std::max<std::size_t>(2, n_ / 8), rng);
@@ -210,8 +229,11 @@ class Pso {
     std::vector<std::vector<std::uint32_t>> changed_;  // per particle: tasks that moved
     std::vector<Rng> rngs_;                            // per particle: this iteration's stream
     std::vector<detail::Memetic::Job> jobs_;
-    int stale_ = 0;  // iterations in a row with every particle on its personal best
-    static constexpr int kExhausted = 50;
+    int stale_ = 0;      // iterations in a row with every particle on its personal best
+    int fruitless_ = 0;  // convergences in a row with the same best
+    Evaluation best_at_convergence_{0, std::numeric_limits<double>::infinity()};
+    static constexpr int kConverged = 50;
+    static constexpr int kFruitlessRestarts = 3;
 };
 
 }  // namespace
