@@ -219,7 +219,8 @@ class Ga {
         }
         std::size_t worst = 0;
         for (std::size_t i = 1; i < population_.size(); ++i) {
-            if (better(population_[worst].evaluation, population_[i].evaluation, sense_)) worst = i;
+            if (better(population_[worst].evaluation, population_[i].evaluation, sense_))
+                worst = i;
         }
         if (!better(child.evaluation, population_[worst].evaluation, sense_)) return false;
         population_[worst] = std::move(child);

@@ -26,7 +26,8 @@ constexpr std::size_t kLagrangianPairs = 4'000'000;  // cost and demand tables s
 constexpr std::uint64_t kSearchEffort = 2'000'000;
 constexpr std::uint64_t kStartEffort = 20'000'000;  // for each heuristic start
 constexpr double kLagrangianWork = 3e8;             // pair x dimension updates in all
-constexpr int kLagrangianEvery = 10;                // iterations between two kept starts
+constexpr int kLagrangianEvery = 10;
+constexpr double kBlink = 0.2;  // probability a re-insertion skips a resource                // iterations between two kept starts
 
 }  // namespace
 
@@ -237,11 +238,16 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
             state.apply_move(t, Allocation::kUnplaced, 0);
         mutated_.assign(out.begin(), out.end());
         const double sign = problem_.objective().sense == Sense::minimize ? 1.0 : -1.0;
+        // Greedy re-insertion would mostly rebuild the (locally optimal) parent: each
+        // resource is skipped with probability kBlink ("blinks", as in SISR), and a task
+        // never goes back where it was when it has another choice.
         for (std::size_t t : out) {
             double best = 0;
             std::int32_t best_r = -1, best_u = 0;
             for (std::size_t r = 0; r < m; ++r) {
                 if (!problem_.can_host(t, r)) continue;
+                if (static_cast<std::int32_t>(r) == a.resource[t] && m > 1) continue;
+                if (best_r >= 0 && rng.uniform() < kBlink) continue;
                 const std::int32_t u = units_for(t, r, a.units[t]);
                 const Evaluation e = state.score_move(t, static_cast<std::int32_t>(r), u);
                 const double v = sign * e.objective + penalty_ * e.violation;
