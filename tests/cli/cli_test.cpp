@@ -294,3 +294,23 @@ TEST(Cli, SolveRejectsABadConfigFileWithItsLineAndWritesNothing) {
         << r.err;
     EXPECT_FALSE(std::ifstream(out).good());
 }
+
+TEST(Cli, SolveGivesTheSameResultForOneAndTwoThreads) {
+    // With an evaluation budget (not a time limit) a run is a function of problem, options
+    // and seed alone.
+    std::vector<std::string> outputs;
+    for (const char* threads : {"1", "2"}) {
+        const std::string out = ::testing::TempDir() + "/allocopt_cli_threads_" + threads + ".json";
+        for (const char* solver : {"ga", "pso"}) {
+            const Outcome r = run(
+                "solve --from braun-etc " +
+                quoted(ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_i_hihi.0") + " --solver " + solver +
+                " --max-evals 60000000 --seed 3 --threads " + threads + " -q -o " + quoted(out));
+            ASSERT_EQ(r.status, 0) << r.err;
+            const auto doc = nlohmann::json::parse(std::ifstream(out));
+            outputs.push_back(doc["assignment"].dump() + doc["objective"].dump());
+        }
+    }
+    EXPECT_EQ(outputs[0], outputs[2]);  // ga
+    EXPECT_EQ(outputs[1], outputs[3]);  // pso
+}
