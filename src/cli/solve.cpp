@@ -193,10 +193,16 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "Search for a good allocation and write it. Stops at the first of --max-evals,\n"
         "--time-limit, --target, --stall-evals/--stall-seconds or Ctrl-C (which keeps the best\n"
         "found, writes it and exits 130). Exit 1 when no feasible allocation was found.\n"
+        "The default solver is the memetic GA ('allocopt solvers' lists the others). With a\n"
+        "--max-evals budget, the same seed gives the same result for any --threads.\n"
         "Examples:\n"
-        "  allocopt solve problems/seed-example.yaml\n"
-        "  allocopt solve --from braun-etc bench/instances/braun-etc/u_c_hihi.0 "
-        "--solver min-min -o best.yaml");
+        "  allocopt solve problems/gpu-cluster.yaml --time-limit 30 -o result.yaml\n"
+        "  allocopt solve --from braun-etc bench/instances/braun-etc/u_c_hihi.0 --solver pso "
+        "--max-evals 200000000 --seed 2\n"
+        "  allocopt solve --from orlib-gap bench/instances/gap/gapd.txt --instance 6 --solver "
+        "regret\n"
+        "  allocopt solve problems/gpu-cluster.yaml --config run.yaml --seed 3  "
+        "(see docs/config.md)");
     auto o = std::make_shared<Options>();
     add_problem_options(*command, o->source);
     command->add_option("--solver", o->solver, "Solver name (see 'allocopt solvers')")
@@ -204,7 +210,9 @@ void add_solve_command(CLI::App& app, int& exit_code) {
     command->add_option("--opt", o->opts, "Solver option NAME=VALUE (repeatable)");
     command->add_option("--seed", o->seed, "Random seed; same seed and options, same result")
         ->default_val(1);
-    command->add_option("--threads", o->threads, "Evaluation threads (0 = all cores)")
+    command
+        ->add_option("--threads", o->threads,
+                     "Threads for evaluation and the parallel improvement steps (0 = all cores)")
         ->default_val(0)
         ->check(CLI::NonNegativeNumber);
     command
