@@ -1,6 +1,8 @@
 // Runs `allocopt generate` the way a user does: exit codes, stdout, -o files, and that what it
 // writes is accepted by `validate` and `solve`.
 
+#include "cli/cli_support.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,58 +16,9 @@
 
 namespace {
 
+using namespace allocopt::test;
+
 namespace fs = std::filesystem;
-
-const std::string kExe = ALLOCOPT_EXE;
-
-struct Outcome {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string quoted(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'')
-            q += "'\\''";
-        else
-            q += c;
-    }
-    return q + "'";
-}
-
-/// Runs `allocopt ARGS` (ARGS already quoted), capturing stdout through a pipe and stderr
-/// through a file.
-Outcome run(const std::string& args) {
-    static int counter = 0;
-    const fs::path err_file =
-        fs::temp_directory_path() / ("allocopt-generate-test-" + std::to_string(getpid()) + "-" +
-                                     std::to_string(counter++) + ".err");
-    const std::string command = quoted(kExe) + " " + args + " 2>" + quoted(err_file.string());
-    Outcome r;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) {
-        ADD_FAILURE() << "popen failed: " << command;
-        return r;
-    }
-    char buffer[4096];
-    std::size_t n;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        r.out.append(buffer, n);
-    const int status = pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::ifstream in(err_file);
-    std::ostringstream err;
-    err << in.rdbuf();
-    r.err = err.str();
-    fs::remove(err_file);
-    return r;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string read_text(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
