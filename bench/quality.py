@@ -32,6 +32,8 @@ import tempfile
 import time
 from collections import OrderedDict
 
+from benchlib import ensure_binary, git_commit, machine, write_atomic
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INSTANCES = os.path.join(ROOT, "bench", "instances")
 REFERENCES = os.path.join(ROOT, "bench", "references.json")
@@ -216,60 +218,6 @@ def instances_of(set_name, refs):
 
 # ---------------------------------------------------------------- environment
 
-def git_commit():
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    # The harness's own outputs do not make the tree dirty.
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".",
-                ":!bench/RESULTS.md", ":!bench/results")
-    return commit + ("-dirty" if dirty else "")
-
-
-def machine():
-    model = platform.processor() or platform.machine()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {model}"
-
-
-def ensure_binary(build_dir, no_build):
-    binary = os.path.join(build_dir, "allocopt")
-    if no_build:
-        if not os.access(binary, os.X_OK):
-            log(f"quality: {binary} is missing and --no-build was given")
-            sys.exit(2)
-        return binary
-    if not os.access(binary, os.X_OK):
-        log(f"quality: building the CLI in {build_dir}")
-        subprocess.run(["bash", os.path.join(ROOT, "scripts", "deps.sh")], cwd=ROOT, check=True,
-                       stdout=sys.stderr)
-        subprocess.run(["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-                        "-DALLOCOPT_BUILD_TESTS=OFF"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    # Incremental: a no-op when up to date, so the numbers always belong to the working tree.
-    r = subprocess.run(["cmake", "--build", build_dir, "-j", str(os.cpu_count() or 1), "--target", "allocopt"],
-                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if r.returncode < 0 or r.returncode == 130:
-        raise KeyboardInterrupt()
-    if r.returncode != 0:
-        log(r.stderr[-4000:])
-        log(f"quality: building {binary} failed (use --no-build to run the existing binary)")
-        sys.exit(3)
-    try:
-        cache = open(os.path.join(build_dir, "CMakeCache.txt")).read()
-        m = re.search(r"^CMAKE_BUILD_TYPE:\w+=(.*)$", cache, re.M)
-        if m and m.group(1) != "Release":
-            log(f"quality: warning: {build_dir} is a '{m.group(1)}' build; timings and reached values will suffer")
-    except OSError:
-        pass
-    return binary
-
-
 def available_solvers(binary):
     """name -> list of option names, from `allocopt solvers`."""
     out = subprocess.run([binary, "solvers"], capture_output=True, text=True, check=True).stdout
@@ -411,26 +359,6 @@ def load_store(set_name):
         return json.load(open(store_path(set_name, "json")), object_pairs_hook=OrderedDict)
     except (OSError, ValueError):
         return OrderedDict(set=set_name, solver_order=[], runs=OrderedDict(), rows=[])
-
-
-def write_atomic(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        try:
-            mode = os.stat(path).st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def store_text(store):
@@ -736,7 +664,7 @@ def main():
     if args.render_only:
         render_only(sets, refs)
         return
-    binary = ensure_binary(build_dir, args.no_build)
+    binary = ensure_binary(build_dir, args.no_build, "quality")
     solvers = available_solvers(binary)
     specs_given = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else None
     for spec in specs_given or []:

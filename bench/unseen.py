@@ -41,6 +41,8 @@ import tempfile
 import time
 from collections import OrderedDict
 
+from benchlib import ensure_binary, git_commit, machine, write_atomic
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS_MD = os.path.join(ROOT, "bench", "RESULTS.md")
 RESULTS_DIR = os.path.join(ROOT, "bench", "results")
@@ -100,26 +102,6 @@ def close(a, b, tol=REL_TOL):
     return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
 
 
-def write_atomic(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        try:
-            mode = os.stat(path).st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def run(cmd, timeout, **kw):
     """subprocess.run that turns a child's SIGINT exit into Interrupted."""
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
@@ -129,50 +111,6 @@ def run(cmd, timeout, **kw):
 
 
 # ---------------------------------------------------------------- environment
-
-def git_commit():
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".",
-                ":!bench/RESULTS.md", ":!bench/results")
-    return commit + ("-dirty" if dirty else "")
-
-
-def machine():
-    model = platform.processor() or platform.machine()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {model}"
-
-
-def ensure_binary(build_dir, no_build):
-    binary = os.path.join(build_dir, "allocopt")
-    if no_build:
-        if not os.access(binary, os.X_OK):
-            log(f"unseen: {binary} is missing and --no-build was given")
-            sys.exit(2)
-        return binary
-    if not os.access(binary, os.X_OK):
-        log(f"unseen: building the CLI in {build_dir}")
-        subprocess.run(["bash", os.path.join(ROOT, "scripts", "deps.sh")], cwd=ROOT, check=True, stdout=sys.stderr)
-        subprocess.run(["cmake", "-S", ROOT, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
-                        "-DALLOCOPT_BUILD_TESTS=OFF"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    r = subprocess.run(["cmake", "--build", build_dir, "-j", str(os.cpu_count() or 1), "--target", "allocopt"],
-                       cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if r.returncode in (130, -2):
-        raise KeyboardInterrupt()
-    if r.returncode != 0:
-        log(r.stderr[-4000:])
-        log(f"unseen: building {binary} failed (use --no-build to run the existing binary)")
-        sys.exit(3)
-    return binary
-
 
 def cbc_version(cbc):
     try:
@@ -652,7 +590,7 @@ def main():
         return
 
     build_dir = args.build_dir if os.path.isabs(args.build_dir) else os.path.join(ROOT, args.build_dir)
-    binary = ensure_binary(build_dir, args.no_build)
+    binary = ensure_binary(build_dir, args.no_build, "unseen")
     cbc = None if args.no_cbc else shutil.which("cbc")
     if args.update_references and not cbc:
         ap.error("--update-references needs cbc on PATH (and no --no-cbc)")
