@@ -2,8 +2,9 @@
 // The Evaluator: scores allocations. It is the hot loop of every solver.
 //
 // evaluate() scores one allocation into an Evaluation (objective value + violation);
-// evaluate_batch() scores many, in parallel with OpenMP — the only parallel loop of the
-// library. report() computes every metric and the schedule, for output.
+// evaluate_batch() scores many, in parallel with OpenMP; parallel_for() runs the solvers'
+// per-candidate improvement steps on the same threads. These two are the only parallel
+// loops of the library. report() computes every metric and the schedule, for output.
 //
 // The problem's shape is inspected once, at construction, and a specialised path is chosen:
 //   * load path: schedule mode, every resource with one unit, no arrivals, an objective of
@@ -58,7 +59,7 @@ struct Report {
 };
 
 struct EvaluatorOptions {
-    int threads = 0;  ///< threads for evaluate_batch(); 0 = all cores (OpenMP's default)
+    int threads = 0;  ///< threads for evaluate_batch() and parallel_for(); 0 = all cores
 };
 
 class Evaluator {
