@@ -171,4 +171,23 @@ std::vector<std::pair<std::string, double>> OptionValues::all() const {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> OptionValues::all_text() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!table_) return out;
+    for (const OptionSpec& s : *table_) {
+        const double v = get(s.name);
+        std::string text;
+        if (s.type == OptionSpec::Type::boolean) {
+            text = v != 0 ? "true" : "false";
+        } else if (s.type == OptionSpec::Type::choice) {
+            const auto i = static_cast<std::size_t>(v);
+            text = i < s.choices.size() ? std::string(s.choices[i]) : detail::format_number(v);
+        } else {
+            text = detail::format_number(v);
+        }
+        out.emplace_back(std::string(s.name), std::move(text));
+    }
+    return out;
+}
+
 }  // namespace allocopt

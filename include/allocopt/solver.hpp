@@ -138,6 +138,9 @@ class OptionValues {
     int get_int(std::string_view name) const { return static_cast<int>(get(name)); }
     /// Every option with its value, in table order.
     std::vector<std::pair<std::string, double>> all() const;
+    /// Every option with its value as set() reads it back (a choice's name, true/false, a
+    /// number), in table order: what result files and configs show.
+    std::vector<std::pair<std::string, std::string>> all_text() const;
 
   private:
     const OptionSpec& spec(std::string_view name) const;

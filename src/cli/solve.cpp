@@ -170,7 +170,7 @@ int run(const Options& o) {
     const Report report = evaluator.report(result.allocation);
     if (!o.quiet) print_summary(problem, result, report, name);
     if (!o.output.empty()) {
-        const SolverRun run{name, o.seed, values.all()};
+        const SolverRun run{name, o.seed, values.all_text()};
         write_text_atomic(o.output,
                           result_text(problem, result, report, run, format_for_path(o.output)));
         if (!o.quiet) std::cout << "  result written to " << o.output << '\n';

@@ -213,8 +213,25 @@ std::string result_text(const Problem& problem, const Result& result, const Repo
     solver["name"] = run.name;
     solver["seed"] = run.seed;
     Document options = Document::object();
-    for (const auto& [name, value] : run.options)
-        options[name] = tidy(value);
+    for (const auto& [name, text] : run.options) {
+        // Written so that `--opt NAME=VALUE` or a config file reads it back.
+        std::size_t used = 0;
+        double number = 0;
+        try {
+            number = std::stod(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (text == "true" || text == "false")
+            options[name] = text == "true";
+        else if (used == text.size() && !text.empty() && number == std::floor(number) &&
+                 std::abs(number) < 9e15)
+            options[name] = static_cast<std::int64_t>(number);
+        else if (used == text.size() && !text.empty())
+            options[name] = tidy(number);
+        else
+            options[name] = text;
+    }
     solver["options"] = std::move(options);
     solver["evaluations"] = result.evaluations;
     solver["seconds"] = tidy(result.seconds);

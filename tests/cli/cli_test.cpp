@@ -268,3 +268,24 @@ TEST(Cli, SolveGivesTheSameResultForOneAndTwoThreads) {
     EXPECT_EQ(outputs[0], outputs[2]);  // ga
     EXPECT_EQ(outputs[1], outputs[3]);  // pso
 }
+
+TEST(Cli, TheResultFilesSolverOptionsReadBackAsAConfig) {
+    const std::string out = ::testing::TempDir() + "/allocopt_cli_options.yaml";
+    Outcome r =
+        run("solve --from braun-etc " + quoted(ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_c_lolo.0") +
+            " --solver local-search --opt init=sufferage --opt swaps=false -q -o " + quoted(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const YAML::Node solver = YAML::LoadFile(out)["solver"];
+    EXPECT_EQ(solver["options"]["init"].as<std::string>(), "sufferage");
+    EXPECT_EQ(solver["options"]["swaps"].as<std::string>(), "false");
+    // The block, as written, is a valid --config file.
+    YAML::Node config;
+    config["solver"] = solver["name"];
+    config["options"] = solver["options"];
+    const std::string cfg = ::testing::TempDir() + "/allocopt_cli_options_config.yaml";
+    std::ofstream(cfg) << config;
+    r = run("solve --from braun-etc " + quoted(ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_c_lolo.0") +
+            " --config " + quoted(cfg) + " -q -o " + quoted(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(YAML::LoadFile(out)["solver"]["options"]["init"].as<std::string>(), "sufferage");
+}

@@ -41,7 +41,8 @@ std::string report_text(const Problem& problem, const Allocation& allocation, co
 struct SolverRun {
     std::string name;
     std::uint64_t seed = 0;
-    std::vector<std::pair<std::string, double>> options;
+    /// Option values as text (OptionValues::all_text()): choices by name, true/false.
+    std::vector<std::pair<std::string, std::string>> options;
 };
 
 /// A solver's result (DESIGN §1b): report_text()'s blocks plus `solver:` {name, seed,
