@@ -144,9 +144,7 @@ class Ga {
                 cross(child, population_[p2].allocation, op, rng);
             }
             if (rng.uniform() < o_.mutation_rate) {
-                const auto lo = static_cast<std::size_t>(o_.ruin_min);
-                const auto hi = static_cast<std::size_t>(std::max(o_.ruin_min, o_.ruin_max));
-                memetic_.mutate(child, std::min(n, lo + rng.below(hi - lo + 1)), rng);
+                memetic_.mutate(child, o_.ruin_min, o_.ruin_max, rng);
             }
             // The parent is locally optimal: only the genes the child changed are searched.
             const Allocation& parent = population_[p1].allocation;

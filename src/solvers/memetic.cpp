@@ -26,8 +26,8 @@ constexpr std::size_t kLagrangianPairs = 4'000'000;  // cost and demand tables s
 constexpr std::uint64_t kSearchEffort = 2'000'000;
 constexpr std::uint64_t kStartEffort = 20'000'000;  // for each heuristic start
 constexpr double kLagrangianWork = 3e8;             // pair x dimension updates in all
-constexpr int kLagrangianEvery = 10;
-constexpr double kBlink = 0.2;  // probability a re-insertion skips a resource                // iterations between two kept starts
+constexpr int kLagrangianEvery = 10;                // iterations between two kept starts
+constexpr double kBlink = 0.2;                      // probability a re-insertion skips a resource
 
 }  // namespace
 
@@ -194,6 +194,17 @@ std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterat
     return out;
 }
 
+void Memetic::set_first_penalty(double objective) {
+    // About one resource's share of the cost for a 100 % overflow.
+    penalty_ = std::max(1.0, std::abs(objective) / static_cast<double>(problem_.num_resources()));
+}
+
+void Memetic::mutate(Allocation& a, int min_k, int max_k, Rng& rng) {
+    const auto lo = static_cast<std::size_t>(min_k);
+    const auto hi = static_cast<std::size_t>(std::max(min_k, max_k));
+    mutate(a, std::min(problem_.num_tasks(), lo + rng.below(hi - lo + 1)), rng);
+}
+
 void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
     mutated_.clear();
     if (kernel_) {
@@ -289,10 +300,7 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
     if (problem_.mode() == Mode::packing && state.incremental()) {
         // Strategic oscillation: descend on cost + weight x overflow, then repair. The weight
         // rises while the oscillation ends infeasible and falls while it ends feasible.
-        if (penalty_ <= 0) {
-            const double scale = std::abs(state.current().objective);
-            penalty_ = std::max(1.0, scale / static_cast<double>(problem_.num_resources()));
-        }
+        if (penalty_ <= 0) set_first_penalty(state.current().objective);
         LocalSearchOptions o = options;
         o.best_improvement = true;
         LocalSearch::improve_penalized(state, tracker_, penalty_, o, rng);
@@ -313,10 +321,8 @@ void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
         return;
     }
     const bool packing = !kernel_ && problem_.mode() == Mode::packing;
-    if (packing && penalty_ <= 0) {
-        const double scale = std::abs(evaluator_.evaluate(*jobs.front().allocation).objective);
-        penalty_ = std::max(1.0, scale / static_cast<double>(problem_.num_resources()));
-    }
+    if (packing && penalty_ <= 0)
+        set_first_penalty(evaluator_.evaluate(*jobs.front().allocation).objective);
     const double penalty = penalty_;
     std::vector<std::uint64_t> counts(jobs.size(), 0);
     std::vector<std::uint8_t> ended_feasible(jobs.size(), 1);

@@ -28,6 +28,8 @@ class Memetic {
     /// Re-places `k` tasks: ruin-and-recreate with the kernel, else each to a random
     /// resource that can host it.
     void mutate(Allocation& a, std::size_t k, Rng& rng);
+    /// The same with k drawn uniformly from [min_k, max_k] (at most the task count).
+    void mutate(Allocation& a, int min_k, int max_k, Rng& rng);
 
     /// Local search from `a` (at most `effort` scores, 0 = to a local optimum), in place.
     /// With `focus`, only those tasks move (DeltaState searches; the makespan kernel always
@@ -60,6 +62,7 @@ class Memetic {
     std::optional<double> lower_bound() const;
 
   private:
+    void set_first_penalty(double objective);
     std::vector<Allocation> lagrangian_starts(std::size_t count, int iterations, bool have_upper,
                                               double upper, Rng& rng);
     std::int32_t units_for(std::size_t t, std::size_t r, std::int32_t current) const;

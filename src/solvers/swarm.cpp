@@ -144,9 +144,7 @@ class Pso {
             p.position.place(k, to.resource[k], to.units[k]);
         }
         if (rng.uniform() < o_.mutation_rate) {
-            const auto lo = static_cast<std::size_t>(o_.ruin_min);
-            const auto hi = static_cast<std::size_t>(std::max(o_.ruin_min, o_.ruin_max));
-            memetic_.mutate(p.position, std::min(n_, lo + rng.below(hi - lo + 1)), rng);
+            memetic_.mutate(p.position, o_.ruin_min, o_.ruin_max, rng);
         }
         // The particle was locally optimal: only the tasks that moved will be searched.
         if (changed_.size() <= i) changed_.resize(i + 1);
