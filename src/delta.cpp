@@ -62,7 +62,7 @@ void DeltaState::resync() {
     total_load_ = 0;
     for (std::size_t t = 0; t < n; ++t) {
         const std::int32_t r = allocation_.resource[t];
-        placement_violation_ += placement_penalty(t, r);
+        placement_violation_ += placement_penalty(t, r, allocation_.units[t]);
         if (r < 0) {
             ++unplaced_;
             continue;
@@ -87,7 +87,7 @@ void DeltaState::resync() {
     }
     if (kind_ == Kind::load) {
         refresh_top();
-        current_ = delta_load(npos, 0, npos, 0);
+        current_ = delta_load(npos, 0, 0, npos, 0, 0);
     } else {
         current_ = delta_packing(npos, 0, 0, npos, 0, 0);
     }
@@ -100,9 +100,17 @@ double DeltaState::task_duration(std::size_t t, std::int32_t r) const {
                           : evaluator_.duration(t, j, 1);
 }
 
-double DeltaState::placement_penalty(std::size_t t, std::int32_t r) const {
+double DeltaState::placement_penalty(std::size_t t, std::int32_t r, std::int32_t u) const {
+    // The Evaluator's placement violation: one per unplaced non-optional task, one per
+    // disallowed resource, one per inadmissible unit count.
+    // On the load kind, resources have one unit: a larger count also overflows it by u - 1
+    // (the packing kind counts overflow in its usage).
     if (r < 0) return problem_.task(t).optional ? 0.0 : 1.0;
-    return problem_.allowed(t, static_cast<std::size_t>(r)) ? 0.0 : 1.0;
+    if (evaluator_.admissible_units(t, u)) {
+        return problem_.allowed(t, static_cast<std::size_t>(r)) ? 0.0 : 1.0;
+    }
+    const double overflow = kind_ == Kind::load && u > 1 ? u - 1.0 : 0.0;
+    return (problem_.allowed(t, static_cast<std::size_t>(r)) ? 1.0 : 2.0) + overflow;
 }
 
 double DeltaState::overflow(std::size_t j, std::size_t k, double usage) const {
@@ -130,8 +138,8 @@ void DeltaState::refresh_top() {
     }
 }
 
-Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::size_t tb,
-                                  std::int32_t rb) const {
+Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                                  std::int32_t rb, std::int32_t ub) const {
     // New loads of at most four touched resources: from(a), to(a), from(b), to(b).
     std::int32_t touched[4] = {-1, -1, -1, -1};
     double changed[4] = {0, 0, 0, 0};
@@ -148,7 +156,7 @@ Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::size_t t
         touched[count] = r;
         changed[count++] = load_[static_cast<std::size_t>(r)] + amount;
     };
-    auto move = [&](std::size_t t, std::int32_t r) {
+    auto move = [&](std::size_t t, std::int32_t r, std::int32_t u) {
         const std::int32_t from = allocation_.resource[t];
         if (from >= 0) {
             const double d = task_duration(t, from);
@@ -160,10 +168,10 @@ Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::size_t t
             add(r, d);
             total += d;
         }
-        placement += placement_penalty(t, r) - placement_penalty(t, from);
+        placement += placement_penalty(t, r, u) - placement_penalty(t, from, allocation_.units[t]);
     };
-    if (ta != npos) move(ta, ra);
-    if (tb != npos) move(tb, rb);
+    if (ta != npos) move(ta, ra, ua);
+    if (tb != npos) move(tb, rb, ub);
     double makespan = 0;
     for (std::int32_t j : top_) {
         if (j < 0) break;
@@ -234,7 +242,7 @@ Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32
             shift(t, r, u, +1.0);
         else
             unplaced += 1;
-        placement += placement_penalty(t, r) - placement_penalty(t, from);
+        placement += placement_penalty(t, r, u) - placement_penalty(t, from, allocation_.units[t]);
     };
     if (ta != npos) move(ta, ra, ua);
     if (tb != npos) move(tb, rb, ub);
@@ -258,7 +266,7 @@ Evaluation DeltaState::score_move(std::size_t t, std::int32_t r, std::int32_t u)
     switch (kind_) {
         case Kind::load:
             count(1);
-            return delta_load(t, r, npos, 0);
+            return delta_load(t, r, u, npos, 0, 0);
         case Kind::packing:
             count(1);
             return delta_packing(t, r, u, npos, 0, 0);
@@ -274,19 +282,20 @@ Evaluation DeltaState::score_swap(std::size_t a, std::size_t b) {
     switch (kind_) {
         case Kind::load:
             count(1);
-            return delta_load(a, rb, b, ra);
+            return delta_load(a, rb, ua, b, ra, ub);
         case Kind::packing:
             count(1);
-            return delta_packing(a, rb, ub, b, ra, ua);
+            return delta_packing(a, rb, ua, b, ra, ub);
         case Kind::full:
-            return score_full(a, rb, ub, b, ra, ua);
+            return score_full(a, rb, ua, b, ra, ub);
     }
     return {};
 }
 
 void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u) {
     const std::int32_t from = allocation_.resource[t];
-    placement_violation_ += placement_penalty(t, r) - placement_penalty(t, from);
+    placement_violation_ +=
+        placement_penalty(t, r, u) - placement_penalty(t, from, allocation_.units[t]);
     unplaced_ = unplaced_ + (r < 0) - (from < 0);
     if (kind_ == Kind::load) {
         if (from >= 0) {
@@ -339,8 +348,8 @@ Evaluation DeltaState::apply_swap(std::size_t a, std::size_t b) {
     undo_.clear();
     const std::int32_t ra = allocation_.resource[a], ua = allocation_.units[a];
     const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
-    set(a, rb, ub);
-    set(b, ra, ua);
+    set(a, rb, ua);
+    set(b, ra, ub);
     if (kind_ == Kind::load) refresh_top();
     current_ = e;
     return e;
@@ -357,7 +366,7 @@ void DeltaState::undo() {
     if (kind_ == Kind::full) {
         current_ = evaluator_.evaluate(allocation_);
     } else {
-        current_ = kind_ == Kind::load ? delta_load(npos, 0, npos, 0)
+        current_ = kind_ == Kind::load ? delta_load(npos, 0, 0, npos, 0, 0)
                                        : delta_packing(npos, 0, 0, npos, 0, 0);
     }
 }

@@ -67,8 +67,10 @@ Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
     bool unit_resources = true, simple_tasks = true;
     for (std::size_t j = 0; j < m; ++j)
         unit_resources = unit_resources && problem.capacity(j, 0) == 1;
+    unit_bounds_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         const Task& t = problem.task(i);
+        unit_bounds_[i] = {t.units.min, t.units.max, !t.units.values.empty()};
         simple_tasks = simple_tasks && t.arrival == 0 && t.units.max == 1 && t.demand.empty();
     }
     for (std::size_t k = 1; k < problem.num_dimensions(); ++k) {
@@ -188,6 +190,17 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
             }
         }
     }
+    // On this path every task admits exactly one unit and every resource has one: any other
+    // count is a violation, plus its overflow of the resource (u - 1), as report() counts
+    // them; a search bug can never be reported as feasible.
+    const std::int32_t* units = a.units.data();
+    std::int64_t wrong_units = 0, overflow = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t u = resource[i] >= 0 ? units[i] : 1;
+        wrong_units += u != 1;
+        overflow += u > 1 ? u - 1 : 0;
+    }
+    violation += static_cast<double>(wrong_units + overflow);
     double makespan = 0, total = 0;
     for (std::size_t j = 0; j < m; ++j) {
         makespan = std::max(makespan, load[j]);
@@ -378,6 +391,15 @@ Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scrat
         }
         const auto j = static_cast<std::size_t>(r);
         if (!p.allowed(i, j)) t.placement_violation += 1.0;
+        if (!ev.admissible_units(i, a.units[i])) {
+            // Counted, and the duration taken with the smallest admissible count so that
+            // the schedule stays well defined (a table has no speed-up for other counts).
+            t.placement_violation += 1.0;
+            s.duration[i] = ev.duration(i, j, p.task(i).units.min);
+            ++s.offset[j + 1];
+            ++placed;
+            continue;
+        }
         s.duration[i] = ev.duration(i, j, a.units[i]);
         ++s.offset[j + 1];
         ++placed;

@@ -160,5 +160,58 @@ TEST(DeltaState, ALocalCounterTakesTheCountsInsteadOfTheEvaluator) {
     EXPECT_EQ(ev.evaluations(), before);
 }
 
+// A swap exchanges resources only: each task keeps its own unit count, which another task's
+// count need not be admissible for (the bug behind 31 invalid tasks on gpu-cluster.yaml).
+// Checked on the three kinds of state: packing (delta), schedule (full) and load.
+TEST(DeltaState, ASwapKeepsEachTasksOwnUnitCount) {
+    for (const Mode mode : {Mode::packing, Mode::schedule}) {
+        ProblemData d;
+        d.mode = mode;
+        d.resources = {{"a", "gpu", {{"units", 8}}}, {"b", "gpu", {{"units", 8}}}};
+        Task one, eight;
+        one.id = "one";
+        one.units = UnitChoice::exactly(1);
+        eight.id = "eight";
+        eight.units = UnitChoice::list({4, 8});
+        d.tasks = {one, eight};
+        d.objective.terms = {{mode == Mode::packing ? Metric::cost : Metric::flowtime, 1.0}};
+        const Problem p(std::move(d));
+        Evaluator ev(p, {.threads = 1});
+        Allocation a(2);
+        a.place(0, 0, 1);
+        a.place(1, 1, 8);
+        DeltaState state(ev, a);
+        const Evaluation scored = state.score_swap(0, 1);
+        const Evaluation applied = state.apply_swap(0, 1);
+        EXPECT_EQ(state.allocation().resource, (std::vector<std::int32_t>{1, 0}));
+        EXPECT_EQ(state.allocation().units, (std::vector<std::int32_t>{1, 8}));
+        EXPECT_TRUE(applied.feasible());
+        EXPECT_EQ(scored.objective, applied.objective);
+        EXPECT_EQ(applied.objective, ev.evaluate(state.allocation()).objective);
+    }
+}
+
+// The Evaluator and every delta state count an inadmissible unit count as a violation, on
+// every path, so that a search bug can never again be reported as feasible.
+TEST(DeltaState, AnInadmissibleUnitCountIsAViolationOnEveryPath) {
+    const Problem load = etc_problem(6, 3, {{Metric::makespan, 1.0}});
+    const Problem packing = gap_problem(6, 3);
+    for (const Problem* p : {&load, &packing}) {
+        Evaluator ev(*p, {.threads = 1});
+        Allocation a(p->num_tasks());
+        for (std::size_t i = 0; i < p->num_tasks(); ++i)
+            a.place(i, static_cast<std::int32_t>(i % p->num_resources()), 1);
+        DeltaState state(ev, a);
+        const double before = state.current().violation;
+        EXPECT_EQ(before, ev.evaluate(a).violation);
+        const Evaluation moved = state.score_move(1, 2, 3);  // 3 units: not admissible
+        EXPECT_GT(moved.violation, before);
+        Allocation b = a;
+        b.place(1, 2, 3);
+        EXPECT_EQ(moved.violation, ev.evaluate(b).violation);
+        EXPECT_EQ(ev.report(b).evaluation.violation, ev.evaluate(b).violation);
+    }
+}
+
 }  // namespace
 }  // namespace allocopt

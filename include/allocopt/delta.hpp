@@ -37,7 +37,9 @@ class DeltaState {
     /// The score the allocation would have with task t on resource r (or
     /// Allocation::kUnplaced) with u units. Changes nothing.
     Evaluation score_move(std::size_t t, std::int32_t r, std::int32_t u);
-    /// The score with the resources and unit counts of tasks a and b exchanged.
+    /// The score with the resources of tasks a and b exchanged; each task keeps its own unit
+    /// count (a unit count belongs to its task: another task's may not be admissible for it).
+    /// The caller checks that each count fits the other resource.
     Evaluation score_swap(std::size_t a, std::size_t b);
 
     /// Applies the move, returning the new score. undo() reverts the last applied change.
@@ -64,7 +66,8 @@ class DeltaState {
 
     // Per-kind implementations. `delta_*` return the score after moving tasks
     // (ta -> ra/ua) and, when tb != npos, (tb -> rb/ub) at once.
-    Evaluation delta_load(std::size_t ta, std::int32_t ra, std::size_t tb, std::int32_t rb) const;
+    Evaluation delta_load(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                          std::int32_t rb, std::int32_t ub) const;
     Evaluation delta_packing(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
                              std::int32_t rb, std::int32_t ub) const;
     Evaluation score_full(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
@@ -72,7 +75,7 @@ class DeltaState {
     void set(std::size_t t, std::int32_t r, std::int32_t u);  // updates the incremental state
     void refresh_top();                                       // top loads after a change
     double task_duration(std::size_t t, std::int32_t r) const;
-    double placement_penalty(std::size_t t, std::int32_t r) const;
+    double placement_penalty(std::size_t t, std::int32_t r, std::int32_t u) const;
     double overflow(std::size_t j, std::size_t k, double usage) const;
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);

@@ -52,7 +52,8 @@ struct Report {
     SeedMetrics seed;
     // Violation broken down by cause (their sum is evaluation.violation).
     double capacity_violation = 0;   ///< relative overflow summed over resources and dimensions
-    double placement_violation = 0;  ///< disallowed placements and unplaced non-optional tasks
+    double placement_violation = 0;  ///< disallowed placements, inadmissible unit counts and
+                                     ///< unplaced non-optional tasks
     double deadline_violation = 0;   ///< relative lateness of hard deadlines and horizon
 
     double metric(Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
@@ -108,6 +109,14 @@ class Evaluator {
         return unit_duration_.empty() ? nullptr : unit_duration_.data();
     }
 
+    /// Whether `units` is an admissible unit count for task i (its `units` range or list):
+    /// O(1) from flat per-task bounds, a binary search only for tasks with a unit list.
+    bool admissible_units(std::size_t i, std::int32_t units) const {
+        const UnitBounds& b = unit_bounds_[i];
+        if (units < b.min || units > b.max) return false;
+        return !b.listed || problem_.task(i).units.allows(units);
+    }
+
     enum class Path : std::uint8_t { load, packing, general };
     Path path() const { return path_; }
 
@@ -120,8 +129,14 @@ class Evaluator {
     Evaluation evaluate_full(const Allocation& a, Scratch& s) const;
     double objective_value(const std::array<double, kMetricCount>& metrics) const;
 
+    struct UnitBounds {
+        std::int32_t min, max;
+        bool listed;  // only the values of the task's list are admissible
+    };
+
     const Problem& problem_;
     int threads_;
+    std::vector<UnitBounds> unit_bounds_;  // n
     Path path_;
     std::vector<double> unit_duration_;  // n x m, when a time matrix is given and units are 1
     std::vector<std::unique_ptr<Scratch>> scratch_;  // one per thread
