@@ -9,7 +9,9 @@
 
 namespace allocopt {
 
-void check_allocation(const Problem& problem, const Allocation& allocation, bool require_complete) {
+namespace {
+
+void check_entries(const Problem& problem, const Allocation& allocation, bool require_complete) {
     const std::size_t n = problem.num_tasks();
     const std::size_t m = problem.num_resources();
     if (allocation.resource.size() != n || allocation.units.size() != n) {
@@ -55,6 +57,17 @@ void check_allocation(const Problem& problem, const Allocation& allocation, bool
             }
         }
     }
+}
+
+}  // namespace
+
+void check_decisions(const Problem& problem, const Allocation& allocation) {
+    check_entries(problem, allocation, false);
+}
+
+void check_allocation(const Problem& problem, const Allocation& allocation, bool require_complete) {
+    check_entries(problem, allocation, require_complete);
+    const std::size_t n = problem.num_tasks(), m = problem.num_resources();
     if (problem.mode() != Mode::packing) return;
     // Add tasks in order and name the first whose placement overflows a resource.
     const std::size_t d = problem.num_dimensions();

@@ -38,4 +38,11 @@ struct Allocation {
 void check_allocation(const Problem& problem, const Allocation& allocation,
                       bool require_complete = false);
 
+/// The per-task part of check_allocation(): each entry is a decision the problem admits
+/// (resource in range and allowed, unit count admissible and within the resource's units,
+/// each demand within the resource's capacity), whatever else is placed beside it. What a
+/// file's allocation must pass to be read; whether the tasks fit together is the Evaluator's
+/// question (`allocopt evaluate` reports an overflow as infeasible, exit 1).
+void check_decisions(const Problem& problem, const Allocation& allocation);
+
 }  // namespace allocopt

@@ -90,7 +90,7 @@ class AllocationReader {
             allocation.place(*i, static_cast<std::int32_t>(*j), units);
         }
         try {
-            check_allocation(problem_, allocation);
+            check_decisions(problem_, allocation);
         } catch (const InputError& error) {
             // Keys come back as allocation[task index]; name the file's entry instead.
             std::string key = error.key();

@@ -1,4 +1,5 @@
 #include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/evaluator.hpp"
 
 #include <gtest/gtest.h>
 
@@ -467,9 +468,23 @@ TEST(BadProblemFiles, AllocationOnAResourceNotAllowed) {
         {7, 29, "allocation[0].resource", "task 'train' is not allowed on resource 'cpu'", "cpu"});
 }
 
-TEST(BadProblemFiles, PackingAllocationOverCapacityNamesTheEntryThatOverflows) {
-    expect_error("allocation-packing-over-capacity.yaml",
-                 {11, 5, "allocation[2]", "need 9 units but it has 8", "cpu"});
+// Tasks that overflow a resource together are an infeasible allocation, not a bad file: it
+// is read, the Evaluator reports the overflow (so `evaluate` exits 1 on an infeasible result
+// of `solve`), and check_allocation() still names the entry that overflows.
+TEST(ProblemFiles, PackingAllocationOverCapacityIsReadAndScoredInfeasible) {
+    const ProblemFile file = read_problem_file(kGood + "packing-allocation-over-capacity.yaml");
+    ASSERT_TRUE(file.allocation.has_value());
+    const Evaluator ev(file.problem, {.threads = 1});
+    const Report report = ev.report(*file.allocation);
+    EXPECT_FALSE(report.evaluation.feasible());
+    EXPECT_DOUBLE_EQ(report.capacity_violation, 1.0 / 8.0);
+    try {
+        check_allocation(file.problem, *file.allocation);
+        FAIL() << "check_allocation accepted an overflow";
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.key(), "allocation[2]");
+        EXPECT_NE(e.message().find("need 9 units but it has 8"), std::string::npos) << e.message();
+    }
 }
 
 // ---- Errors that need no file ----

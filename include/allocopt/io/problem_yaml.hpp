@@ -34,7 +34,8 @@ ProblemFile parse_problem(std::string_view text, const std::string& file_name = 
 
 /// Reads an allocation for `problem` from `path`: a YAML file whose `assignment:` (a result
 /// written by `solve`) or `allocation:` list has entries {task, resource, units}. Tasks not
-/// listed stay unplaced. Checked with check_allocation().
+/// listed stay unplaced. Checked with check_decisions(): an overflow of capacity is
+/// the Evaluator's to report (infeasible), not a reading error.
 Allocation read_allocation(const std::string& path, const Problem& problem);
 
 /// Same as read_allocation() on text.
