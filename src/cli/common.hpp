@@ -10,7 +10,15 @@
 
 namespace allocopt::cli {
 
-enum ExitCode : int { kOk = 0, kInfeasible = 1, kBadInput = 2, kInternal = 3, kInterrupted = 130 };
+/// The exit codes (README, `allocopt --help`). 128 + N for a run stopped by signal N.
+enum ExitCode : int {
+    kOk = 0,
+    kInfeasible = 1,     ///< solve found no feasible allocation; evaluate's is infeasible
+    kBadInput = 2,       ///< bad input or usage
+    kInternal = 3,       ///< a bug, or out of memory
+    kInterrupted = 130,  ///< solve stopped by SIGINT (Ctrl-C)
+    kTerminated = 143,   ///< solve stopped by SIGTERM
+};
 
 /// Runs `body`, mapping library errors to messages on stderr and exit codes:
 /// InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.

@@ -21,8 +21,10 @@ namespace allocopt::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};  // the signal that stopped the search, for the exit code
 
-extern "C" void on_signal(int) {
+extern "C" void on_signal(int signal) {
+    g_signal.store(signal);
     g_interrupted.store(true);
 }
 
@@ -127,6 +129,17 @@ void merge_config(const CLI::App& command, Options& o) {
     if (c.stall_seconds && !given("--stall-seconds")) o.stall_seconds = *c.stall_seconds;
 }
 
+/// Reports a search stopped by SIGINT or SIGTERM; the exit code is 128 + the signal's
+/// number, as a shell shows it: 130 for Ctrl-C, 143 for SIGTERM.
+int stopped_by_signal(const Options& o) {
+    const int signal = g_signal.load();
+    std::cerr << "allocopt: " << (signal == SIGTERM ? "terminated" : "interrupted") << "; "
+              << (o.output.empty() ? "the best allocation found is summarised above"
+                                   : "the best allocation found was written to " + o.output)
+              << '\n';
+    return signal == SIGTERM ? kTerminated : kInterrupted;
+}
+
 int run(const Options& o) {
     const ProblemFile file = load_problem(o.source);
     const Problem& problem = file.problem;
@@ -175,13 +188,7 @@ int run(const Options& o) {
                           result_text(problem, result, report, run, format_for_path(o.output)));
         if (!o.quiet) std::cout << "  result written to " << o.output << '\n';
     }
-    if (result.stop == StopReason::interrupted) {
-        std::cerr << "allocopt: interrupted; "
-                  << (o.output.empty() ? "the best allocation found is summarised above"
-                                       : "the best allocation found was written to " + o.output)
-                  << '\n';
-        return kInterrupted;
-    }
+    if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
 }
 
@@ -192,7 +199,8 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "solve",
         "Search for a good allocation and write it. Stops at the first of --max-evals,\n"
         "--time-limit, --target, --stall-evals/--stall-seconds or Ctrl-C (which keeps the best\n"
-        "found, writes it and exits 130). Exit 1 when no feasible allocation was found.\n"
+        "found, writes it and exits 130; SIGTERM: the same, exit 143). Exit 1 when no feasible\n"
+        "allocation was found.\n"
         "The default solver is the memetic GA ('allocopt solvers' lists the others). With a\n"
         "--max-evals budget, the same seed gives the same result for any --threads.\n"
         "Examples:\n"
