@@ -1,5 +1,7 @@
 #include "cli/common.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <iostream>
 
@@ -7,19 +9,64 @@
 
 namespace allocopt::cli {
 
+namespace {
+
+/// Flushes standard output; false (with a message) when something written there was lost.
+bool flush_stdout() {
+    std::cout.flush();
+    if (std::cout) return true;
+    // The write that failed may have been an earlier one (when the buffer filled), so errno
+    // is its reason unless something failed since.
+    const int error = errno;
+    std::cerr << "allocopt: error: cannot write to standard output"
+              << (error ? std::string(": ") + std::strerror(error) : std::string()) << '\n';
+    return false;
+}
+
+}  // namespace
+
 int guarded(const std::function<int()>& body) {
+    int code = kInternal;
     try {
-        return body();
+        code = body();
+    } catch (const IoError& e) {
+        std::cerr << e.what() << '\n';
+        code = kIoError;
     } catch (const InputError& e) {
         std::cerr << e.what() << '\n';
-        return kBadInput;
+        code = kBadInput;
     } catch (const std::bad_alloc&) {
         std::cerr << "allocopt: error: out of memory\n";
-        return kInternal;
+        code = kInternal;
     } catch (const std::exception& e) {
         std::cerr << "allocopt: internal error: " << e.what() << '\n';
-        return kInternal;
+        code = kInternal;
     }
+    if (!flush_stdout() && code != kInternal) code = kIoError;
+    return code;
+}
+
+CLI::Validator output_path() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (text.empty()) return "-o needs a file name, or - for standard output; got ''";
+            return {};
+        },
+        "FILE or -");
+}
+
+std::unique_ptr<OutputFile> open_output(const std::string& path) {
+    if (path == "-") return nullptr;
+    return std::make_unique<OutputFile>(path);
+}
+
+void write_output(OutputFile* file, std::string_view text) {
+    if (!file) {
+        std::cout << text;
+        return;
+    }
+    std::cout.flush();  // what came before goes first when the file is /dev/stdout
+    file->commit(text);
 }
 
 void add_problem_options(CLI::App& command, ProblemSource& source) {

@@ -3,10 +3,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/io/result_io.hpp"
 
 namespace allocopt::cli {
 
@@ -16,13 +19,27 @@ enum ExitCode : int {
     kInfeasible = 1,     ///< solve found no feasible allocation; evaluate's is infeasible
     kBadInput = 2,       ///< bad input or usage
     kInternal = 3,       ///< a bug, or out of memory
+    kIoError = 4,        ///< an output could not be written (disk full, no permission, ...)
     kInterrupted = 130,  ///< solve stopped by SIGINT (Ctrl-C)
     kTerminated = 143,   ///< solve stopped by SIGTERM
 };
 
 /// Runs `body`, mapping library errors to messages on stderr and exit codes:
-/// InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.
+/// IoError -> 4, InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.
+/// Then flushes standard output: a failed write there (a full disk, a closed pipe) is an
+/// I/O error too, so no command reports success for output that was lost.
 int guarded(const std::function<int()>& body);
+
+/// A file name for -o: not empty ("-" is standard output).
+CLI::Validator output_path();
+
+/// The file that -o names, opened before the work starts so that an unwritable path fails at
+/// once (see OutputFile); null for "-", which means standard output.
+std::unique_ptr<OutputFile> open_output(const std::string& path);
+
+/// Writes `text` to `file`, or to standard output when `file` is null (after what is already
+/// buffered there).
+void write_output(OutputFile* file, std::string_view text);
 
 /// Where a subcommand's problem comes from: a YAML file, or a benchmark file imported with
 /// `--from FORMAT` (and that format's options).

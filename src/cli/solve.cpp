@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "allocopt/error.hpp"
@@ -71,7 +72,7 @@ class ProgressLine : public Observer {
 constexpr double kDefaultSeconds = 10;  // when no stopping rule is given
 
 void print_summary(const Problem& p, const Result& r, const Report& report,
-                   const std::string& solver) {
+                   const std::string& solver, std::ostream& to) {
     std::ostringstream out;
     out << std::setprecision(10);
     out << p.name() << " solved by " << solver << " in " << std::setprecision(3) << r.seconds
@@ -111,7 +112,7 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
         out << p.resource(static_cast<std::size_t>(r.allocation.resource[i])).id << " x"
             << r.allocation.units[i] << "  [" << report.start[i] << ", " << report.end[i] << "]\n";
     }
-    std::cout << out.str();
+    to << out.str();
 }
 
 /// Takes what --config sets, unless the same setting was given as a flag.
@@ -129,13 +130,20 @@ void merge_config(const CLI::App& command, Options& o) {
     if (c.stall_seconds && !given("--stall-seconds")) o.stall_seconds = *c.stall_seconds;
 }
 
+/// The file -o names, opened before the search so that a path that cannot be written fails
+/// at once, not after the time limit; null without -o or for -o - (standard output).
+std::unique_ptr<OutputFile> open_result_file(const Options& o) {
+    return o.output.empty() ? nullptr : open_output(o.output);
+}
+
 /// Reports a search stopped by SIGINT or SIGTERM; the exit code is 128 + the signal's
 /// number, as a shell shows it: 130 for Ctrl-C, 143 for SIGTERM.
 int stopped_by_signal(const Options& o) {
     const int signal = g_signal.load();
+    const std::string where = o.output == "-" ? "standard output" : o.output;
     std::cerr << "allocopt: " << (signal == SIGTERM ? "terminated" : "interrupted") << "; "
               << (o.output.empty() ? "the best allocation found is summarised above"
-                                   : "the best allocation found was written to " + o.output)
+                                   : "the best allocation found was written to " + where)
               << '\n';
     return signal == SIGTERM ? kTerminated : kInterrupted;
 }
@@ -161,6 +169,9 @@ int run(const Options& o) {
         }
         values.set(opt.substr(0, eq), opt.substr(eq + 1));
     }
+    // Both before the search: the solver's options checked together, the output path tried.
+    const std::unique_ptr<Solver> solver = entry.make(values, o.seed);
+    const std::unique_ptr<OutputFile> output = open_result_file(o);
     Evaluator evaluator(problem, {.threads = o.threads});
     Termination termination;
     termination.max_evaluations = o.max_evals;
@@ -176,17 +187,20 @@ int run(const Options& o) {
     Result result;
     {
         ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
-        result = entry.make(values, o.seed)->solve(evaluator, termination, &progress);
+        result = solver->solve(evaluator, termination, &progress);
     }
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     const Report report = evaluator.report(result.allocation);
-    if (!o.quiet) print_summary(problem, result, report, name);
+    // With -o -, standard output carries the result alone; the summary goes to stderr.
+    if (!o.quiet)
+        print_summary(problem, result, report, name,
+                      output || o.output.empty() ? std::cout : std::cerr);
     if (!o.output.empty()) {
         const SolverRun run{name, o.seed, values.all_text()};
-        write_text_atomic(o.output,
-                          result_text(problem, result, report, run, format_for_path(o.output)));
-        if (!o.quiet) std::cout << "  result written to " << o.output << '\n';
+        write_output(output.get(),
+                     result_text(problem, result, report, run, format_for_path(o.output)));
+        if (!o.quiet && output) std::cout << "  result written to " << o.output << '\n';
     }
     if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
@@ -200,7 +214,7 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "Search for a good allocation and write it. Stops at the first of --max-evals,\n"
         "--time-limit, --target, --stall-evals/--stall-seconds or Ctrl-C (which keeps the best\n"
         "found, writes it and exits 130; SIGTERM: the same, exit 143). Exit 1 when no feasible\n"
-        "allocation was found.\n"
+        "allocation was found, 4 when the result cannot be written (checked before the search).\n"
         "The default solver is the memetic GA ('allocopt solvers' lists the others). With a\n"
         "--max-evals budget, the same seed gives the same result for any --threads.\n"
         "Examples:\n"
@@ -235,8 +249,11 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         ->add_option("--stall-seconds", o->stall_seconds,
                      "Stop after S seconds without improvement")
         ->check(CLI::NonNegativeNumber);
-    command->add_option("-o,--output", o->output,
-                        "Write the result here (YAML, or JSON for a .json name), atomically");
+    command
+        ->add_option("-o,--output", o->output,
+                     "Write the result here (YAML, or JSON for a .json name), atomically; - for "
+                     "standard output (the summary then goes to stderr)")
+        ->check(output_path());
     command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "

@@ -148,7 +148,7 @@ TEST(Cli, SolveRejectsUnknownSolversAndOptions) {
     EXPECT_EQ(r.status, 2);
     EXPECT_TRUE(contains(r.err, "unknown solver option")) << r.err;
     r = run("solve " + quoted(kSeed) + " -o /nonexistent-dir/out.yaml");
-    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.status, 4);  // an I/O error, not bad input
 }
 
 TEST(Cli, SolversListsTheHeuristics) {

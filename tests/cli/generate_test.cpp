@@ -165,10 +165,10 @@ TEST_F(GenerateCli, BadOptionsExitTwoWithAClearMessage) {
     }
 }
 
-TEST_F(GenerateCli, UnwritableOutputExitsTwoAndLeavesNothing) {
+TEST_F(GenerateCli, UnwritableOutputExitsFourAndLeavesNothing) {
     const std::string path = file("missing/dir/p.yaml");
     const Outcome r = run("generate gap -o " + quoted(path));
-    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(r.status, 4) << r.err;  // an I/O error, not bad input
     EXPECT_TRUE(contains(r.err, "error: 'output'")) << r.err;
     EXPECT_FALSE(fs::exists(path));
     EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 0);
