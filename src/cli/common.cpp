@@ -1,9 +1,14 @@
 #include "cli/common.hpp"
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 #include "allocopt/error.hpp"
 
@@ -46,6 +51,68 @@ int guarded(const std::function<int()>& body) {
     return code;
 }
 
+namespace {
+
+/// `text` shown in a message: quoted, and cut short when long.
+std::string shown(const std::string& text) {
+    return "'" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + "'";
+}
+
+/// `text` as a double when all of it is a number (strtod's syntax), else nullopt.
+std::optional<double> number(const std::string& text) {
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))) return {};
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) return {};
+    return v;
+}
+
+}  // namespace
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+    std::string range = max == UINT64_MAX
+                            ? ">= " + std::to_string(min)
+                            : "from " + std::to_string(min) + " to " + std::to_string(max);
+    return CLI::Validator(
+        [min, max, range](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            const char* end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, v);
+            const bool digits = !text.empty() && text.front() != '-' && text.front() != '+';
+            if (!digits || stop != end || error == std::errc::invalid_argument) {
+                return "expected a whole number " + range + ", got " + shown(text);
+            }
+            if (error == std::errc::result_out_of_range || v < min || v > max) {
+                return shown(text) + " is out of range: expected a whole number " + range;
+            }
+            return {};
+        },
+        "INT " + range);
+}
+
+CLI::Validator non_negative_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const auto v = number(text);
+            if (!v || !std::isfinite(*v) || *v < 0) {
+                return "expected a number >= 0, got " + shown(text);
+            }
+            return {};
+        },
+        "NUMBER >= 0");
+}
+
+CLI::Validator finite_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const auto v = number(text);
+            if (!v || !std::isfinite(*v)) return "expected a finite number, got " + shown(text);
+            return {};
+        },
+        "NUMBER");
+}
+
 CLI::Validator output_path() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
@@ -81,17 +148,17 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
         .add_option("--machines", source.import.braun.machines,
                     "braun-etc: machines per task (values per line group)")
         ->default_val(16)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command
         .add_option("--tasks", source.import.braun.tasks,
                     "braun-etc: number of tasks (0 = all the file holds)")
         ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(0, kMaxInt));
     command
         .add_option("--instance", source.import.gap.instance,
                     "orlib-gap: 1-based instance in a multi-instance file")
         ->default_val(1)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command.add_flag("--maximize", source.import.gap.maximize,
                      "orlib-gap: read costs as profits (OR-Library's sense for gap1-gap12)");
 }

@@ -2,6 +2,7 @@
 // What every subcommand shares: exit codes, output formats, error reporting.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +31,18 @@ enum ExitCode : int {
 /// I/O error too, so no command reports success for output that was lost.
 int guarded(const std::function<int()>& body);
 
+// Validators for flags: each failure is one line naming the flag and the value as given.
+// CLI11's own (NonNegativeNumber...) print the range's bounds with 300 digits and let "-1"
+// wrap around in an unsigned variable, so the CLI uses these instead.
+
+constexpr std::uint64_t kMaxInt = 2147483647;  ///< the bound for flags read into an int
+
+/// A whole number in [min, max], digits only (no sign, no exponent).
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max = UINT64_MAX);
+/// A finite number >= 0: seconds, rates, prices. Refuses nan, inf and negative values.
+CLI::Validator non_negative_number();
+/// A finite number: refuses nan and inf.
+CLI::Validator finite_number();
 /// A file name for -o: not empty ("-" is standard output).
 CLI::Validator output_path();
 

@@ -26,7 +26,7 @@ struct Output {
 void add_output_options(CLI::App& command, Output& output, std::uint64_t& seed) {
     command.add_option("--seed", seed, "Random seed; the same seed and options give the same file")
         ->default_val(1)
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(0));
     command
         .add_option("-o,--output", output.path,
                     "Write the problem here (atomically); default or -: standard output")
@@ -98,10 +98,10 @@ void add_etc(CLI::App& parent, int& exit_code) {
     auto c = std::make_shared<EtcCommand>();
     command->add_option("--tasks", c->spec.tasks, "Number of tasks")
         ->default_val(512)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command->add_option("--machines", c->spec.machines, "Number of machines")
         ->default_val(16)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command
         ->add_option("--consistency", c->consistency,
                      "c (consistent), s (semi-consistent) or i (inconsistent)")
@@ -158,10 +158,10 @@ void add_gap(CLI::App& parent, int& exit_code) {
         ->default_str("d");
     command->add_option("--agents", c->spec.agents, "Number of agents (m)")
         ->default_val(10)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command->add_option("--jobs", c->spec.jobs, "Number of jobs (n)")
         ->default_val(100)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     add_output_options(*command, c->output, c->spec.seed);
     command->callback([c, &exit_code] { exit_code = guarded([&] { return run_gap(*c); }); });
 }
@@ -202,10 +202,10 @@ void add_cluster(CLI::App& parent, int& exit_code) {
     auto c = std::make_shared<ClusterCommand>();
     command->add_option("--jobs", c->spec.jobs, "Number of jobs")
         ->default_val(200)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command->add_option("--nodes", c->spec.nodes, "Number of nodes")
         ->default_val(16)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command
         ->add_option("--mix", c->mix,
                      "Shares of the job kinds, KIND=SHARE,... over training, inference, "
@@ -215,12 +215,12 @@ void add_cluster(CLI::App& parent, int& exit_code) {
         ->add_option("--arrival-rate", c->spec.arrival_rate,
                      "Poisson arrivals, jobs per hour; 0 = every job at time 0")
         ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     command
         ->add_option("--cpu-price", c->spec.cpu_core_price,
                      "USD per core-hour of CPU-only nodes (the data gives none)")
         ->default_val(0.03)
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     add_output_options(*command, c->output, c->spec.seed);
     command->callback([c, &exit_code] { exit_code = guarded([&] { return run_cluster(*c); }); });
 }

@@ -231,24 +231,31 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         ->default_str("ga");
     command->add_option("--opt", o->opts, "Solver option NAME=VALUE (repeatable)");
     command->add_option("--seed", o->seed, "Random seed; same seed and options, same result")
-        ->default_val(1);
+        ->default_val(1)
+        ->check(whole_number(0));
     command
         ->add_option("--threads", o->threads,
-                     "Threads for evaluation and the parallel improvement steps (0 = all cores)")
+                     "Threads for evaluation and the parallel improvement steps (0 = all cores; "
+                     "at most " +
+                         std::to_string(kMaxThreads) + ")")
         ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(0, kMaxThreads));
     command
         ->add_option("--time-limit", o->time_limit,
                      "Stop after S seconds (10 when no other stopping rule is given)")
-        ->check(CLI::NonNegativeNumber);
-    command->add_option("--max-evals", o->max_evals, "Stop after N evaluations");
-    command->add_option("--target", o->target, "Stop once a feasible value this good is found");
-    command->add_option("--stall-evals", o->stall_evals,
-                        "Stop after N evaluations without improvement");
+        ->check(non_negative_number());
+    command->add_option("--max-evals", o->max_evals, "Stop after N evaluations")
+        ->check(whole_number(0));
+    command->add_option("--target", o->target, "Stop once a feasible value this good is found")
+        ->check(finite_number());
+    command
+        ->add_option("--stall-evals", o->stall_evals,
+                     "Stop after N evaluations without improvement")
+        ->check(whole_number(0));
     command
         ->add_option("--stall-seconds", o->stall_seconds,
                      "Stop after S seconds without improvement")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     command
         ->add_option("-o,--output", o->output,
                      "Write the result here (YAML, or JSON for a .json name), atomically; - for "
