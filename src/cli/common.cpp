@@ -71,9 +71,17 @@ std::optional<double> number(const std::string& text) {
 }  // namespace
 
 CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
-    std::string range = max == UINT64_MAX
-                            ? ">= " + std::to_string(min)
-                            : "from " + std::to_string(min) + " to " + std::to_string(max);
+    const std::string range = max == UINT64_MAX
+                                  ? ">= " + std::to_string(min)
+                                  : "from " + std::to_string(min) + " to " + std::to_string(max);
+    // Shown in --help after the type, in the style of CLI11's own validators.
+    std::string in_help = ">= " + std::to_string(min);
+    if (max != UINT64_MAX && max != kMaxInt)
+        in_help = "in [" + std::to_string(min) + " - " + std::to_string(max) + "]";
+    else if (min == 0)
+        in_help = "NONNEGATIVE";
+    else if (min == 1)
+        in_help = "POSITIVE";
     return CLI::Validator(
         [min, max, range](std::string& text) -> std::string {
             std::uint64_t v = 0;
@@ -88,7 +96,7 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
             }
             return {};
         },
-        "INT " + range);
+        in_help);
 }
 
 CLI::Validator non_negative_number() {
@@ -100,7 +108,7 @@ CLI::Validator non_negative_number() {
             }
             return {};
         },
-        "NUMBER >= 0");
+        "NONNEGATIVE");
 }
 
 CLI::Validator finite_number() {
@@ -110,7 +118,7 @@ CLI::Validator finite_number() {
             if (!v || !std::isfinite(*v)) return "expected a finite number, got " + shown(text);
             return {};
         },
-        "NUMBER");
+        "FINITE");
 }
 
 CLI::Validator output_path() {
@@ -119,7 +127,7 @@ CLI::Validator output_path() {
             if (text.empty()) return "-o needs a file name, or - for standard output; got ''";
             return {};
         },
-        "FILE or -");
+        "NOT EMPTY");
 }
 
 std::unique_ptr<OutputFile> open_output(const std::string& path) {
