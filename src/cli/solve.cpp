@@ -169,8 +169,11 @@ int run(const Options& o) {
         }
         values.set(opt.substr(0, eq), opt.substr(eq + 1));
     }
-    // Both before the search: the solver's options checked together, the output path tried.
+    // Both before the search: the solver's options checked together, the output path tried
+    // (after the handlers, so that a signal cannot leave the temporary file behind).
     const std::unique_ptr<Solver> solver = entry.make(values, o.seed);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     const std::unique_ptr<OutputFile> output = open_result_file(o);
     Evaluator evaluator(problem, {.threads = o.threads});
     Termination termination;
@@ -182,8 +185,6 @@ int run(const Options& o) {
     termination.interrupt = &g_interrupted;
     if (!o.max_evals && o.time_limit <= 0 && !o.target && !o.stall_evals && o.stall_seconds <= 0)
         termination.time_limit = kDefaultSeconds;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
     Result result;
     {
         ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
