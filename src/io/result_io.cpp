@@ -158,8 +158,11 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
     if (path.back() == '/') fail(path, "cannot write a file there", EISDIR);
     target_ = follow_links(path);
     if (const int fd = descriptor_of(target_); fd >= 0) {
-        if (fcntl(fd, F_GETFD) == -1)
-            fail(path, "cannot write to descriptor " + std::to_string(fd), errno);
+        const int flags = fcntl(fd, F_GETFL);
+        if (flags == -1 || (flags & O_ACCMODE) == O_RDONLY) {
+            fail(path, "cannot write to descriptor " + std::to_string(fd),
+                 flags == -1 ? errno : EBADF);
+        }
         fd_ = fd;
         own_fd_ = false;
         return;

@@ -139,6 +139,29 @@ TEST_F(OutputFileTest, AFifoIsWrittenInPlace) {
     EXPECT_EQ(entries(), 1u);
 }
 
+// /dev/fd/N writes to descriptor N as it is (its offset, its append mode); one that is closed
+// or read-only fails when opened.
+TEST_F(OutputFileTest, DescriptorPathsWriteToTheOpenDescriptor) {
+    const std::string path = file("log.txt");
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "before\n", 7), 7);
+    {
+        OutputFile out("/dev/fd/" + std::to_string(fd));
+        EXPECT_TRUE(out.temp_path().empty());
+        out.commit("result\n");
+    }
+    ASSERT_EQ(write(fd, "after\n", 6), 6);  // still open: not the OutputFile's to close
+    close(fd);
+    EXPECT_EQ(read_file_text(path), "before\nresult\nafter\n");
+    EXPECT_THROW(OutputFile("/dev/fd/" + std::to_string(fd)), IoError);  // closed now
+    const int read_only = open(path.c_str(), O_RDONLY);
+    ASSERT_GE(read_only, 0);
+    EXPECT_THROW(OutputFile("/proc/self/fd/" + std::to_string(read_only)), IoError);
+    close(read_only);
+    EXPECT_EQ(entries(), 1u);
+}
+
 TEST_F(OutputFileTest, AFullDeviceIsAnIoError) {
     OutputFile out("/dev/full");
     EXPECT_THROW(out.commit("x"), IoError);
