@@ -184,8 +184,9 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
         umask(mask);
         mode_ = static_cast<int>(0666 & ~mask);
     }
-    std::string temp = directory_of(target_) + "/." + name_of(target_) + ".allocopt-tmp." +
-                       std::to_string(getpid()) + ".XXXXXX";
+    // The name is cut short so that a long one stays within NAME_MAX with the suffix.
+    std::string temp = directory_of(target_) + "/." + name_of(target_).substr(0, 200) +
+                       ".allocopt-tmp." + std::to_string(getpid()) + ".XXXXXX";
     fd_ = mkstemp(temp.data());
     if (fd_ < 0) {
         fail(path, "cannot create a file in the directory '" + directory_of(target_) + "'", errno);

@@ -80,6 +80,14 @@ TEST_F(OutputFileTest, TheTemporaryFileIsNamedAndRemovedWhenNotCommitted) {
     EXPECT_EQ(entries(), 0u);
 }
 
+// A name of 250 characters is valid; the temporary file's must be too.
+TEST_F(OutputFileTest, ALongNameStillGetsATemporaryFile) {
+    const std::string name(250, 'n');
+    write_text_atomic(file(name), "x\n");
+    EXPECT_EQ(read_file_text(file(name)), "x\n");
+    EXPECT_EQ(entries(), 1u);
+}
+
 TEST_F(OutputFileTest, AMissingDirectoryFailsWhenOpenedNotWhenCommitted) {
     try {
         OutputFile out(file("no/such/dir/out.yaml"));
