@@ -163,6 +163,27 @@ double OptionValues::get(std::string_view name) const {
     return spec(name).default_value;
 }
 
+bool OptionValues::is_set(std::string_view name) const {
+    spec(name);  // throws for an unknown name
+    for (const auto& [n, v] : values_) {
+        if (n == name) return true;
+    }
+    return false;
+}
+
+void OptionValues::require_not_above(std::string_view low, std::string_view high) const {
+    const double a = get(low), b = get(high);
+    if (a <= b) return;
+    auto shown = [&](std::string_view name, double v) {
+        return std::string(name) + "=" + detail::format_number(v) +
+               (is_set(name) ? "" : " (the default)");
+    };
+    throw InputError("", "",
+                     "solver options " + shown(low, a) + " and " + shown(high, b) +
+                         " contradict each other: " + std::string(low) + " must be at most " +
+                         std::string(high));
+}
+
 std::vector<std::pair<std::string, double>> OptionValues::all() const {
     std::vector<std::pair<std::string, double>> out;
     if (!table_) return out;

@@ -1,6 +1,7 @@
 #pragma once
 // Typed errors of the library. The CLI maps them to exit codes:
-//   InputError -> 2 (bad input or usage), anything else -> 3 (internal error).
+//   IoError -> 4 (a file could not be written), InputError -> 2 (bad input or usage),
+//   anything else -> 3 (internal error).
 
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,15 @@ class InputError : public std::runtime_error {
     std::string value_;
     std::string message_;
     SourcePosition position_;
+};
+
+/// Thrown when the system refuses an output: a directory that is missing or not writable, a
+/// full disk, a failed rename. The input was fine; the place to put the result was not. It is
+/// an InputError (key "output", value the path) so that code catching InputError still
+/// sees it, but the CLI gives it its own exit code.
+class IoError : public InputError {
+  public:
+    using InputError::InputError;
 };
 
 /// Formats `file:line:col: error: message` (omitting the parts that are unknown).

@@ -136,6 +136,11 @@ class OptionValues {
     void set(std::string_view name, std::string_view text);
     double get(std::string_view name) const;  ///< the value or the table's default
     int get_int(std::string_view name) const { return static_cast<int>(get(name)); }
+    /// Whether set() gave `name` a value (else get() returns the table's default).
+    bool is_set(std::string_view name) const;
+    /// Throws InputError naming both options and their values when `low` is above `high`
+    /// (such as ruin_min=9 with ruin_max=2): called once every option is set.
+    void require_not_above(std::string_view low, std::string_view high) const;
     /// Every option with its value, in table order.
     std::vector<std::pair<std::string, double>> all() const;
     /// Every option with its value as set() reads it back (a choice's name, true/false, a

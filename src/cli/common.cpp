@@ -1,25 +1,147 @@
 #include "cli/common.hpp"
 
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 #include "allocopt/error.hpp"
 
 namespace allocopt::cli {
 
+namespace {
+
+/// Flushes standard output; false (with a message) when something written there was lost.
+bool flush_stdout() {
+    std::cout.flush();
+    if (std::cout) return true;
+    // The write that failed may have been an earlier one (when the buffer filled), so errno
+    // is its reason unless something failed since.
+    const int error = errno;
+    std::cerr << "allocopt: error: cannot write to standard output"
+              << (error ? std::string(": ") + std::strerror(error) : std::string()) << '\n';
+    return false;
+}
+
+}  // namespace
+
 int guarded(const std::function<int()>& body) {
+    int code = kInternal;
     try {
-        return body();
+        code = body();
+    } catch (const IoError& e) {
+        std::cerr << e.what() << '\n';
+        code = kIoError;
     } catch (const InputError& e) {
         std::cerr << e.what() << '\n';
-        return kBadInput;
+        code = kBadInput;
     } catch (const std::bad_alloc&) {
         std::cerr << "allocopt: error: out of memory\n";
-        return kInternal;
+        code = kInternal;
     } catch (const std::exception& e) {
         std::cerr << "allocopt: internal error: " << e.what() << '\n';
-        return kInternal;
+        code = kInternal;
     }
+    if (!flush_stdout() && code != kInternal) code = kIoError;
+    return code;
+}
+
+namespace {
+
+/// `text` shown in a message: quoted, and cut short when long.
+std::string shown(const std::string& text) {
+    return "'" + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + "'";
+}
+
+/// `text` as a double when all of it is a number (strtod's syntax), else nullopt.
+std::optional<double> number(const std::string& text) {
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))) return {};
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) return {};
+    return v;
+}
+
+}  // namespace
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+    const std::string range = max == UINT64_MAX
+                                  ? ">= " + std::to_string(min)
+                                  : "from " + std::to_string(min) + " to " + std::to_string(max);
+    // Shown in --help after the type, in the style of CLI11's own validators.
+    std::string in_help = ">= " + std::to_string(min);
+    if (max != UINT64_MAX && max != kMaxInt)
+        in_help = "in [" + std::to_string(min) + " - " + std::to_string(max) + "]";
+    else if (min == 0)
+        in_help = "NONNEGATIVE";
+    else if (min == 1)
+        in_help = "POSITIVE";
+    return CLI::Validator(
+        [min, max, range](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            const char* end = text.data() + text.size();
+            const auto [stop, error] = std::from_chars(text.data(), end, v);
+            const bool digits = !text.empty() && text.front() != '-' && text.front() != '+';
+            if (!digits || stop != end || error == std::errc::invalid_argument) {
+                return "expected a whole number " + range + ", got " + shown(text);
+            }
+            if (error == std::errc::result_out_of_range || v < min || v > max) {
+                return shown(text) + " is out of range: expected a whole number " + range;
+            }
+            return {};
+        },
+        in_help);
+}
+
+CLI::Validator non_negative_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const auto v = number(text);
+            if (!v || !std::isfinite(*v) || *v < 0) {
+                return "expected a number >= 0, got " + shown(text);
+            }
+            return {};
+        },
+        "NONNEGATIVE");
+}
+
+CLI::Validator finite_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const auto v = number(text);
+            if (!v || !std::isfinite(*v)) return "expected a finite number, got " + shown(text);
+            return {};
+        },
+        "FINITE");
+}
+
+CLI::Validator output_path() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            if (text.empty()) return "-o needs a file name, or - for standard output; got ''";
+            return {};
+        },
+        "NOT EMPTY");
+}
+
+std::unique_ptr<OutputFile> open_output(const std::string& path) {
+    if (path == "-") return nullptr;
+    return std::make_unique<OutputFile>(path);
+}
+
+void write_output(OutputFile* file, std::string_view text) {
+    if (!file) {
+        std::cout << text;
+        return;
+    }
+    std::cout.flush();  // what came before goes first when the file is /dev/stdout
+    file->commit(text);
 }
 
 void add_problem_options(CLI::App& command, ProblemSource& source) {
@@ -34,17 +156,17 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
         .add_option("--machines", source.import.braun.machines,
                     "braun-etc: machines per task (values per line group)")
         ->default_val(16)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command
         .add_option("--tasks", source.import.braun.tasks,
                     "braun-etc: number of tasks (0 = all the file holds)")
         ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(0, kMaxInt));
     command
         .add_option("--instance", source.import.gap.instance,
                     "orlib-gap: 1-based instance in a multi-instance file")
         ->default_val(1)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command.add_flag("--maximize", source.import.gap.maximize,
                      "orlib-gap: read costs as profits (OR-Library's sense for gap1-gap12)");
 }

@@ -2,19 +2,57 @@
 // What every subcommand shares: exit codes, output formats, error reporting.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/io/result_io.hpp"
 
 namespace allocopt::cli {
 
-enum ExitCode : int { kOk = 0, kInfeasible = 1, kBadInput = 2, kInternal = 3, kInterrupted = 130 };
+/// The exit codes (README, `allocopt --help`). 128 + N for a run stopped by signal N.
+enum ExitCode : int {
+    kOk = 0,
+    kInfeasible = 1,     ///< solve found no feasible allocation; evaluate's is infeasible
+    kBadInput = 2,       ///< bad input or usage
+    kInternal = 3,       ///< a bug, or out of memory
+    kIoError = 4,        ///< an output could not be written (disk full, no permission, ...)
+    kInterrupted = 130,  ///< solve stopped by SIGINT (Ctrl-C)
+    kTerminated = 143,   ///< solve stopped by SIGTERM
+};
 
 /// Runs `body`, mapping library errors to messages on stderr and exit codes:
-/// InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.
+/// IoError -> 4, InputError -> 2 (message `FILE:LINE:COL: error: ...`), anything else -> 3.
+/// Then flushes standard output: a failed write there (a full disk, a closed pipe) is an
+/// I/O error too, so no command reports success for output that was lost.
 int guarded(const std::function<int()>& body);
+
+// Validators for flags: each failure is one line naming the flag and the value as given.
+// CLI11's own (NonNegativeNumber...) print the range's bounds with 300 digits and let "-1"
+// wrap around in an unsigned variable, so the CLI uses these instead.
+
+constexpr std::uint64_t kMaxInt = 2147483647;  ///< the bound for flags read into an int
+
+/// A whole number in [min, max], digits only (no sign, no exponent).
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max = UINT64_MAX);
+/// A finite number >= 0: seconds, rates, prices. Refuses nan, inf and negative values.
+CLI::Validator non_negative_number();
+/// A finite number: refuses nan and inf.
+CLI::Validator finite_number();
+/// A file name for -o: not empty ("-" is standard output).
+CLI::Validator output_path();
+
+/// The file that -o names, opened before the work starts so that an unwritable path fails at
+/// once (see OutputFile); null for "-", which means standard output.
+std::unique_ptr<OutputFile> open_output(const std::string& path);
+
+/// Writes `text` to `file`, or to standard output when `file` is null (after what is already
+/// buffered there).
+void write_output(OutputFile* file, std::string_view text);
 
 /// Where a subcommand's problem comes from: a YAML file, or a benchmark file imported with
 /// `--from FORMAT` (and that format's options).

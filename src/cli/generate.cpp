@@ -26,22 +26,26 @@ struct Output {
 void add_output_options(CLI::App& command, Output& output, std::uint64_t& seed) {
     command.add_option("--seed", seed, "Random seed; the same seed and options give the same file")
         ->default_val(1)
-        ->check(CLI::NonNegativeNumber);
-    command.add_option("-o,--output", output.path,
-                       "Write the problem here (atomically); default: standard output");
+        ->check(whole_number(0));
+    command
+        .add_option("-o,--output", output.path,
+                    "Write the problem here (atomically); default or -: standard output")
+        ->check(output_path());
     command.add_flag("-q,--quiet", output.quiet, "With -o, print nothing but errors");
+}
+
+/// The file -o names, opened before the problem is drawn so that an unwritable path fails
+/// first; null for standard output.
+std::unique_ptr<OutputFile> open_file(const Output& output) {
+    return output.path.empty() ? nullptr : open_output(output.path);
 }
 
 /// Writes the problem with the canonical command line as a header comment, so that the file
 /// says how to make it again.
-int emit(const Problem& problem, const std::string& command, const Output& output) {
-    const std::string text = problem_text(problem, {"made by: " + command});
-    if (output.path.empty()) {
-        std::cout << text;
-        return kOk;
-    }
-    write_text_atomic(output.path, text);
-    if (!output.quiet) {
+int emit(const Problem& problem, const std::string& command, const Output& output,
+         OutputFile* file) {
+    write_output(file, problem_text(problem, {"made by: " + command}));
+    if (file && !output.quiet) {
         std::cout << "wrote " << output.path << ": problem '" << problem.name() << "', "
                   << problem.num_tasks() << " tasks on " << problem.num_resources()
                   << " resources, objective " << problem.objective().describe() << '\n';
@@ -64,6 +68,7 @@ gen::Heterogeneity heterogeneity(const std::string& level) {
 }
 
 int run_etc(EtcCommand& c) {
+    const auto file = open_file(c.output);
     const char first = c.consistency.front();  // c, s or i, checked by CLI11
     c.spec.consistency = first == 'c'   ? gen::Consistency::consistent
                          : first == 's' ? gen::Consistency::semi_consistent
@@ -76,7 +81,7 @@ int run_etc(EtcCommand& c) {
             << " --consistency " << first << " --task-heterogeneity "
             << level(c.spec.task_heterogeneity) << " --machine-heterogeneity "
             << level(c.spec.machine_heterogeneity) << " --seed " << c.spec.seed;
-    return emit(gen::generate_etc(c.spec), command.str(), c.output);
+    return emit(gen::generate_etc(c.spec), command.str(), c.output, file.get());
 }
 
 void add_etc(CLI::App& parent, int& exit_code) {
@@ -93,10 +98,10 @@ void add_etc(CLI::App& parent, int& exit_code) {
     auto c = std::make_shared<EtcCommand>();
     command->add_option("--tasks", c->spec.tasks, "Number of tasks")
         ->default_val(512)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command->add_option("--machines", c->spec.machines, "Number of machines")
         ->default_val(16)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command
         ->add_option("--consistency", c->consistency,
                      "c (consistent), s (semi-consistent) or i (inconsistent)")
@@ -125,13 +130,14 @@ struct GapCommand {
 };
 
 int run_gap(GapCommand& c) {
+    const auto file = open_file(c.output);
     c.spec.type = c.type == "c"   ? gen::GapType::c
                   : c.type == "d" ? gen::GapType::d
                                   : gen::GapType::e;
     std::ostringstream command;
     command << "allocopt generate gap --type " << c.type << " --agents " << c.spec.agents
             << " --jobs " << c.spec.jobs << " --seed " << c.spec.seed;
-    return emit(gen::generate_gap(c.spec), command.str(), c.output);
+    return emit(gen::generate_gap(c.spec), command.str(), c.output, file.get());
 }
 
 void add_gap(CLI::App& parent, int& exit_code) {
@@ -152,10 +158,10 @@ void add_gap(CLI::App& parent, int& exit_code) {
         ->default_str("d");
     command->add_option("--agents", c->spec.agents, "Number of agents (m)")
         ->default_val(10)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command->add_option("--jobs", c->spec.jobs, "Number of jobs (n)")
         ->default_val(100)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     add_output_options(*command, c->output, c->spec.seed);
     command->callback([c, &exit_code] { exit_code = guarded([&] { return run_gap(*c); }); });
 }
@@ -172,11 +178,12 @@ struct ClusterCommand {
 
 int run_cluster(ClusterCommand& c) {
     c.spec.mix = gen::parse_job_mix(c.mix);
+    const auto file = open_file(c.output);
     std::ostringstream command;
     command << "allocopt generate cluster --jobs " << c.spec.jobs << " --nodes " << c.spec.nodes
             << " --mix " << c.mix << " --arrival-rate " << c.spec.arrival_rate << " --cpu-price "
             << c.spec.cpu_core_price << " --seed " << c.spec.seed;
-    return emit(gen::generate_cluster(c.spec), command.str(), c.output);
+    return emit(gen::generate_cluster(c.spec), command.str(), c.output, file.get());
 }
 
 void add_cluster(CLI::App& parent, int& exit_code) {
@@ -195,10 +202,10 @@ void add_cluster(CLI::App& parent, int& exit_code) {
     auto c = std::make_shared<ClusterCommand>();
     command->add_option("--jobs", c->spec.jobs, "Number of jobs")
         ->default_val(200)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command->add_option("--nodes", c->spec.nodes, "Number of nodes")
         ->default_val(16)
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, kMaxInt));
     command
         ->add_option("--mix", c->mix,
                      "Shares of the job kinds, KIND=SHARE,... over training, inference, "
@@ -208,12 +215,12 @@ void add_cluster(CLI::App& parent, int& exit_code) {
         ->add_option("--arrival-rate", c->spec.arrival_rate,
                      "Poisson arrivals, jobs per hour; 0 = every job at time 0")
         ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     command
         ->add_option("--cpu-price", c->spec.cpu_core_price,
                      "USD per core-hour of CPU-only nodes (the data gives none)")
         ->default_val(0.03)
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     add_output_options(*command, c->output, c->spec.seed);
     command->callback([c, &exit_code] { exit_code = guarded([&] { return run_cluster(*c); }); });
 }

@@ -22,7 +22,11 @@ int main(int argc, char** argv) {
         "  allocopt solve --from braun-etc bench/instances/braun-etc/u_c_hihi.0 -o best.yaml\n"
         "  allocopt solvers\n"
         "  allocopt generate cluster --seed 1 -o cluster.yaml\n\n"
-        "Run 'allocopt COMMAND --help' for the options of one command.",
+        "Run 'allocopt COMMAND --help' for the options of one command.\n\n"
+        "Exit codes: 0 ok; 1 no feasible solution (solve) or an infeasible allocation\n"
+        "(evaluate); 2 bad input or usage; 3 internal error; 4 I/O error (an output that\n"
+        "cannot be written: missing directory, no permission, disk full); 130 solve stopped\n"
+        "by Ctrl-C (SIGINT), 143 by SIGTERM, after writing the best found.",
         "allocopt"};
     app.set_version_flag("--version", std::string("allocopt ") + allocopt::kVersion);
     app.require_subcommand(1);
@@ -50,7 +54,8 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);  // prints help, version or the usage error
-        return code == 0 ? kOk : kBadInput;
+        // Help or version that did not reach standard output is an I/O error too.
+        return code != 0 ? kBadInput : guarded([] { return kOk; });
     }
     return exit_code;
 }

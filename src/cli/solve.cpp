@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "allocopt/error.hpp"
@@ -21,8 +22,10 @@ namespace allocopt::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};  // the signal that stopped the search, for the exit code
 
-extern "C" void on_signal(int) {
+extern "C" void on_signal(int signal) {
+    g_signal.store(signal);
     g_interrupted.store(true);
 }
 
@@ -69,7 +72,7 @@ class ProgressLine : public Observer {
 constexpr double kDefaultSeconds = 10;  // when no stopping rule is given
 
 void print_summary(const Problem& p, const Result& r, const Report& report,
-                   const std::string& solver) {
+                   const std::string& solver, std::ostream& to) {
     std::ostringstream out;
     out << std::setprecision(10);
     out << p.name() << " solved by " << solver << " in " << std::setprecision(3) << r.seconds
@@ -109,7 +112,7 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
         out << p.resource(static_cast<std::size_t>(r.allocation.resource[i])).id << " x"
             << r.allocation.units[i] << "  [" << report.start[i] << ", " << report.end[i] << "]\n";
     }
-    std::cout << out.str();
+    to << out.str();
 }
 
 /// Takes what --config sets, unless the same setting was given as a flag.
@@ -125,6 +128,24 @@ void merge_config(const CLI::App& command, Options& o) {
     if (c.target && !given("--target")) o.target = c.target;
     if (c.stall_evaluations && !given("--stall-evals")) o.stall_evals = *c.stall_evaluations;
     if (c.stall_seconds && !given("--stall-seconds")) o.stall_seconds = *c.stall_seconds;
+}
+
+/// The file -o names, opened before the search so that a path that cannot be written fails
+/// at once, not after the time limit; null without -o or for -o - (standard output).
+std::unique_ptr<OutputFile> open_result_file(const Options& o) {
+    return o.output.empty() ? nullptr : open_output(o.output);
+}
+
+/// Reports a search stopped by SIGINT or SIGTERM; the exit code is 128 + the signal's
+/// number, as a shell shows it: 130 for Ctrl-C, 143 for SIGTERM.
+int stopped_by_signal(const Options& o) {
+    const int signal = g_signal.load();
+    const std::string where = o.output == "-" ? "standard output" : o.output;
+    std::cerr << "allocopt: " << (signal == SIGTERM ? "terminated" : "interrupted") << "; "
+              << (o.output.empty() ? "the best allocation found is summarised above"
+                                   : "the best allocation found was written to " + where)
+              << '\n';
+    return signal == SIGTERM ? kTerminated : kInterrupted;
 }
 
 int run(const Options& o) {
@@ -148,6 +169,12 @@ int run(const Options& o) {
         }
         values.set(opt.substr(0, eq), opt.substr(eq + 1));
     }
+    // Both before the search: the solver's options checked together, the output path tried
+    // (after the handlers, so that a signal cannot leave the temporary file behind).
+    const std::unique_ptr<Solver> solver = entry.make(values, o.seed);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const std::unique_ptr<OutputFile> output = open_result_file(o);
     Evaluator evaluator(problem, {.threads = o.threads});
     Termination termination;
     termination.max_evaluations = o.max_evals;
@@ -158,30 +185,25 @@ int run(const Options& o) {
     termination.interrupt = &g_interrupted;
     if (!o.max_evals && o.time_limit <= 0 && !o.target && !o.stall_evals && o.stall_seconds <= 0)
         termination.time_limit = kDefaultSeconds;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
     Result result;
     {
         ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
-        result = entry.make(values, o.seed)->solve(evaluator, termination, &progress);
+        result = solver->solve(evaluator, termination, &progress);
     }
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     const Report report = evaluator.report(result.allocation);
-    if (!o.quiet) print_summary(problem, result, report, name);
+    // With -o -, standard output carries the result alone; the summary goes to stderr.
+    if (!o.quiet)
+        print_summary(problem, result, report, name,
+                      output || o.output.empty() ? std::cout : std::cerr);
     if (!o.output.empty()) {
         const SolverRun run{name, o.seed, values.all_text()};
-        write_text_atomic(o.output,
-                          result_text(problem, result, report, run, format_for_path(o.output)));
-        if (!o.quiet) std::cout << "  result written to " << o.output << '\n';
+        write_output(output.get(),
+                     result_text(problem, result, report, run, format_for_path(o.output)));
+        if (!o.quiet && output) std::cout << "  result written to " << o.output << '\n';
     }
-    if (result.stop == StopReason::interrupted) {
-        std::cerr << "allocopt: interrupted; "
-                  << (o.output.empty() ? "the best allocation found is summarised above"
-                                       : "the best allocation found was written to " + o.output)
-                  << '\n';
-        return kInterrupted;
-    }
+    if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
 }
 
@@ -192,7 +214,8 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "solve",
         "Search for a good allocation and write it. Stops at the first of --max-evals,\n"
         "--time-limit, --target, --stall-evals/--stall-seconds or Ctrl-C (which keeps the best\n"
-        "found, writes it and exits 130). Exit 1 when no feasible allocation was found.\n"
+        "found, writes it and exits 130; SIGTERM: the same, exit 143). Exit 1 when no feasible\n"
+        "allocation was found, 4 when the result cannot be written (checked before the search).\n"
         "The default solver is the memetic GA ('allocopt solvers' lists the others). With a\n"
         "--max-evals budget, the same seed gives the same result for any --threads.\n"
         "Examples:\n"
@@ -209,26 +232,36 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         ->default_str("ga");
     command->add_option("--opt", o->opts, "Solver option NAME=VALUE (repeatable)");
     command->add_option("--seed", o->seed, "Random seed; same seed and options, same result")
-        ->default_val(1);
+        ->default_val(1)
+        ->check(whole_number(0));
     command
         ->add_option("--threads", o->threads,
-                     "Threads for evaluation and the parallel improvement steps (0 = all cores)")
+                     "Threads for evaluation and the parallel improvement steps (0 = all cores; "
+                     "at most " +
+                         std::to_string(kMaxThreads) + ")")
         ->default_val(0)
-        ->check(CLI::NonNegativeNumber);
+        ->check(whole_number(0, kMaxThreads));
     command
         ->add_option("--time-limit", o->time_limit,
                      "Stop after S seconds (10 when no other stopping rule is given)")
-        ->check(CLI::NonNegativeNumber);
-    command->add_option("--max-evals", o->max_evals, "Stop after N evaluations");
-    command->add_option("--target", o->target, "Stop once a feasible value this good is found");
-    command->add_option("--stall-evals", o->stall_evals,
-                        "Stop after N evaluations without improvement");
+        ->check(non_negative_number());
+    command->add_option("--max-evals", o->max_evals, "Stop after N evaluations")
+        ->check(whole_number(0));
+    command->add_option("--target", o->target, "Stop once a feasible value this good is found")
+        ->check(finite_number());
+    command
+        ->add_option("--stall-evals", o->stall_evals,
+                     "Stop after N evaluations without improvement")
+        ->check(whole_number(0));
     command
         ->add_option("--stall-seconds", o->stall_seconds,
                      "Stop after S seconds without improvement")
-        ->check(CLI::NonNegativeNumber);
-    command->add_option("-o,--output", o->output,
-                        "Write the result here (YAML, or JSON for a .json name), atomically");
+        ->check(non_negative_number());
+    command
+        ->add_option("-o,--output", o->output,
+                     "Write the result here (YAML, or JSON for a .json name), atomically; - for "
+                     "standard output (the summary then goes to stderr)")
+        ->check(output_path());
     command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "

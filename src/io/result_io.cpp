@@ -1,13 +1,16 @@
 #include "allocopt/io/result_io.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <random>
+#include <stdexcept>
+#include <vector>
 
 #include "allocopt/error.hpp"
 #include "detail/text.hpp"
@@ -92,29 +95,167 @@ OutputFormat format_for_path(std::string_view path) {
     return json ? OutputFormat::json : OutputFormat::yaml;
 }
 
-void write_text_atomic(const std::string& path, std::string_view content) {
-    std::random_device device;
-    const std::string temp = path + ".tmp-" + std::to_string(device());
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            throw InputError("output", path,
-                             std::string("cannot create the output file: ") + std::strerror(errno));
+namespace {
+
+[[noreturn]] void fail(const std::string& path, const std::string& what, int error) {
+    throw IoError("output", path, what + ": " + std::strerror(error));
+}
+
+/// N when `path` names a descriptor that is already open (/dev/stdout, /dev/fd/N, ...):
+/// opening such a path again would start a new file position, and renaming over it would
+/// replace the link. -1 for any other path.
+int descriptor_of(const std::string& path) {
+    if (path == "/dev/stdout") return STDOUT_FILENO;
+    if (path == "/dev/stderr") return STDERR_FILENO;
+    for (const std::string prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        if (path.size() <= prefix.size() || path.size() > prefix.size() + 6 ||
+            path.compare(0, prefix.size(), prefix) != 0) {
+            continue;
         }
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.flush();
-        if (!out) {
-            out.close();
-            std::remove(temp.c_str());
-            throw InputError("output", path, "cannot write the output file");
-        }
+        const std::string digits = path.substr(prefix.size());
+        if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        return std::stoi(digits);
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    return -1;
+}
+
+std::string directory_of(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string name_of(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// `path` with symbolic links followed to the final target, which need not exist (a dangling
+/// link is written through, creating its target). Stops at a descriptor path.
+std::string follow_links(const std::string& path) {
+    std::string at = path;
+    for (int hop = 0; hop < 40; ++hop) {
+        struct stat st;
+        if (descriptor_of(at) >= 0 || lstat(at.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+            return at;
+        }
+        std::vector<char> buffer(4096);
+        const ssize_t n = readlink(at.c_str(), buffer.data(), buffer.size());
+        if (n < 0) fail(path, "cannot read the symbolic link '" + at + "'", errno);
+        if (n == static_cast<ssize_t>(buffer.size())) {
+            fail(path, "cannot read the symbolic link '" + at + "'", ENAMETOOLONG);
+        }
+        const std::string link(buffer.data(), static_cast<std::size_t>(n));
+        at = link.front() == '/' ? link : directory_of(at) + "/" + link;
+    }
+    fail(path, "cannot follow the symbolic link", ELOOP);
+}
+
+}  // namespace
+
+OutputFile::OutputFile(const std::string& path) : path_(path) {
+    if (path.empty()) throw InputError("output", "", "expected a file name, got an empty one");
+    if (path.back() == '/') fail(path, "cannot write a file there", EISDIR);
+    target_ = follow_links(path);
+    if (const int fd = descriptor_of(target_); fd >= 0) {
+        const int flags = fcntl(fd, F_GETFL);
+        if (flags == -1 || (flags & O_ACCMODE) == O_RDONLY) {
+            fail(path, "cannot write to descriptor " + std::to_string(fd),
+                 flags == -1 ? errno : EBADF);
+        }
+        fd_ = fd;
+        own_fd_ = false;
+        return;
+    }
+    struct stat st;
+    const bool exists = stat(target_.c_str(), &st) == 0;
+    if (!exists && errno != ENOENT) fail(path, "cannot reach the output file", errno);
+    if (exists && S_ISDIR(st.st_mode)) fail(path, "cannot replace a directory with a file", EISDIR);
+    if (exists && !S_ISREG(st.st_mode)) {
+        // A device, FIFO or socket: written in place by commit(), since opening a FIFO now
+        // would wait for its reader.
+        if (access(target_.c_str(), W_OK) != 0) fail(path, "cannot write the output file", errno);
+        return;
+    }
+    if (exists) {
+        mode_ = static_cast<int>(st.st_mode & 07777);
+    } else {
+        const mode_t mask = umask(0);
+        umask(mask);
+        mode_ = static_cast<int>(0666 & ~mask);
+    }
+    // The name is cut short so that a long one stays within NAME_MAX with the suffix.
+    std::string temp = directory_of(target_) + "/." + name_of(target_).substr(0, 200) +
+                       ".allocopt-tmp." + std::to_string(getpid()) + ".XXXXXX";
+    fd_ = mkstemp(temp.data());
+    if (fd_ < 0) {
+        fail(path, "cannot create a file in the directory '" + directory_of(target_) + "'", errno);
+    }
+    temp_ = std::move(temp);
+    if (exists && geteuid() == 0) {
+        // Root replacing someone's file keeps its owner; failure only changes the owner.
+        [[maybe_unused]] const int ignored = fchown(fd_, st.st_uid, st.st_gid);
+    }
+}
+
+OutputFile::~OutputFile() {
+    discard();
+}
+
+void OutputFile::discard() noexcept {
+    if (fd_ >= 0 && own_fd_) close(fd_);
+    fd_ = -1;
+    if (!temp_.empty()) unlink(temp_.c_str());
+    temp_.clear();
+}
+
+void OutputFile::commit(std::string_view content) {
+    if (committed_) throw std::logic_error("OutputFile::commit called twice");
+    committed_ = true;
+    auto failed = [&](const std::string& what) {
         const int error = errno;
-        std::remove(temp.c_str());
-        throw InputError("output", path,
-                         std::string("cannot replace the output file: ") + std::strerror(error));
+        discard();
+        fail(path_, what, error);
+    };
+    if (fd_ < 0) {
+        fd_ = open(target_.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd_ < 0) failed("cannot open the output file");
     }
+    const char* data = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = write(fd_, data, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) failed("cannot write the output file");
+        data += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (temp_.empty()) {  // written in place
+        if (own_fd_ && close(fd_) != 0) {
+            fd_ = -1;
+            failed("cannot write the output file");
+        }
+        fd_ = -1;
+        return;
+    }
+    if (fchmod(fd_, static_cast<mode_t>(mode_)) != 0) failed("cannot set the output file's mode");
+    if (fsync(fd_) != 0) failed("cannot write the output file to disk");
+    const int fd = fd_;
+    fd_ = -1;
+    if (close(fd) != 0) failed("cannot write the output file");
+    if (std::rename(temp_.c_str(), target_.c_str()) != 0) failed("cannot replace the output file");
+    temp_.clear();
+    // The rename itself reaches the disk with the directory; some file systems refuse to sync
+    // a directory, which is no failure of the write.
+    const int directory = open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory >= 0) {
+        fsync(directory);
+        close(directory);
+    }
+}
+
+void write_text_atomic(const std::string& path, std::string_view content) {
+    OutputFile(path).commit(content);
 }
 
 std::string allocation_text(const Problem& problem, const Allocation& allocation,

@@ -1,6 +1,7 @@
 #include "allocopt/io/solver_config.hpp"
 
 #include <cmath>
+#include <string>
 
 #include "allocopt/io/problem_yaml.hpp"
 #include "io/yaml_values.hpp"
@@ -18,7 +19,7 @@ std::uint64_t count(const detail::YamlValues& y, const YAML::Node& node, const s
 }
 
 double seconds(const detail::YamlValues& y, const YAML::Node& node, const std::string& key) {
-    const double v = y.number(node, key);
+    const double v = y.number(node, key);  // finite
     if (v < 0) y.fail(node, key, detail::YamlValues::show(node), "expected seconds >= 0");
     return v;
 }
@@ -53,8 +54,12 @@ SolverConfig parse_solver_config(const std::string& text, const std::string& fil
         } else if (key == "seed") {
             c.seed = count(y, v, key);
         } else if (key == "threads") {
-            c.threads = static_cast<int>(count(y, v, key));
-            if (*c.threads > 4096) y.fail(v, key, y.show(v), "expected at most 4096 threads");
+            const std::uint64_t threads = count(y, v, key);
+            if (threads > static_cast<std::uint64_t>(kMaxThreads)) {
+                y.fail(v, key, y.show(v),
+                       "expected at most " + std::to_string(kMaxThreads) + " threads");
+            }
+            c.threads = static_cast<int>(threads);
         } else if (key == "time-limit") {
             c.time_limit = seconds(y, v, key);
         } else if (key == "max-evals") {

@@ -70,6 +70,8 @@ SolverEntry genetic_entry() {
             "memetic genetic algorithm (the default): heuristic starts, crossover, "
             "problem-aware mutation, local search on every child",
             genetic_option_table(), [](const OptionValues& v, std::uint64_t seed) {
+                v.require_not_above("ruin_min", "ruin_max");
+                v.require_not_above("elite", "population");
                 return std::make_unique<GeneticAlgorithm>(genetic_options(v), seed);
             }};
 }
@@ -79,6 +81,8 @@ SolverEntry swarm_entry() {
             "discrete particle swarm: per-task velocities (Eigen) pull tasks towards "
             "personal and swarm bests, local search on every particle",
             swarm_option_table(), [](const OptionValues& v, std::uint64_t seed) {
+                v.require_not_above("ruin_min", "ruin_max");
+                v.require_not_above("inertia_min", "inertia_max");
                 return std::make_unique<ParticleSwarm>(swarm_options(v), seed);
             }};
 }

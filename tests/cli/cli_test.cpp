@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -148,7 +149,75 @@ TEST(Cli, SolveRejectsUnknownSolversAndOptions) {
     EXPECT_EQ(r.status, 2);
     EXPECT_TRUE(contains(r.err, "unknown solver option")) << r.err;
     r = run("solve " + quoted(kSeed) + " -o /nonexistent-dir/out.yaml");
-    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.status, 4);  // an I/O error, not bad input
+}
+
+// Every number solve reads is checked before the search: nan, inf, negative values and too
+// many threads are refused with one line naming the flag and the value. (Each case carries
+// a second limit, so that a run that wrongly starts ends soon.)
+TEST(Cli, SolveRejectsBadNumbersNamingTheFlagAndTheValue) {
+    struct Case {
+        std::string args;
+        std::string message;
+    };
+    const Case cases[] = {
+        {"--time-limit nan --max-evals 2000", "--time-limit: expected a number >= 0, got 'nan'"},
+        {"--time-limit inf --max-evals 2000", "--time-limit: expected a number >= 0, got 'inf'"},
+        {"--time-limit -1 --max-evals 2000", "--time-limit: expected a number >= 0, got '-1'"},
+        {"--stall-seconds nan --max-evals 2000",
+         "--stall-seconds: expected a number >= 0, got 'nan'"},
+        {"--target nan --max-evals 2000", "--target: expected a finite number, got 'nan'"},
+        {"--target -inf --max-evals 2000", "--target: expected a finite number, got '-inf'"},
+        {"--max-evals -5 --time-limit 2", "--max-evals: expected a whole number >= 0, got '-5'"},
+        {"--stall-evals -5 --time-limit 2",
+         "--stall-evals: expected a whole number >= 0, got '-5'"},
+        {"--seed -1 --max-evals 2000", "--seed: expected a whole number >= 0, got '-1'"},
+        {"--seed 1.5 --max-evals 2000", "--seed: expected a whole number >= 0, got '1.5'"},
+        {"--threads 100000 --max-evals 2000",
+         "--threads: '100000' is out of range: expected a whole number from 0 to 1024"},
+        {"--threads -1 --max-evals 2000",
+         "--threads: expected a whole number from 0 to 1024, got '-1'"},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.args);
+        const Outcome r = run("solve " + quoted(kSeed) + " -q " + c.args);
+        EXPECT_EQ(r.status, 2) << r.err;
+        EXPECT_TRUE(contains(r.err, c.message)) << r.err;
+        EXPECT_FALSE(contains(r.err, "179769313")) << r.err;  // no 300-digit bounds
+        EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+    }
+    // At the cap it runs.
+    const Outcome r = run("solve " + quoted(kSeed) + " -q --threads 1024 --max-evals 2000");
+    EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// A minimum above its maximum is refused, naming both, wherever the values come from.
+TEST(Cli, SolveRejectsSolverOptionsThatContradictEachOther) {
+    struct Case {
+        std::string args;
+        std::string message;
+    };
+    const Case cases[] = {
+        {"--solver ga --opt ruin_min=9 --opt ruin_max=2",
+         "solver options ruin_min=9 and ruin_max=2 contradict each other: ruin_min must be at "
+         "most ruin_max"},
+        {"--solver pso --opt ruin_min=9 --opt ruin_max=2", "ruin_min=9 and ruin_max=2"},
+        {"--solver ga --opt ruin_min=9", "ruin_min=9 and ruin_max=8 (the default)"},
+        {"--solver pso --opt inertia_min=0.8 --opt inertia_max=0.5",
+         "inertia_min=0.8 and inertia_max=0.5 contradict each other"},
+        {"--solver ga --opt elite=50", "elite=50 and population=20 (the default)"},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.args);
+        const Outcome r = run("solve " + quoted(kSeed) + " -q --max-evals 2000 " + c.args);
+        EXPECT_EQ(r.status, 2) << r.err;
+        EXPECT_TRUE(contains(r.err, c.message)) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    // Equal bounds are fine.
+    const Outcome r =
+        run("solve " + quoted(kSeed) + " -q --max-evals 2000 --opt ruin_min=3 --opt ruin_max=3");
+    EXPECT_EQ(r.status, 0) << r.err;
 }
 
 TEST(Cli, SolversListsTheHeuristics) {
@@ -247,6 +316,31 @@ TEST(Cli, SolveRejectsABadConfigFileWithItsLineAndWritesNothing) {
     EXPECT_TRUE(contains(r.err, "allocopt_cli_bad_config.yaml:3:3: error: 'options.population'"))
         << r.err;
     EXPECT_FALSE(std::ifstream(out).good());
+}
+
+// A config file cannot bypass the flags' checks.
+TEST(Cli, SolveChecksAConfigFileAsItChecksTheFlags) {
+    struct Case {
+        std::string config;
+        std::string message;
+    };
+    const Case cases[] = {
+        {"threads: 100000\nmax-evals: 2000\n", "'threads': expected at most 1024 threads"},
+        {"threads: 2000\nmax-evals: 2000\n", "'threads': expected at most 1024 threads"},
+        {"time-limit: .nan\nmax-evals: 2000\n", "'time-limit'"},
+        {"seed: -1\nmax-evals: 2000\n", "'seed'"},
+        {"max-evals: 2000\noptions: {ruin_min: 9, ruin_max: 2}\n",
+         "ruin_min=9 and ruin_max=2 contradict each other"},
+    };
+    int k = 0;
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.config);
+        const std::string cfg =
+            write_temp("allocopt_cli_checked_config_" + std::to_string(k++) + ".yaml", c.config);
+        const Outcome r = run("solve " + quoted(kSeed) + " -q --config " + quoted(cfg));
+        EXPECT_EQ(r.status, 2) << r.err;
+        EXPECT_TRUE(contains(r.err, c.message)) << r.err;
+    }
 }
 
 TEST(Cli, SolveGivesTheSameResultForOneAndTwoThreads) {

@@ -145,15 +145,16 @@ TEST_F(GenerateCli, BadOptionsExitTwoWithAClearMessage) {
         {"generate etcc", "unknown generator 'etcc' (did you mean 'etc'?)"},
         {"generate etc --consistency x", "--consistency"},
         {"generate etc --task-heterogeneity medium", "--task-heterogeneity"},
-        {"generate etc --tasks 0", "--tasks"},
-        {"generate etc --seed -1", "--seed"},
+        {"generate etc --seed -1", "--seed: expected a whole number >= 0, got '-1'"},
+        {"generate etc --tasks 0", "--tasks: '0' is out of range: expected a whole number from 1"},
         {"generate gap --type f", "--type"},
         {"generate gap --jobs 0", "--jobs"},
         {"generate gap --type c --agents 10 --jobs 2", "fits no agent"},
         {"generate cluster --mix trainign=1", "did you mean 'training'"},
         {"generate cluster --mix serving=-1", "'mix'"},
         {"generate cluster --nodes 1", "'nodes'"},
-        {"generate cluster --arrival-rate -2", "--arrival-rate"},
+        {"generate cluster --arrival-rate -2", "--arrival-rate: expected a number >= 0, got '-2'"},
+        {"generate cluster --cpu-price nan", "--cpu-price: expected a number >= 0, got 'nan'"},
         {"generate etc --bogus", "--bogus"},
     };
     for (const Case& c : cases) {
@@ -165,10 +166,10 @@ TEST_F(GenerateCli, BadOptionsExitTwoWithAClearMessage) {
     }
 }
 
-TEST_F(GenerateCli, UnwritableOutputExitsTwoAndLeavesNothing) {
+TEST_F(GenerateCli, UnwritableOutputExitsFourAndLeavesNothing) {
     const std::string path = file("missing/dir/p.yaml");
     const Outcome r = run("generate gap -o " + quoted(path));
-    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(r.status, 4) << r.err;  // an I/O error, not bad input
     EXPECT_TRUE(contains(r.err, "error: 'output'")) << r.err;
     EXPECT_FALSE(fs::exists(path));
     EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 0);

@@ -1,7 +1,8 @@
-// Ctrl-C during `allocopt solve`: the best allocation found is written, atomically, and the
-// exit code is 130. The child gets SIGINT with the default disposition (a shell's background
-// job would start with SIGINT ignored); if it arrives before the handler is installed the
-// process dies of the signal, and the test tries again with a longer head start.
+// Ctrl-C (SIGINT) or SIGTERM during `allocopt solve`: the best allocation found is written,
+// atomically, and the exit code is 130 or 143. The child gets both signals with the default
+// disposition (a shell's background job would start with SIGINT ignored); if the signal
+// arrives before the handler is installed the process dies of it, and the test tries again
+// with a longer head start.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -31,9 +32,9 @@ struct Interrupted {
     std::string err;
 };
 
-/// Starts `allocopt ARGS`, sends SIGINT after `head_start`, waits for it to end.
+/// Starts `allocopt ARGS`, sends `signal` after `head_start`, waits for it to end.
 Interrupted interrupt_after(const std::vector<std::string>& args,
-                            std::chrono::milliseconds head_start) {
+                            std::chrono::milliseconds head_start, int signal = SIGINT) {
     const fs::path err_file =
         fs::temp_directory_path() / ("allocopt-interrupt-" + std::to_string(getpid()) + ".err");
     std::vector<std::string> argv_text = {ALLOCOPT_EXE};
@@ -53,6 +54,7 @@ Interrupted interrupt_after(const std::vector<std::string>& args,
     sigset_t defaults;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
     posix_spawnattr_setsigdefault(&attributes, &defaults);
     sigset_t none;
     sigemptyset(&none);
@@ -68,7 +70,7 @@ Interrupted interrupt_after(const std::vector<std::string>& args,
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     std::this_thread::sleep_for(head_start);
-    kill(pid, SIGINT);
+    kill(pid, signal);
     waitpid(pid, &r.status, 0);
     std::ifstream in(err_file);
     std::ostringstream err;
@@ -110,6 +112,45 @@ TEST(CliInterrupt, CtrlCWritesTheBestFoundAndExits130) {
     EXPECT_EQ(doc["assignment"].size(), 512u);
     EXPECT_TRUE(doc["objective"]["feasible"].get<bool>());
     fs::remove(out);
+}
+
+// SIGTERM (what `kill`, systemd and batch schedulers send) is handled like Ctrl-C, with its
+// own exit code, 128 + 15; the result file is complete and no temporary file is left.
+TEST(CliInterrupt, SigtermWritesTheBestFoundAndExits143) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("allocopt-sigterm-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string out = (dir / "best.json").string();
+    const std::vector<std::string> args = {
+        "solve",        "--from", "braun-etc", ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_s_hihi.0",
+        "--time-limit", "120",    "--threads", "1",
+        "-o",           out};
+    Interrupted r;
+    for (int ms : {1500, 4000, 10000}) {
+        fs::remove(out);
+        const auto start = std::chrono::steady_clock::now();
+        r = interrupt_after(args, std::chrono::milliseconds(ms), SIGTERM);
+        const double took =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGTERM) continue;  // too early
+        ASSERT_TRUE(WIFEXITED(r.status)) << r.err;
+        EXPECT_EQ(WEXITSTATUS(r.status), 143) << r.err;
+        EXPECT_LT(took, 60.0);  // it stopped at the signal, not at the time limit
+        break;
+    }
+    ASSERT_TRUE(WIFEXITED(r.status)) << "every attempt died of the signal";
+    EXPECT_NE(r.err.find("terminated; the best allocation found was written to " + out),
+              std::string::npos)
+        << r.err;
+    std::ifstream in(out);
+    ASSERT_TRUE(in.good());
+    const auto doc = nlohmann::json::parse(in);
+    EXPECT_EQ(doc["solver"]["stop"], "interrupted");
+    EXPECT_EQ(doc["assignment"].size(), 512u);
+    // The result and nothing else: the temporary file was renamed, not left beside it.
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+    fs::remove_all(dir);
 }
 
 }  // namespace

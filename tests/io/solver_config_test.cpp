@@ -65,6 +65,19 @@ TEST(SolverConfig, ErrorsNameTheLineKeyAndValue) {
     EXPECT_EQ(e.key(), "options");
 }
 
+// The same cap as --threads: a config file cannot ask for more threads than the CLI allows.
+TEST(SolverConfig, ThreadsAreCappedAtTheCliLimit) {
+    EXPECT_EQ(parse_solver_config("threads: 1024\n", "run.yaml").threads, kMaxThreads);
+    const InputError e = error_of("threads: 2000\n");
+    EXPECT_EQ(e.key(), "threads");
+    EXPECT_EQ(e.value(), "2000");
+    EXPECT_EQ(e.position().line, 1);
+    EXPECT_NE(e.message().find("at most 1024"), std::string::npos) << e.what();
+    EXPECT_EQ(error_of("time-limit: .nan\n").key(), "time-limit");
+    EXPECT_EQ(error_of("stall-seconds: -.inf\n").key(), "stall-seconds");
+    EXPECT_EQ(error_of("target: .nan\n").key(), "target");
+}
+
 TEST(SolverConfig, OptionValuesAreCheckedAgainstTheSolversTableAtTheirLine) {
     const SolverConfig c =
         parse_solver_config("solver: ga\noptions:\n  crossover_rate: 2\n", "run.yaml");

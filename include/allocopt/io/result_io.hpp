@@ -1,7 +1,9 @@
 #pragma once
-// Writing allocations and results (DESIGN §1b) as YAML or JSON. Every file is written
-// atomically: the text goes to a temporary file beside the target, which is then renamed
-// over it, so a failure never leaves a partial file.
+// Writing allocations and results (DESIGN §1b) as YAML or JSON. Every regular file is
+// written atomically: the text goes to a temporary file beside the target, which is synced
+// and then renamed over it, so a failure never leaves a partial file. Symbolic links are
+// followed (the link stays, its target is replaced); devices, FIFOs and /dev/stdout are
+// written in place, never replaced.
 
 #include <string>
 #include <string_view>
@@ -18,8 +20,51 @@ enum class OutputFormat { yaml, json };
 /// JSON for paths ending in ".json", YAML otherwise.
 OutputFormat format_for_path(std::string_view path);
 
-/// Writes `content` to `path` atomically. Throws InputError (key "output") when the
-/// directory is missing or not writable; the target is then left as it was.
+/// An output file, checked when opened and written when committed, so that a long run can
+/// find out before it starts that its result has nowhere to go.
+///
+/// - A regular file, or a path that does not exist yet: opening creates the temporary file
+///   `.NAME.allocopt-tmp.PID.XXXXXX` in the target's directory (mkstemp); commit() writes it,
+///   fsyncs it, gives it the target's permissions (a new file: 0666 less the umask), renames
+///   it over the target and fsyncs the directory. A temporary file is removed on every
+///   failure and when the OutputFile is destroyed uncommitted; one left by a killed process
+///   can be recognised by its name and deleted.
+/// - A symbolic link: followed to its final target (which may not exist yet); the link stays.
+/// - A character device, FIFO or socket (/dev/null, a named pipe): checked for write access
+///   when opened, written in place by commit(), never replaced.
+/// - /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N: written to that descriptor.
+///
+/// Opening throws InputError for an empty path and IoError (key "output", value the path)
+/// when the target cannot be written: a missing or read-only directory, a directory as the
+/// target, a link loop. commit() throws IoError when writing, syncing or renaming fails; the
+/// target is then left as it was (in place writes excepted).
+class OutputFile {
+  public:
+    explicit OutputFile(const std::string& path);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    /// Writes `content` and closes the file. Call at most once.
+    void commit(std::string_view content);
+
+    const std::string& path() const noexcept { return path_; }
+    /// The temporary file, empty when the target is written in place (for tests).
+    const std::string& temp_path() const noexcept { return temp_; }
+
+  private:
+    void discard() noexcept;
+
+    std::string path_;    ///< as given, for messages
+    std::string target_;  ///< the path with symbolic links followed
+    std::string temp_;    ///< the temporary file beside target_; empty when written in place
+    int fd_ = -1;         ///< the temporary file, or the descriptor written in place
+    bool own_fd_ = true;  ///< false for /dev/stdout and friends
+    int mode_ = 0;        ///< the permissions the target gets
+    bool committed_ = false;
+};
+
+/// OutputFile(path).commit(content).
 void write_text_atomic(const std::string& path, std::string_view content);
 
 /// `assignment:` list, one row per task in task order: {task, resource, units}; resource is

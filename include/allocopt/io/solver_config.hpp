@@ -22,6 +22,12 @@
 
 namespace allocopt {
 
+/// The most threads `threads:` (and the CLI's --threads) accept. Fixed rather than taken from
+/// the machine, so that a configuration valid on one machine is valid on every other; far
+/// above any useful count (threads beyond the cores only take turns), and few enough that
+/// OpenMP can create them under ordinary limits (asking for 100000 crashed it).
+inline constexpr int kMaxThreads = 1024;
+
 struct SolverConfig {
     std::optional<std::string> solver;
     std::optional<std::uint64_t> seed;

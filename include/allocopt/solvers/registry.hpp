@@ -16,7 +16,8 @@ struct SolverEntry {
     std::string_view name;
     std::string_view description;
     std::vector<OptionSpec> options;  ///< the solver's options table
-    /// Builds the solver from checked option values and a seed.
+    /// Builds the solver from checked option values and a seed. Throws InputError, naming
+    /// both, when two options contradict each other (a minimum above its maximum).
     std::function<std::unique_ptr<Solver>(const OptionValues&, std::uint64_t seed)> make;
 };
 
