@@ -1,5 +1,5 @@
 #pragma once
-// The problem model (DESIGN §1): resources, tasks, optional dense per-pair matrices, an
+// The problem model (docs/design.md §Model): resources, tasks, optional per-pair matrices, an
 // objective and a mode. Build a ProblemData (plain, friendly to fill by hand or from a
 // file), then construct a Problem from it: the constructor validates everything and the
 // result is immutable.

@@ -115,7 +115,7 @@ class AllocationReader {
     const Problem& problem_;
 };
 
-/// Reads the problem schema of DESIGN §1b into ProblemData, remembering where each key was
+/// Reads docs/design.md §Problem files into ProblemData, remembering where each key was
 /// written so that errors raised by Problem's validation can be placed in the file.
 class ProblemReader {
   public:
