@@ -429,12 +429,15 @@ void Problem::check_totals_stay_finite() const {
     // O(n + m). Each bound is at least what the Evaluator can compute.
     const std::size_t n = data_.tasks.size(), m = data_.resources.size(), d = dims();
     const auto& resources = data_.resources;
-    // Per resource: the slowest speed, the largest cost_per_hour / speed and weight / speed,
-    // the largest weight, and per dimension the smallest positive capacity.
-    std::size_t slowest = 0, priciest = 0, weighty = 0, weightiest = 0;
+    // Per resource: the slowest and fastest speeds, the largest cost_per_hour / speed and
+    // weight / speed, the largest and smallest weights, and per dimension the smallest positive
+    // capacity.
+    std::size_t slowest = 0, fastest = 0, priciest = 0, weighty = 0, weightiest = 0, lightest = 0;
     for (std::size_t j = 1; j < m; ++j) {
         const Resource& r = resources[j];
         if (r.speed < resources[slowest].speed) slowest = j;
+        if (r.speed > resources[fastest].speed) fastest = j;
+        if (r.weight < resources[lightest].weight) lightest = j;
         if (r.cost_per_hour / r.speed >
             resources[priciest].cost_per_hour / resources[priciest].speed) {
             priciest = j;
@@ -480,6 +483,11 @@ void Problem::check_totals_stay_finite() const {
     double longest_duration = -1;
     std::size_t longest = 0;       // the task of the longest duration
     Factor long_factor{"", 0, 0};  // the heaviest factor of that duration
+    double shortest = kInfinity;   // the shortest positive duration, which a makespan can be
+    std::size_t short_task = 0;
+    Factor short_factor{"", 0, 0};  // the heaviest factor of its shortness
+    double most_work = 0;           // the largest workload
+    std::size_t most_work_task = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const Task& t = data_.tasks[i];
         const auto who = [&] { return "task '" + t.id + "'"; };
@@ -498,14 +506,25 @@ void Problem::check_totals_stay_finite() const {
                 spread = std::max(spread, units / speedup);
             }
         }
+        // The largest speed-up over admissible unit counts (for the shortest duration).
+        double fast = t.scaling.speedup(t.units.max);
+        int fast_units = t.units.max;
+        if (t.scaling.type == Scaling::Type::table) {
+            fast = 0;
+            for (const auto& [units, speedup] : t.scaling.table) {
+                if (t.units.allows(units) && speedup > fast) fast = speedup, fast_units = units;
+            }
+        }
         // The longest time of one execution on one unit, and the largest time x cost_per_hour
         // and time x weight, with the resource that has each.
         double longest_time = 0, time_cost = 0, time_weight = 0, pair_cost = 0;
-        std::size_t jt = 0, jc = 0, jw = 0, jp = 0;
+        double shortest_time = kInfinity;  // positive
+        std::size_t jt = 0, jc = 0, jw = 0, jp = 0, js = 0;
         if (has_time_) {
             for (std::size_t j = 0; j < m; ++j) {
                 const double time = data_.time(i, j);
                 if (time > longest_time) longest_time = time, jt = j;
+                if (time > 0 && time < shortest_time) shortest_time = time, js = j;
                 if (times(time, resources[j].cost_per_hour) > time_cost) {
                     time_cost = times(time, resources[j].cost_per_hour), jc = j;
                 }
@@ -514,8 +533,9 @@ void Problem::check_totals_stay_finite() const {
                 }
             }
         } else {
-            jt = slowest, jc = priciest, jw = weighty;
+            jt = slowest, jc = priciest, jw = weighty, js = fastest;
             longest_time = t.workload / resources[jt].speed;
+            if (t.workload > 0) shortest_time = t.workload / resources[js].speed;
             time_cost = times(t.workload, resources[jc].cost_per_hour / resources[jc].speed);
             time_weight = times(t.workload, resources[jw].weight / resources[jw].speed);
         }
@@ -552,6 +572,22 @@ void Problem::check_totals_stay_finite() const {
             longest_duration = duration, longest = i;
             long_factor = heaviest(duration_factors());
         }
+        const auto fast_factor = [&] {
+            if (t.scaling.type != Scaling::Type::table) {
+                return Factor{key("units"), static_cast<double>(t.units.max), fast};
+            }
+            return Factor{key("scaling.table." + std::to_string(fast_units)), fast, fast};
+        };
+        if (const double brief = t.frequency * shortest_time / fast; brief < shortest) {
+            shortest = brief, short_task = i;
+            Factor time = time_of(js);
+            time.size = 1 / time.value;  // here a small time weighs
+            Factor speed = speed_of(js);
+            speed.size = 1 / speed.size;
+            short_factor = heaviest(
+                {time, speed, {key("frequency"), t.frequency, 1 / t.frequency}, fast_factor()});
+        }
+        if (t.workload > most_work) most_work = t.workload, most_work_task = i;
         busy.add(times(t.frequency, longest_time) * spread, who, [&] {
             return Factors{time_of(jt), speed_of(jt), frequency(), units()};
         });
@@ -640,15 +676,43 @@ void Problem::check_totals_stay_finite() const {
             });
         }
     }
+    // Ratios: work per unit of horizon (or of makespan, which is at least the shortest
+    // positive duration when it is not 0), work per weighted busy time, work per weighted use.
+    Total throughput("work per unit of time (throughput)");
+    const double lightest_weight = resources[lightest].weight;
+    const auto light_factor = [&] {
+        return resource_factor(lightest, "weight", lightest_weight, 1 / lightest_weight);
+    };
     if (std::isfinite(data_.horizon)) {
         const auto horizon = [&] { return Factors{{"horizon", data_.horizon, 1 / data_.horizon}}; };
         const auto who = [] { return std::string("the horizon"); };
-        Total throughput("work per unit of horizon");
         throughput.add(work.sum() / data_.horizon, who, horizon);
         if (data_.hard_horizon) deadlines.add(last_end / data_.horizon, who, horizon);
+    } else if (std::isfinite(shortest)) {
+        throughput.add(
+            work.sum() / shortest,
+            [&] { return "the shortest duration, of task '" + data_.tasks[short_task].id + "',"; },
+            [&] { return Factors{short_factor}; });
     }
+    Total efficiency("work per weighted busy time (efficiency)");
+    if (std::isfinite(shortest)) {
+        efficiency.add(
+            work.sum() / shortest / lightest_weight,
+            [&] { return "the shortest duration, of task '" + data_.tasks[short_task].id + "',"; },
+            [&] {
+                return Factors{short_factor, light_factor()};
+            });
+    }
+    Total per_use("work per weighted use (work_per_utilization)");
+    per_use.add(
+        most_work / lightest_weight,
+        [&] { return "task '" + data_.tasks[most_work_task].id + "'"; },
+        [&] {
+            const double w = data_.tasks[most_work_task].workload;
+            return Factors{{at("tasks", most_work_task) + ".workload", w, w}, light_factor()};
+        });
 
-    // The objective: each weight times the bound on its metric, where the metric is a total.
+    // The objective: each weight times the bound on its metric.
     double bound[std::size(kAllMetrics)] = {};
     bound[static_cast<std::size_t>(Metric::makespan)] = last_end;
     bound[static_cast<std::size_t>(Metric::flowtime)] = flowtime.sum();
@@ -657,6 +721,13 @@ void Problem::check_totals_stay_finite() const {
     bound[static_cast<std::size_t>(Metric::cost)] = costs.sum();
     bound[static_cast<std::size_t>(Metric::deadline_misses)] = static_cast<double>(n);
     bound[static_cast<std::size_t>(Metric::unplaced)] = static_cast<double>(n);
+    bound[static_cast<std::size_t>(Metric::throughput)] = throughput.sum();
+    bound[static_cast<std::size_t>(Metric::utilization)] = violation.sum();  // units / capacity
+    bound[static_cast<std::size_t>(Metric::parallelism)] = static_cast<double>(n);
+    bound[static_cast<std::size_t>(Metric::efficiency)] = efficiency.sum();
+    bound[static_cast<std::size_t>(Metric::work_per_utilization)] = per_use.sum();
+    bound[static_cast<std::size_t>(Metric::degree_of_parallelism)] = concurrent.sum();
+    bound[static_cast<std::size_t>(Metric::load_imbalance)] = static_cast<double>(m);
     Total objective("objective value");
     for (const auto& [metric, weight] : data_.objective.terms) {
         const std::string name(metric_name(metric));

@@ -160,6 +160,18 @@ TEST(Problem, RejectsTotalsThatWouldOverflow) {
     d = two_by_two();
     d.horizon = 1e-299;  // throughput = work / horizon
     EXPECT_EQ(key_of_error(d), "horizon");
+
+    // Ratios: work per makespan, which can be as short as the shortest duration.
+    d = two_by_two();
+    d.time = Matrix{{1e-301, 2.0}, {3.0, 4.0}};
+    e = error_of(d);
+    EXPECT_EQ(e.key(), "time[0][0]");
+    EXPECT_EQ(e.value(), "1e-301");
+    EXPECT_NE(e.message().find("throughput"), std::string::npos) << e.what();
+
+    d = two_by_two();
+    d.resources[1].weight = 1e-299;  // work per weighted busy time
+    EXPECT_EQ(key_of_error(d), "resources[1].weight");
 }
 
 TEST(Problem, AcceptsLargeButSafeValues) {
