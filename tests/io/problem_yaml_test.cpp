@@ -253,7 +253,7 @@ TEST(BadProblemFiles, InfWorkload) {
 // Finite numbers whose totals would overflow: Problem's check, placed in the file.
 TEST(BadProblemFiles, TotalsTooLarge) {
     expect_error("time-total-overflow.yaml",
-                 {8, 7, "time[1][0]", "sum of task durations", "1e+308"});
+                 {10, 5, "time[1][0]", "sum of task durations", "1e+308"});
     expect_error("priority-total-overflow.yaml",
                  {5, 37, "tasks[1].priority", "priority x completion time", "1e+300"});
 }
