@@ -114,6 +114,7 @@ Problem::Problem(ProblemData data) : data_(std::move(data)) {
     validate_objective();
     build_allowed();
     check_every_task_fits();
+    check_totals_stay_finite();
 }
 
 void Problem::validate_resources() {
@@ -364,6 +365,378 @@ void Problem::check_every_task_fits() const {
         throw InputError(
             key, t.id,
             "no allowed resource can hold all of this task's needs at once (" + what + ")");
+    }
+}
+
+namespace {
+
+/// Every total the Evaluator sums must stay below this, leaving headroom below the largest
+/// double (about 1.8e308) for the weighted sums and ratios built from the totals.
+constexpr double kTotalLimit = 1e300;
+
+/// a x b for bounds: 0 when either is 0, so that 0 x inf (nothing of something unbounded)
+/// stays 0 instead of NaN.
+double times(double a, double b) {
+    return a == 0 || b == 0 ? 0.0 : a * b;
+}
+
+/// One number that a task's contribution to a total is made of; `size` says how much it
+/// weighs in that contribution (1 / value for a divisor). An error names the heaviest.
+struct Factor {
+    std::string key;
+    double value;
+    double size;
+};
+
+Factor heaviest(const std::vector<Factor>& factors) {
+    const Factor* out = &factors.front();
+    for (const Factor& f : factors) {
+        if (!(f.size <= out->size)) out = &f;
+    }
+    return *out;
+}
+
+/// A running sum of worst-case contributions that must stay below the limit.
+class Total {
+  public:
+    explicit Total(std::string what) : what_(std::move(what)) {}
+
+    /// Adds `contribution`. Past the limit, throws an InputError naming `who()` ("task 't3'")
+    /// and the heaviest of `factors()`; both are called only then, so the check allocates
+    /// nothing while the sums stay small.
+    template <typename Who, typename Factors>
+    void add(double contribution, Who&& who, Factors&& factors) {
+        sum_ += contribution;
+        if (sum_ <= kTotalLimit) return;  // also false for NaN
+        const Factor f = heaviest(factors());
+        throw InputError(f.key, format_number(f.value),
+                         "too large: " + who() + " brings the worst-case " + what_ + " to " +
+                             format_number(sum_) + ", above the limit of " +
+                             format_number(kTotalLimit) + " that keeps results finite");
+    }
+    double sum() const { return sum_; }
+
+  private:
+    std::string what_;
+    double sum_ = 0;
+};
+
+}  // namespace
+
+void Problem::check_totals_stay_finite() const {
+    // Worst cases per task, over every resource (a solver's candidate may place a task
+    // anywhere) and every admissible unit count: one pass over the matrices when given, else
+    // O(n + m). Each bound is at least what the Evaluator can compute.
+    const std::size_t n = data_.tasks.size(), m = data_.resources.size(), d = dims();
+    const auto& resources = data_.resources;
+    // Per resource: the slowest and fastest speeds, the largest cost_per_hour / speed and
+    // weight / speed, the largest and smallest weights, and per dimension the smallest positive
+    // capacity.
+    std::size_t slowest = 0, fastest = 0, priciest = 0, weighty = 0, weightiest = 0, lightest = 0;
+    for (std::size_t j = 1; j < m; ++j) {
+        const Resource& r = resources[j];
+        if (r.speed < resources[slowest].speed) slowest = j;
+        if (r.speed > resources[fastest].speed) fastest = j;
+        if (r.weight < resources[lightest].weight) lightest = j;
+        if (r.cost_per_hour / r.speed >
+            resources[priciest].cost_per_hour / resources[priciest].speed) {
+            priciest = j;
+        }
+        if (r.weight / r.speed > resources[weighty].weight / resources[weighty].speed) {
+            weighty = j;
+        }
+        if (r.weight > resources[weightiest].weight) weightiest = j;
+    }
+    std::vector<std::size_t> tightest(d, m);  // per dimension, m = none declared
+    for (std::size_t k = 0; k < d; ++k) {
+        for (std::size_t j = 0; j < m; ++j) {
+            const double cap = capacity(j, k);
+            if (cap > 0 && (tightest[k] == m || cap < capacity(tightest[k], k))) tightest[k] = j;
+        }
+    }
+    const auto resource_factor = [&](std::size_t j, const std::string& field, double value,
+                                     double size) {
+        return Factor{at("resources", j) + "." + field, value, size};
+    };
+    const auto pair_key = [](const std::string& name, std::size_t i, std::size_t j) {
+        return name + "[" + std::to_string(i) + "][" + std::to_string(j) + "]";
+    };
+    using Factors = std::vector<Factor>;
+
+    Total durations("sum of task durations"), busy("sum of units x duration"),
+        weighted_busy("sum of weighted units x duration"), costs("total cost"),
+        work("total work (workload x frequency)"), concurrent("sum of max(workload, frequency)"),
+        used("sum of units x frequency x weight"), violation("capacity violation"),
+        deadlines("deadline violation");
+    std::vector<Total> demands;
+    for (std::size_t k = 0; k < d; ++k)
+        demands.emplace_back("total " + dimensions_[k] + " demand");
+    for (std::size_t j = 0; j < m; ++j) {
+        const double fixed = resources[j].fixed_cost;
+        costs.add(
+            fixed, [&] { return "resource '" + resources[j].id + "'"; },
+            [&] { return Factors{resource_factor(j, "fixed_cost", fixed, 1)}; });
+    }
+
+    double latest_arrival = 0;
+    std::size_t latest = 0;  // the task of the latest arrival
+    double longest_duration = -1;
+    std::size_t longest = 0;       // the task of the longest duration
+    Factor long_factor{"", 0, 0};  // the heaviest factor of that duration
+    double shortest = kInfinity;   // the shortest positive duration, which a makespan can be
+    std::size_t short_task = 0;
+    Factor short_factor{"", 0, 0};  // the heaviest factor of its shortness
+    double most_work = 0;           // the largest workload
+    std::size_t most_work_task = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Task& t = data_.tasks[i];
+        const auto who = [&] { return "task '" + t.id + "'"; };
+        const auto key = [&](const std::string& field) { return at("tasks", i) + "." + field; };
+        // The smallest speed-up and the largest units / speed-up over admissible unit counts.
+        double slow = t.scaling.speedup(t.units.min);
+        int slow_units = t.units.min;
+        double spread = t.units.max / t.scaling.speedup(t.units.max);
+        if (t.scaling.type == Scaling::Type::linear) spread = 1.0;
+        if (t.scaling.type == Scaling::Type::table) {
+            slow = kInfinity;
+            spread = 0;
+            for (const auto& [units, speedup] : t.scaling.table) {
+                if (!t.units.allows(units)) continue;
+                if (speedup < slow) slow = speedup, slow_units = units;
+                spread = std::max(spread, units / speedup);
+            }
+        }
+        // The largest speed-up over admissible unit counts (for the shortest duration).
+        double fast = t.scaling.speedup(t.units.max);
+        int fast_units = t.units.max;
+        if (t.scaling.type == Scaling::Type::table) {
+            fast = 0;
+            for (const auto& [units, speedup] : t.scaling.table) {
+                if (t.units.allows(units) && speedup > fast) fast = speedup, fast_units = units;
+            }
+        }
+        // The longest time of one execution on one unit, and the largest time x cost_per_hour
+        // and time x weight, with the resource that has each.
+        double longest_time = 0, time_cost = 0, time_weight = 0, pair_cost = 0;
+        double shortest_time = kInfinity;  // positive
+        std::size_t jt = 0, jc = 0, jw = 0, jp = 0, js = 0;
+        if (has_time_) {
+            for (std::size_t j = 0; j < m; ++j) {
+                const double time = data_.time(i, j);
+                if (time > longest_time) longest_time = time, jt = j;
+                if (time > 0 && time < shortest_time) shortest_time = time, js = j;
+                if (times(time, resources[j].cost_per_hour) > time_cost) {
+                    time_cost = times(time, resources[j].cost_per_hour), jc = j;
+                }
+                if (time * resources[j].weight > time_weight) {
+                    time_weight = time * resources[j].weight, jw = j;
+                }
+            }
+        } else {
+            jt = slowest, jc = priciest, jw = weighty, js = fastest;
+            longest_time = t.workload / resources[jt].speed;
+            if (t.workload > 0) shortest_time = t.workload / resources[js].speed;
+            time_cost = times(t.workload, resources[jc].cost_per_hour / resources[jc].speed);
+            time_weight = times(t.workload, resources[jw].weight / resources[jw].speed);
+        }
+        if (has_cost_matrix()) {
+            for (std::size_t j = 0; j < m; ++j) {
+                if (data_.cost(i, j) > pair_cost) pair_cost = data_.cost(i, j), jp = j;
+            }
+        }
+        // The numbers each contribution is made of, built only for an error message.
+        const auto frequency = [&] { return Factor{key("frequency"), t.frequency, t.frequency}; };
+        const auto workload = [&] { return Factor{key("workload"), t.workload, t.workload}; };
+        const auto units = [&] {
+            return Factor{key("units"), static_cast<double>(t.units.max), spread};
+        };
+        const auto time_of = [&](std::size_t j) {
+            if (has_time_)
+                return Factor{pair_key("time", i, j), data_.time(i, j), data_.time(i, j)};
+            return workload();
+        };
+        const auto speed_of = [&](std::size_t j) {
+            const double speed = has_time_ ? 1.0 : resources[j].speed;
+            return resource_factor(j, "speed", speed, 1 / speed);
+        };
+        const auto duration_factors = [&] {
+            return Factors{time_of(jt),
+                           speed_of(jt),
+                           frequency(),
+                           {key("scaling.table." + std::to_string(slow_units)), slow, 1 / slow}};
+        };
+
+        const double duration = times(t.frequency, longest_time) / slow;
+        durations.add(duration, who, duration_factors);
+        if (duration > longest_duration) {
+            longest_duration = duration, longest = i;
+            long_factor = heaviest(duration_factors());
+        }
+        const auto fast_factor = [&] {
+            if (t.scaling.type != Scaling::Type::table) {
+                return Factor{key("units"), static_cast<double>(t.units.max), fast};
+            }
+            return Factor{key("scaling.table." + std::to_string(fast_units)), fast, fast};
+        };
+        if (const double brief = t.frequency * shortest_time / fast; brief < shortest) {
+            shortest = brief, short_task = i;
+            Factor time = time_of(js);
+            time.size = 1 / time.value;  // here a small time weighs
+            Factor speed = speed_of(js);
+            speed.size = 1 / speed.size;
+            short_factor = heaviest(
+                {time, speed, {key("frequency"), t.frequency, 1 / t.frequency}, fast_factor()});
+        }
+        if (t.workload > most_work) most_work = t.workload, most_work_task = i;
+        busy.add(times(t.frequency, longest_time) * spread, who, [&] {
+            return Factors{time_of(jt), speed_of(jt), frequency(), units()};
+        });
+        weighted_busy.add(times(t.frequency, time_weight) * spread, who, [&] {
+            const double weight = resources[jw].weight;
+            return Factors{time_of(jw), speed_of(jw), frequency(), units(),
+                           resource_factor(jw, "weight", weight, weight)};
+        });
+        if (has_cost_matrix()) {
+            costs.add(pair_cost, who, [&] {
+                return Factors{{pair_key("cost", i, jp), pair_cost, pair_cost}};
+            });
+        } else {
+            costs.add(times(t.frequency, time_cost) * spread, who, [&] {
+                const double cph = resources[jc].cost_per_hour;
+                return Factors{time_of(jc), speed_of(jc), frequency(), units(),
+                               resource_factor(jc, "cost_per_hour", cph, cph)};
+            });
+        }
+        work.add(times(t.workload, t.frequency), who, [&] {
+            return Factors{workload(), frequency()};
+        });
+        concurrent.add(std::max(t.workload, t.frequency), who, [&] {
+            return Factors{workload(), frequency()};
+        });
+        const double max_weight = resources[weightiest].weight;
+        used.add(t.units.max * t.frequency * max_weight, who, [&] {
+            return Factors{units(), frequency(),
+                           resource_factor(weightiest, "weight", max_weight, max_weight)};
+        });
+        // Demand per dimension, and the capacity violation it can cause where capacity is
+        // smallest.
+        for (std::size_t k = 0; k < d; ++k) {
+            double need = t.units.max;
+            std::size_t jd = 0;
+            if (k > 0 && has_demand_matrix(k)) {
+                need = 0;
+                for (std::size_t j = 0; j < m; ++j) {
+                    if (demand(i, j, k) > need) need = demand(i, j, k), jd = j;
+                }
+            } else if (k > 0) {
+                need = demand_[i * d + k];
+            }
+            const auto need_factor = [&] {
+                const std::string& dim = dimensions_[k];
+                if (k == 0) return units();
+                if (has_demand_matrix(k))
+                    return Factor{pair_key("demand." + dim, i, jd), need, need};
+                return Factor{key("demand." + dim), need, need};
+            };
+            demands[k].add(need, who, [&] { return Factors{need_factor()}; });
+            const std::size_t jk = tightest[k];
+            const double cap = jk < m ? capacity(jk, k) : 1.0;
+            violation.add(need / cap, who, [&] {
+                return Factors{
+                    need_factor(),
+                    resource_factor(jk < m ? jk : 0, "capacity." + dimensions_[k], cap, 1 / cap)};
+            });
+        }
+        if (t.arrival > latest_arrival) latest_arrival = t.arrival, latest = i;
+    }
+
+    // Completion times: a task ends at most at the latest arrival plus every duration.
+    const auto longest_task = [&] { return "task '" + data_.tasks[longest].id + "'"; };
+    const auto long_factors = [&] { return Factors{long_factor}; };
+    Total end("latest completion time");
+    end.add(
+        latest_arrival, [&] { return "task '" + data_.tasks[latest].id + "'"; },
+        [&] {
+            return Factors{{at("tasks", latest) + ".arrival", latest_arrival, latest_arrival}};
+        });
+    end.add(durations.sum(), longest_task, long_factors);
+    const double last_end = end.sum();
+    Total flowtime("sum of completion times");
+    flowtime.add(static_cast<double>(n) * last_end, longest_task, long_factors);
+    Total weighted("sum of priority x completion time");
+    for (std::size_t i = 0; i < n; ++i) {
+        const Task& t = data_.tasks[i];
+        const auto who = [&] { return "task '" + t.id + "'"; };
+        weighted.add(times(std::abs(t.priority), last_end), who, [&] {
+            return Factors{{at("tasks", i) + ".priority", t.priority, std::abs(t.priority)}};
+        });
+        if (data_.hard_deadlines && std::isfinite(t.deadline)) {
+            deadlines.add(last_end / t.deadline, who, [&] {
+                return Factors{{at("tasks", i) + ".deadline", t.deadline, 1 / t.deadline}};
+            });
+        }
+    }
+    // Ratios: work per unit of horizon (or of makespan, which is at least the shortest
+    // positive duration when it is not 0), work per weighted busy time, work per weighted use.
+    Total throughput("work per unit of time (throughput)");
+    const double lightest_weight = resources[lightest].weight;
+    const auto light_factor = [&] {
+        return resource_factor(lightest, "weight", lightest_weight, 1 / lightest_weight);
+    };
+    if (std::isfinite(data_.horizon)) {
+        const auto horizon = [&] { return Factors{{"horizon", data_.horizon, 1 / data_.horizon}}; };
+        const auto who = [] { return std::string("the horizon"); };
+        throughput.add(work.sum() / data_.horizon, who, horizon);
+        if (data_.hard_horizon) deadlines.add(last_end / data_.horizon, who, horizon);
+    } else if (std::isfinite(shortest)) {
+        throughput.add(
+            work.sum() / shortest,
+            [&] { return "the shortest duration, of task '" + data_.tasks[short_task].id + "',"; },
+            [&] { return Factors{short_factor}; });
+    }
+    Total efficiency("work per weighted busy time (efficiency)");
+    if (std::isfinite(shortest)) {
+        efficiency.add(
+            work.sum() / shortest / lightest_weight,
+            [&] { return "the shortest duration, of task '" + data_.tasks[short_task].id + "',"; },
+            [&] {
+                return Factors{short_factor, light_factor()};
+            });
+    }
+    Total per_use("work per weighted use (work_per_utilization)");
+    per_use.add(
+        most_work / lightest_weight,
+        [&] { return "task '" + data_.tasks[most_work_task].id + "'"; },
+        [&] {
+            const double w = data_.tasks[most_work_task].workload;
+            return Factors{{at("tasks", most_work_task) + ".workload", w, w}, light_factor()};
+        });
+
+    // The objective: each weight times the bound on its metric.
+    double bound[std::size(kAllMetrics)] = {};
+    bound[static_cast<std::size_t>(Metric::makespan)] = last_end;
+    bound[static_cast<std::size_t>(Metric::flowtime)] = flowtime.sum();
+    bound[static_cast<std::size_t>(Metric::weighted_completion)] = weighted.sum();
+    bound[static_cast<std::size_t>(Metric::mean_response)] = last_end;
+    bound[static_cast<std::size_t>(Metric::cost)] = costs.sum();
+    bound[static_cast<std::size_t>(Metric::deadline_misses)] = static_cast<double>(n);
+    bound[static_cast<std::size_t>(Metric::unplaced)] = static_cast<double>(n);
+    bound[static_cast<std::size_t>(Metric::throughput)] = throughput.sum();
+    bound[static_cast<std::size_t>(Metric::utilization)] = violation.sum();  // units / capacity
+    bound[static_cast<std::size_t>(Metric::parallelism)] = static_cast<double>(n);
+    bound[static_cast<std::size_t>(Metric::efficiency)] = efficiency.sum();
+    bound[static_cast<std::size_t>(Metric::work_per_utilization)] = per_use.sum();
+    bound[static_cast<std::size_t>(Metric::degree_of_parallelism)] = concurrent.sum();
+    bound[static_cast<std::size_t>(Metric::load_imbalance)] = static_cast<double>(m);
+    Total objective("objective value");
+    for (const auto& [metric, weight] : data_.objective.terms) {
+        const std::string name(metric_name(metric));
+        objective.add(
+            times(std::abs(weight), bound[static_cast<std::size_t>(metric)]),
+            [&] { return "the weight of " + name; },
+            [&] {
+                return Factors{{"objective." + name, weight, std::abs(weight)}};
+            });
     }
 }
 

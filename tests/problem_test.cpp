@@ -100,6 +100,87 @@ TEST(Problem, RejectsInvalidData) {
     EXPECT_EQ(key_of_error(d), "tasks[0].units");
 }
 
+/// The InputError a problem raises, or a failure.
+InputError error_of(const ProblemData& d) {
+    try {
+        Problem p(d);
+    } catch (const InputError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no error";
+    return InputError("", "", "(no error)");
+}
+
+// Finite inputs whose totals overflow are refused, naming the value that makes them.
+TEST(Problem, RejectsTotalsThatWouldOverflow) {
+    ProblemData d = two_by_two();
+    d.time = Matrix{{1.0, 2.0}, {1e308, 4.0}};
+    InputError e = error_of(d);
+    EXPECT_EQ(e.key(), "time[1][0]");
+    EXPECT_EQ(e.value(), "1e+308");
+    EXPECT_NE(e.message().find("task 'prep'"), std::string::npos) << e.what();
+
+    // Two durations that are each finite but whose sum is not.
+    d.time = Matrix{{9e299, 2.0}, {3.0, 9e299}};
+    EXPECT_EQ(key_of_error(d), "time[1][1]");
+
+    d = two_by_two();
+    d.tasks[1].frequency = 1e307;
+    EXPECT_EQ(key_of_error(d), "tasks[1].frequency");
+
+    d = two_by_two();
+    d.tasks[0].workload = 1e299;
+    d.resources[0].speed = 1e-3;  // 1e302 time units on the GPU
+    EXPECT_EQ(key_of_error(d), "tasks[0].workload");
+
+    d = two_by_two();
+    d.resources[1].cost_per_hour = 1e299;  // 100 time units x 1e299
+    EXPECT_EQ(key_of_error(d), "resources[1].cost_per_hour");
+
+    d = two_by_two();
+    d.cost = Matrix{{1.0, 1e300}, {1e300, 1.0}};
+    EXPECT_EQ(key_of_error(d), "cost[1][0]");
+
+    d = two_by_two();
+    d.tasks[0].priority = -1e300;  // priority x completion time
+    EXPECT_EQ(key_of_error(d), "tasks[0].priority");
+
+    d = two_by_two();
+    d.tasks[0].demand["memory_gb"] = 1;
+    d.resources[0].capacity["memory_gb"] = 1e-301;  // a violation of 1e301 there
+    d.tasks[0].allowed = {"cpu", "gpu"};
+    d.resources[1].capacity["memory_gb"] = 2;
+    EXPECT_EQ(key_of_error(d), "resources[0].capacity.memory_gb");
+
+    d = two_by_two();
+    d.objective = {Sense::minimize, {{Metric::makespan, 1.0}, {Metric::cost, 1e305}}};
+    d.resources[1].cost_per_hour = 1;
+    EXPECT_EQ(key_of_error(d), "objective.cost");
+
+    d = two_by_two();
+    d.horizon = 1e-299;  // throughput = work / horizon
+    EXPECT_EQ(key_of_error(d), "horizon");
+
+    // Ratios: work per makespan, which can be as short as the shortest duration.
+    d = two_by_two();
+    d.time = Matrix{{1e-301, 2.0}, {3.0, 4.0}};
+    e = error_of(d);
+    EXPECT_EQ(e.key(), "time[0][0]");
+    EXPECT_EQ(e.value(), "1e-301");
+    EXPECT_NE(e.message().find("throughput"), std::string::npos) << e.what();
+
+    d = two_by_two();
+    d.resources[1].weight = 1e-299;  // work per weighted busy time
+    EXPECT_EQ(key_of_error(d), "resources[1].weight");
+}
+
+TEST(Problem, AcceptsLargeButSafeValues) {
+    ProblemData d = two_by_two();
+    d.time = Matrix{{1e290, 1e290}, {1e290, 1e290}};
+    d.tasks[0].priority = 1e5;
+    EXPECT_NO_THROW(Problem p(d));
+}
+
 TEST(Scaling, LinearAmdahlAndTable) {
     Scaling s;
     EXPECT_DOUBLE_EQ(s.speedup(4), 4.0);

@@ -1,5 +1,5 @@
 #pragma once
-// The seed's three formulas (DESIGN §1 "Metrics", first part), computed literally from an
+// The seed's three formulas (docs/formulas.md, docs/design.md §Metrics), computed literally from an
 // allocation. Schedule metrics (makespan, cost, ...) belong to the Evaluator.
 
 #include <vector>

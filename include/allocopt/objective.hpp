@@ -10,7 +10,7 @@
 
 namespace allocopt {
 
-/// Every metric the Evaluator reports (DESIGN §1 "Metrics"). Names at the YAML/CLI edge are
+/// Every metric the Evaluator reports (docs/design.md §Metrics). Names at the YAML/CLI edge are
 /// the snake_case spellings returned by metric_name().
 enum class Metric : std::uint8_t {
     makespan,               ///< latest completion time

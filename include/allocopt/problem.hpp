@@ -1,5 +1,5 @@
 #pragma once
-// The problem model (DESIGN §1): resources, tasks, optional dense per-pair matrices, an
+// The problem model (docs/design.md §Model): resources, tasks, optional per-pair matrices, an
 // objective and a mode. Build a ProblemData (plain, friendly to fill by hand or from a
 // file), then construct a Problem from it: the constructor validates everything and the
 // result is immutable.
@@ -111,7 +111,8 @@ class Problem {
     /// Validates `data`. Throws InputError naming the key path (e.g. `tasks[3].units.min`)
     /// and the value for anything invalid: non-finite numbers, out-of-range values, duplicate
     /// ids, unknown `allowed` names or dimensions, matrices of the wrong shape, a task that no
-    /// allowed resource can ever hold.
+    /// allowed resource can ever hold, numbers so large that the Evaluator's totals (sums of
+    /// durations, costs, work, priority x completion, demand) could overflow.
     explicit Problem(ProblemData data);
 
     /// The validated input. Its `demand` map is moved into per-dimension storage: read demand
@@ -177,6 +178,7 @@ class Problem {
     void validate_objective() const;
     void build_allowed();
     void check_every_task_fits() const;
+    void check_totals_stay_finite() const;
 
     ProblemData data_;
     std::vector<std::string> dimensions_;

@@ -1,5 +1,5 @@
 #pragma once
-// The solver interface (DESIGN §2): a solver is a type with one entry point,
+// The solver interface (docs/design.md §Solvers): a solver is a type with one entry point,
 //   Result solve(const Problem&, Evaluator&, const Termination&, Observer*),
 // that hands every candidate it scores to the Evaluator, reports improvements through a
 // SearchTracker, and stops when the Termination says so, always returning the best
@@ -55,7 +55,8 @@ struct Result {
     double seconds = 0;
     StopReason stop = StopReason::finished;
     /// A proven lower bound on the (minimised) objective when the solver computed one: the
-    /// Lagrangian bounds of the GA and PSO starts (the LP bound in the limit).
+    /// Lagrangian bounds of the GA and PSO starts (the LP bound in the limit). Finite, absent
+    /// unless `evaluation` is feasible, never above its value (docs/design.md §Lower bounds).
     std::optional<double> lower_bound;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
@@ -81,7 +82,7 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
     out << "  " << p.objective().describe() << " = " << r.evaluation.objective
         << (r.evaluation.feasible() ? "  feasible" : "  INFEASIBLE") << '\n';
     if (!r.evaluation.feasible()) out << "  violation " << r.evaluation.violation << '\n';
-    if (r.lower_bound) {
+    if (r.lower_bound && std::isfinite(*r.lower_bound) && r.evaluation.feasible()) {
         out << "  lower bound " << *r.lower_bound;
         if (r.evaluation.feasible() && *r.lower_bound > 0) {
             out << "  (the value is at most " << std::setprecision(3)

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,15 @@ std::string indexed(std::string_view name, std::size_t i) {
 
 std::string indexed(std::string_view name, std::size_t i, std::size_t j) {
     return indexed(name, i) + "[" + std::to_string(j) + "]";
+}
+
+/// Reads a key of the form `NAME[i][j]` (the whole key); false for any other key.
+bool parse_pair_key(const std::string& key, std::string_view name, std::size_t& i, std::size_t& j) {
+    if (!key.starts_with(name)) return false;
+    const char* rest = key.c_str() + name.size();
+    int used = 0;
+    return std::sscanf(rest, "[%zu][%zu]%n", &i, &j, &used) == 2 &&
+           rest + used == key.c_str() + key.size();
 }
 
 /// A token as quoted in a message: at most 40 bytes, non-printable bytes shown as '?'.
@@ -276,7 +287,19 @@ Problem build_braun(const std::string& path, const std::vector<double>& values,
     const auto rows = static_cast<Eigen::Index>(tasks);
     const auto cols = static_cast<Eigen::Index>(machines);
     data.time = Eigen::Map<const Matrix>(values.data(), rows, cols);
-    return validated(std::move(data), path);
+    try {
+        return validated(std::move(data), path);
+    } catch (const InputError& error) {
+        // The model names a number too large for its totals as time[i][j]: find its token.
+        std::size_t i = 0, j = 0;
+        if (parse_pair_key(error.key(), "time", i, j)) {
+            TokenReader reader(path);
+            for (std::size_t k = 0; k < i * machines + j && reader.next(); ++k) {
+            }
+            if (const Token* token = reader.peek()) throw error.at(reader.at(*token));
+        }
+        throw;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,7 +380,19 @@ Problem build_gap(const GapInstance& gap, std::string name, bool maximize,
     const auto cols = static_cast<Eigen::Index>(gap.jobs);
     data.cost = Eigen::Map<const Matrix>(gap.cost.data(), rows, cols).transpose();
     data.demand["load"] = Eigen::Map<const Matrix>(gap.load.data(), rows, cols).transpose();
-    return validated(std::move(data), path);
+    try {
+        return validated(std::move(data), path);
+    } catch (const InputError& error) {
+        // The model's matrices are task-major: name the entry as the file lays it out.
+        std::size_t job = 0, agent = 0;
+        for (std::string_view matrix : {"cost", "demand.load"}) {
+            if (parse_pair_key(error.key(), matrix, job, agent)) {
+                throw InputError(indexed(matrix == "cost" ? "cost" : "load", agent, job),
+                                 error.value(), error.message(), error.position());
+            }
+        }
+        throw;
+    }
 }
 
 /// Reads instance k of `instances`, naming it in any error of a multi-instance file.
@@ -396,6 +431,7 @@ constexpr std::string_view kProcessesSuffix = ".processes.csv";
 struct CsvRow {
     std::string id;
     std::array<double, 4> values{};  // the numeric columns after the id
+    int line = 0;                    // 1-based line in the file
 };
 
 struct CsvField {
@@ -486,6 +522,7 @@ std::vector<CsvRow> read_csv(const std::string& path, std::span<const CsvColumn>
     while (lines.next()) {
         if (lines.text().find_first_not_of(" \t") == std::string_view::npos) continue;
         CsvRow row = parse_csv_row(lines, columns);
+        row.line = lines.number();
         auto [it, inserted] = first_line.emplace(row.id, lines.number());
         if (!inserted) {
             fail(lines.at(lines.text().find_first_not_of(" \t")), "id", row.id,
@@ -536,7 +573,23 @@ Problem build_cloud(const CloudFiles& files, const std::vector<CsvRow>& computer
         t.id = row.id;
         t.demand = {{"cpu", row.values[0]}, {"memory", row.values[1]}, {"network", row.values[2]}};
     }
-    return validated(std::move(data), files.computers, files.processes);
+    try {
+        return validated(std::move(data), files.computers, files.processes);
+    } catch (const InputError& error) {
+        // A model error about resources[j] or tasks[i] (a total too large) is on that row.
+        for (const auto& [list, rows] :
+             {std::pair{"resources[", &computers}, std::pair{"tasks[", &processes}}) {
+            std::size_t row = 0;
+            int used = 0;
+            const std::string_view key = error.key();
+            if (key.starts_with(list) &&
+                std::sscanf(error.key().c_str() + std::strlen(list), "%zu]%n", &row, &used) == 1 &&
+                used > 0 && row < rows->size()) {
+                throw error.at({error.position().file, (*rows)[row].line, 1});
+            }
+        }
+        throw;
+    }
 }
 
 }  // namespace

@@ -115,7 +115,7 @@ class AllocationReader {
     const Problem& problem_;
 };
 
-/// Reads the problem schema of DESIGN §1b into ProblemData, remembering where each key was
+/// Reads docs/design.md §Problem files into ProblemData, remembering where each key was
 /// written so that errors raised by Problem's validation can be placed in the file.
 class ProblemReader {
   public:
@@ -449,6 +449,7 @@ Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key
         const YAML::Node row = node[i];
         const std::string rkey = at(key, i);
         in_.expect_list(row, rkey);
+        in_.remember(rkey, row);  // places Problem's errors about a cell (a total too large)
         if (row.size() != cols) {
             in_.fail(row, rkey, std::to_string(row.size()) + " values",
                      "each row needs one value per resource (" + std::to_string(cols) + ")");

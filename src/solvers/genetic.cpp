@@ -85,7 +85,9 @@ class Ga {
         }
     }
 
-    std::optional<double> lower_bound() const { return memetic_.lower_bound(); }
+    std::optional<double> lower_bound(const Evaluation& best) const {
+        return memetic_.lower_bound(best);
+    }
 
   private:
     void initialise() {
@@ -366,7 +368,7 @@ Result GeneticAlgorithm::solve(Evaluator& evaluator, const Termination& terminat
     Ga search(options_, seed_, evaluator, tracker);
     search.run();
     Result result = tracker.finish();
-    result.lower_bound = search.lower_bound();
+    result.lower_bound = search.lower_bound(result.evaluation);
     return result;
 }
 

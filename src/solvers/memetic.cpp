@@ -360,20 +360,33 @@ void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
     evaluator_.count_evaluations(total);
 }
 
-std::optional<double> Memetic::lower_bound() const {
-    if (lower_bound_ <= 0 || problem_.objective().sense != Sense::minimize) return std::nullopt;
+std::optional<double> Memetic::lower_bound(const Evaluation& best) const {
+    if (!(lower_bound_ > 0) || !std::isfinite(lower_bound_)) return std::nullopt;
+    // An infeasible problem's relaxation has an unbounded dual, and a bound with nothing
+    // feasible to compare against is nothing to report.
+    if (!best.feasible() || problem_.objective().sense != Sense::minimize) return std::nullopt;
     const Metric bounded = kernel_ ? Metric::makespan : Metric::cost;
     double weight = 0;
     for (const auto& [metric, w] : problem_.objective().terms) {
-        if (metric != bounded) return std::nullopt;
+        if (metric != bounded || !(w > 0)) return std::nullopt;
         weight += w;
     }
     if (!kernel_) {
         for (const Task& t : problem_.tasks()) {
             if (t.optional) return std::nullopt;
+            // The relaxation prices each task at its fewest units: a bound only when more
+            // units never cost less (a speed-up table may be superlinear).
+            if (problem_.has_cost_matrix() || t.scaling.type != Scaling::Type::table) continue;
+            const double fewest = t.units.min / t.scaling.speedup(t.units.min);
+            for (const auto& [units, speedup] : t.scaling.table) {
+                if (t.units.allows(units) && units / speedup < fewest) return std::nullopt;
+            }
         }
     }
-    return weight * lower_bound_;
+    const double bound = weight * lower_bound_;
+    // Never above a feasible value: within rounding it is that value, beyond it unsound.
+    if (!std::isfinite(bound) || bound > best.objective * (1 + 1e-9)) return std::nullopt;
+    return std::min(bound, best.objective);
 }
 
 Allocation Memetic::random_allocation(Rng& rng) const {

@@ -58,8 +58,10 @@ class Memetic {
 
     /// A lower bound on the objective from the Lagrangian starts, when one ran and the
     /// objective is exactly what it bounds (a weighted makespan; a weighted cost with every
-    /// task required and no fixed costs).
-    std::optional<double> lower_bound() const;
+    /// task required and no fixed costs), it is finite, and `best` (the best allocation
+    /// found) is feasible with a value not below it: absent when no feasible allocation was
+    /// found, since the dual of an infeasible problem grows without limit.
+    std::optional<double> lower_bound(const Evaluation& best) const;
 
   private:
     void set_first_penalty(double objective);

@@ -68,7 +68,9 @@ class Pso {
         }
     }
 
-    std::optional<double> lower_bound() const { return memetic_.lower_bound(); }
+    std::optional<double> lower_bound(const Evaluation& best) const {
+        return memetic_.lower_bound(best);
+    }
 
   private:
     void initialise() {
@@ -333,7 +335,7 @@ Result ParticleSwarm::solve(Evaluator& evaluator, const Termination& termination
     Pso search(options_, seed_, evaluator, tracker);
     search.run();
     Result result = tracker.finish();
-    result.lower_bound = search.lower_bound();
+    result.lower_bound = search.lower_bound(result.evaluation);
     return result;
 }
 

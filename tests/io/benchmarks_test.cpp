@@ -140,6 +140,15 @@ TEST(ImportBraun, NegativeValue) {
                  {path, 4, 1, "time[1][0]", "-4"});
 }
 
+// A number each finite but too large for the totals the Evaluator sums is refused by the
+// model, at the token that holds it.
+TEST(ImportBraun, ValueTooLargeForTheTotals) {
+    const std::string path = data("etc_huge.0");
+    const InputError error = error_of([&] { import_braun_etc(path, {3, 2}); });
+    expect_error(error, {path, 5, 1, "time[1][1]", "1e+308"});
+    EXPECT_NE(error.message().find("too large"), std::string::npos) << error.what();
+}
+
 TEST(ImportBraun, NanAndInfinity) {
     const std::string nan_path = data("etc_nan.0");
     expect_error(error_of([&] {
@@ -303,6 +312,13 @@ TEST(ImportGap, NonNumericToken) {
     expect_error(error_of([&] { import_orlib_gap(path); }), {path, 4, 6, "cost[1][2]", "x7"});
 }
 
+TEST(ImportGap, CostTooLargeForTheTotalsIsNamedAsInTheFile) {
+    const std::string path = data("gap_huge_cost.txt");
+    const InputError error = error_of([&] { import_orlib_gap(path); });
+    expect_error(error, {path, 0, 0, "cost[1][2]", "2e+300"});  // agent 1, job 2
+    EXPECT_NE(error.message().find("task 'j2'"), std::string::npos) << error.what();
+}
+
 TEST(ImportGap, NegativeLoad) {
     const std::string path = data("gap_negative.txt");
     expect_error(error_of([&] { import_orlib_gap(path); }), {path, 5, 4, "load[0][1]", "-2"});
@@ -389,6 +405,12 @@ TEST(ImportCloud, SpotValues) {
         import_cloudbalancing(instances("cloudbalancing/100computers-300processes.computers.csv"));
     const std::size_t i = hundred.task_index("299").value();
     EXPECT_DOUBLE_EQ(hundred.task(i).demand.at("memory"), 31.0);
+}
+
+TEST(ImportCloud, CostsTooLargeForTheTotalsAreNamedWithTheirRow) {
+    const std::string path = data("huge.computers.csv");
+    const InputError error = error_of([&] { import_cloudbalancing(path); });
+    expect_error(error, {path, 3, 1, "resources[1].fixed_cost", "1e+300"});
 }
 
 TEST(ImportCloud, TaskAndResourceIdsMayCoincide) {

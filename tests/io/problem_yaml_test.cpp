@@ -251,6 +251,14 @@ TEST(BadProblemFiles, InfWorkload) {
                  {4, 23, "tasks[0].workload", "must be a finite number", ".inf"});
 }
 
+// Finite numbers whose totals would overflow: Problem's check, placed in the file.
+TEST(BadProblemFiles, TotalsTooLarge) {
+    expect_error("time-total-overflow.yaml",
+                 {10, 5, "time[1][0]", "sum of task durations", "1e+308"});
+    expect_error("priority-total-overflow.yaml",
+                 {5, 37, "tasks[1].priority", "priority x completion time", "1e+300"});
+}
+
 TEST(BadProblemFiles, NanMatrixCell) {
     expect_error("nan-matrix-cell.yaml", {9, 9, "time[1][1]", "must be a finite number", ".NaN"});
 }

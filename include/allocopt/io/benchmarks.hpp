@@ -1,5 +1,5 @@
 #pragma once
-// Importers for the public benchmark formats (DESIGN §3): Braun et al. ETC matrices, OR-Library
+// Importers (docs/design.md §Benchmark formats): Braun et al. ETC matrices, OR-Library
 // (and Yagiura) generalized assignment problems, and OptaPlanner cloud-balancing CSV pairs.
 //
 // Every importer reads its file once, streaming, and validates everything before returning a

@@ -1,5 +1,5 @@
 #pragma once
-// Writing a problem back as YAML in the format read_problem_file() reads (DESIGN §1b), so that
+// Writing a problem back as YAML for read_problem_file() (docs/design.md §Problem files), so that
 // generated or imported problems can be saved, edited and solved later.
 //
 // The text reads back as the same problem: the same resources (already expanded, so no

@@ -1,5 +1,5 @@
 #pragma once
-// Reading problems and allocations written in YAML (DESIGN §1b).
+// Reading problems and allocations written in YAML (docs/design.md §Problem files).
 //
 // Every function here validates its whole input before returning and throws InputError
 // carrying the file, line, column, key path and offending value of the first problem found:

@@ -1,5 +1,5 @@
 #pragma once
-// Writing allocations and results (DESIGN §1b) as YAML or JSON. Every regular file is
+// Writing allocations and results (docs/design.md §Result files), YAML or JSON. Every regular file is
 // written atomically: the text goes to a temporary file beside the target, which is synced
 // and then renamed over it, so a failure never leaves a partial file. Symbolic links are
 // followed (the link stays, its target is replaced); devices, FIFOs and /dev/stdout are
@@ -90,7 +90,7 @@ struct SolverRun {
     std::vector<std::pair<std::string, std::string>> options;
 };
 
-/// A solver's result (DESIGN §1b): report_text()'s blocks plus `solver:` {name, seed,
+/// A solver's result (docs/design.md §Result files): report_text() plus `solver:` {name, seed,
 /// options, evaluations, seconds, stop} and the `trace:` of improvements.
 std::string result_text(const Problem& problem, const Result& result, const Report& report,
                         const SolverRun& run, OutputFormat format);

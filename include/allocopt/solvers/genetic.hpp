@@ -6,7 +6,7 @@
 // (and, on makespan problems of the Braun kind, from price-directed Lagrangian assignments,
 // see src/solvers/load_kernel.hpp), each improved by local search, topped up with mutated
 // copies. Every generation breeds a brood of children:
-//   selection   tournament, feasibility-first (DESIGN §1);
+//   selection   tournament, feasibility-first (docs/design.md §Objective);
 //   crossover   uniform or two-point, the operator drawn in proportion to its past success;
 //   mutation    problem-aware: on makespan problems ruin-and-recreate around the critical
 //               resource, elsewhere re-placing a few tasks on resources that can host them;
