@@ -162,7 +162,11 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
     std::fill(s.load.begin(), s.load.end(), 0.0);
     double* load = s.load.data();
     const std::int32_t* resource = a.resource.data();
+    const std::int32_t* units = a.units.data();
     double violation = 0;
+    // On this path every task admits exactly one unit and every resource has one. `odd`
+    // collects, at the cost of an xor per task, whether any placed task has another count.
+    std::int32_t odd = 0;
     if (!unit_duration_.empty()) {
         const double* d = unit_duration_.data();
         for (std::size_t i = 0; i < n; ++i) {
@@ -171,6 +175,7 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
                 violation += problem_.task(i).optional ? 0.0 : 1.0;
                 continue;
             }
+            odd |= units[i] ^ 1;
             load[r] += d[i * m + static_cast<std::size_t>(r)];
         }
     } else {
@@ -180,6 +185,7 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
                 violation += problem_.task(i).optional ? 0.0 : 1.0;
                 continue;
             }
+            odd |= units[i] ^ 1;
             load[r] += duration(i, static_cast<std::size_t>(r), 1);
         }
     }
@@ -190,17 +196,16 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
             }
         }
     }
-    // On this path every task admits exactly one unit and every resource has one: any other
-    // count is a violation, plus its overflow of the resource (u - 1), as report() counts
-    // them; a search bug can never be reported as feasible.
-    const std::int32_t* units = a.units.data();
-    std::int64_t wrong_units = 0, overflow = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t u = resource[i] >= 0 ? units[i] : 1;
-        wrong_units += u != 1;
-        overflow += u > 1 ? u - 1 : 0;
+    if (odd != 0) {
+        // A count other than 1 is a violation, plus its overflow of the resource (u - 1), as
+        // report() counts them: a search bug can never be reported as feasible.
+        std::int64_t wrong = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t u = resource[i] >= 0 ? units[i] : 1;
+            wrong += (u != 1 ? 1 : 0) + (u > 1 ? u - 1 : 0);
+        }
+        violation += static_cast<double>(wrong);
     }
-    violation += static_cast<double>(wrong_units + overflow);
     double makespan = 0, total = 0;
     for (std::size_t j = 0; j < m; ++j) {
         makespan = std::max(makespan, load[j]);
