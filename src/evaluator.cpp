@@ -150,8 +150,9 @@ void Evaluator::evaluate_batch(std::span<const Allocation> candidates,
     evaluations_ += static_cast<std::uint64_t>(count);
     if (count == 0) return;
     // Granularity: waking the team and meeting at its barrier costs from microseconds (idle
-    // machine) to hundreds of microseconds (other processes on the cores, bench/threads.sh);
-    // a batch of less work than kMinParallelSeconds is scored on this thread. The first
+    // machine) to hundreds of microseconds (other processes on the cores: 10 to 300 us per
+    // region measured with OMP_WAIT_POLICY=passive on 2 cores at load average 11); a batch
+    // of less work than kMinParallelSeconds is scored on this thread. The first
     // candidate is scored here and timed to estimate the rest. A Braun brood (8 x 0.3 us)
     // stays here; 8 list schedules of 2000 tasks (8 x 0.1 ms) go to the team. Each result
     // depends only on its candidate, so the choice never changes a result.
