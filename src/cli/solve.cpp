@@ -212,7 +212,9 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         ->default_val(1);
     command
         ->add_option("--threads", o->threads,
-                     "Threads for evaluation and the parallel improvement steps (0 = all cores)")
+                     "Threads for evaluation and the parallel improvement steps (0 = all "
+                     "cores). Idle threads sleep (OMP_WAIT_POLICY=passive) unless the "
+                     "environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT")
         ->default_val(0)
         ->check(CLI::NonNegativeNumber);
     command
