@@ -173,6 +173,22 @@ TEST(Evaluator, BatchEqualsSerialForOneAndTwoThreads) {
     }
 }
 
+// A batch of little work is scored on the calling thread (under 0.2 ms, see
+// evaluate_batch); this one (300 x 4096 tasks, about 1 ms) goes to the team.
+TEST(Evaluator, ALargeBatchEqualsSerialForOneAndTwoThreads) {
+    const Problem p = braun_like(4096, 16, "makespan");
+    const std::vector<Allocation> candidates = random_allocations(p, 300, 5);
+    Evaluator one(p, {.threads = 1}), two(p, {.threads = 2});
+    std::vector<Evaluation> batch(candidates.size());
+    two.evaluate_batch(candidates, batch);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        const Evaluation serial = one.evaluate(candidates[c]);
+        EXPECT_EQ(batch[c].objective, serial.objective);
+        EXPECT_EQ(batch[c].violation, serial.violation);
+    }
+    EXPECT_EQ(two.evaluations(), candidates.size());
+}
+
 TEST(Evaluator, OverfullPackingMeasuresViolationAsRelativeOverflow) {
     const Problem p = parse_problem(R"(
 mode: packing

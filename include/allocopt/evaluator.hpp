@@ -59,6 +59,12 @@ struct Report {
     double metric(Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
 };
 
+/// Threads. The OpenMP runtime's wait policy belongs to the process, and libgomp reads it from
+/// the environment when it is loaded: an idle thread spins (libgomp's default, some
+/// milliseconds after each region) or sleeps (OMP_WAIT_POLICY=passive). Spinning threads
+/// take the cores from working ones where other processes share the machine; the allocopt
+/// CLI therefore runs `solve` passive unless the environment sets a policy, and a program
+/// that embeds the library on a shared machine should set OMP_WAIT_POLICY=passive too.
 struct EvaluatorOptions {
     int threads = 0;  ///< threads for evaluate_batch() and parallel_for(); 0 = all cores
 };
@@ -79,7 +85,9 @@ class Evaluator {
     Evaluation evaluate(const Allocation& allocation);
 
     /// Scores `candidates` into `results` (same size), in parallel over candidates. Each
-    /// result depends only on its candidate: identical for any thread count.
+    /// result depends only on its candidate: identical for any thread count. A batch of
+    /// less work than about 0.2 ms (estimated from its first candidate) is scored on the
+    /// calling thread: waking the team would cost more than it saves.
     void evaluate_batch(std::span<const Allocation> candidates, std::span<Evaluation> results);
 
     /// Runs work(0) ... work(count - 1) on the Evaluator's threads, each index once, in no

@@ -239,7 +239,9 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         ->add_option("--threads", o->threads,
                      "Threads for evaluation and the parallel improvement steps (0 = all cores; "
                      "at most " +
-                         std::to_string(kMaxThreads) + ")")
+                         std::to_string(kMaxThreads) +
+                         "). Idle threads sleep (OMP_WAIT_POLICY=passive) unless the "
+                         "environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT")
         ->default_val(0)
         ->check(whole_number(0, kMaxThreads));
     command

@@ -9,12 +9,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -361,6 +364,41 @@ TEST(Cli, SolveGivesTheSameResultForOneAndTwoThreads) {
     }
     EXPECT_EQ(outputs[0], outputs[2]);  // ga
     EXPECT_EQ(outputs[1], outputs[3]);  // pso
+}
+
+// `solve` runs with OMP_WAIT_POLICY=passive unless the environment sets a policy (main.cpp).
+// libgomp shows what it read with OMP_DISPLAY_ENV=verbose; the last display is the one of
+// the process that solves. Other OpenMP runtimes show no GOMP_SPINCOUNT: skipped.
+TEST(Cli, SolveLetsIdleThreadsSleepUnlessTheEnvironmentSaysOtherwise) {
+    const auto spin_count = [](const std::string& env) {
+        const std::string saved[] = {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "KMP_BLOCKTIME"};
+        std::vector<std::pair<std::string, std::string>> restore;
+        for (const auto& name : saved) {
+            if (const char* v = std::getenv(name.c_str())) restore.emplace_back(name, v);
+            unsetenv(name.c_str());
+        }
+        setenv("OMP_DISPLAY_ENV", "verbose", 1);
+        if (!env.empty()) {
+            const auto eq = env.find('=');
+            setenv(env.substr(0, eq).c_str(), env.substr(eq + 1).c_str(), 1);
+        }
+        const Outcome r = run("solve " + quoted(kSeed) + " --max-evals 200 --threads 2 -q");
+        unsetenv("OMP_DISPLAY_ENV");
+        for (const auto& name : saved)
+            unsetenv(name.c_str());
+        for (const auto& [name, value] : restore)
+            setenv(name.c_str(), value.c_str(), 1);
+        EXPECT_EQ(r.status, 0) << r.err;
+        const std::string key = "GOMP_SPINCOUNT = '";
+        const auto at = r.err.rfind(key);
+        if (at == std::string::npos) return std::string("not libgomp");
+        return r.err.substr(at + key.size(), r.err.find('\'', at + key.size()) - at - key.size());
+    };
+    const std::string chosen = spin_count("");
+    if (chosen == "not libgomp") GTEST_SKIP() << "the OpenMP runtime is not libgomp";
+    EXPECT_EQ(chosen, "0");                                          // passive
+    EXPECT_EQ(spin_count("OMP_WAIT_POLICY=active"), "30000000000");  // the user's choice
+    EXPECT_EQ(spin_count("GOMP_SPINCOUNT=1234"), "1234");            // the user's choice
 }
 
 TEST(Cli, TheResultFilesSolverOptionsReadBackAsAConfig) {
