@@ -121,15 +121,12 @@ TEST(CliInterrupt, CtrlCWritesTheBestFoundAndExits130) {
 // starts) takes seconds unbounded; Ctrl-C there ends the run at once with the best so far.
 TEST(CliInterrupt, CtrlCDuringTheStartPhaseEndsTheRunAtOnce) {
     const std::string problem = allocopt::test::big_etc(100000);
-    const std::string out = (fs::temp_directory_path() /
-                             ("allocopt-interrupt-" + std::to_string(getpid()) + "-big.json"))
-                                .string();
+    // No -o: writing 100,000 placements would be timed too.
     const std::vector<std::string> args = {"solve",      "--from", "braun-etc",    problem,
                                            "--machines", "4",      "--time-limit", "120",
-                                           "--threads",  "1",      "-o",           out};
+                                           "--threads",  "1"};
     Interrupted r;
     for (int ms : {2000, 4000, 8000}) {
-        fs::remove(out);
         r = interrupt_after(args, std::chrono::milliseconds(ms));
         if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGINT) continue;  // too early
         break;
@@ -137,16 +134,13 @@ TEST(CliInterrupt, CtrlCDuringTheStartPhaseEndsTheRunAtOnce) {
     fs::remove(problem);
     ASSERT_TRUE(WIFEXITED(r.status)) << "every attempt died of the signal";
     EXPECT_EQ(WEXITSTATUS(r.status), 130) << r.err;
-    // The solve ends within 0.5 s; writing 100,000 placements comes on top, and the test
-    // machine may be loaded: a generous bound, far below the seconds the starts take.
-    EXPECT_LT(r.after_signal, 2.0);
+    // Within 0.5 s (0.1 s measured); the test machine may be loaded: a generous bound, far
+    // below the seconds the starts take (they ignored the signal for 25 s before).
+    EXPECT_LT(r.after_signal, 1.0);
     std::printf("[ ctrl-c   ] ended %.3f s after the signal\n", r.after_signal);
-    std::ifstream in(out);
-    ASSERT_TRUE(in.good());
-    const auto doc = nlohmann::json::parse(in);
-    EXPECT_EQ(doc["solver"]["stop"], "interrupted");
-    EXPECT_EQ(doc["assignment"].size(), 100000u);
-    fs::remove(out);
+    EXPECT_NE(r.err.find("interrupted; the best allocation found is summarised above"),
+              std::string::npos)
+        << r.err;
 }
 
 }  // namespace
