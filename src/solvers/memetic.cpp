@@ -323,6 +323,8 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
         if (penalty_ <= 0) set_first_penalty(state.current().objective);
         LocalSearchOptions o = options;
         o.best_improvement = true;
+        // Under a budget, the oscillation leaves at least half of what is left to the repair.
+        o.budget = std::max<std::uint64_t>(1, tracker_.budget() / 2);
         LocalSearch::improve_penalized(state, tracker_, penalty_, o, rng);
         penalty_ *= state.current().feasible() ? 0.9 : 1.25;
     }
@@ -370,7 +372,7 @@ void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
         if (packing && counts[i] < share) {
             LocalSearchOptions o = options;
             o.best_improvement = true;
-            o.budget = share - counts[i];
+            o.budget = std::max<std::uint64_t>(1, (share - counts[i]) / 2);  // half for the repair
             auto seen = LocalSearch::improve_detached(state, o, job.rng, penalty);
             ended_feasible[i] = state.current().feasible();
             if (better(seen.second, best.second, sense)) best = std::move(seen);
