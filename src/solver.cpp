@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "allocopt/error.hpp"
@@ -34,7 +35,20 @@ SearchTracker::SearchTracker(Evaluator& evaluator, const Termination& terminatio
       observer_(observer),
       sense_(evaluator.problem().objective().sense),
       start_(std::chrono::steady_clock::now()),
-      start_evaluations_(evaluator.evaluations()) {}
+      start_evaluations_(evaluator.evaluations()) {
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (termination.time_limit > 0) {
+        deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(termination.time_limit));
+    }
+    clock_ = StopClock(deadline, termination.interrupt);
+}
+
+std::uint64_t SearchTracker::budget() const {
+    if (!termination_.max_evaluations) return std::numeric_limits<std::uint64_t>::max();
+    const std::uint64_t used = evaluator_.evaluations() - start_evaluations_;
+    return used >= termination_.max_evaluations ? 0 : termination_.max_evaluations - used;
+}
 
 double SearchTracker::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -90,6 +104,7 @@ Result SearchTracker::finish() {
     r.evaluations = evaluator_.evaluations() - start_evaluations_;
     r.seconds = seconds();
     r.stop = reason_;
+    r.found = has_best_;
     return r;
 }
 

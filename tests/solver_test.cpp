@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <thread>
+
 #include "allocopt/error.hpp"
 
 namespace allocopt {
@@ -81,6 +84,44 @@ TEST(SearchTracker, KeepsTheBestAndATraceOfImprovements) {
     ASSERT_EQ(r.trace.size(), 2u);
     EXPECT_DOUBLE_EQ(r.trace[0].best, 10.0);
     EXPECT_EQ(r.evaluations, 3u);
+}
+
+TEST(SearchTracker, SaysWhenItHasNoAllocation) {
+    const Problem p = two_machines();
+    Evaluator ev(p);
+    SearchTracker tracker(ev, {}, nullptr);
+    EXPECT_FALSE(tracker.finish().found);
+    Allocation a(4);
+    for (std::size_t i = 0; i < 4; ++i)
+        a.place(i, 0, 1);
+    tracker.offer(a, ev.evaluate(a));
+    EXPECT_TRUE(tracker.finish().found);
+}
+
+TEST(SearchTracker, CountsDownTheBudgetAndPollsTheClock) {
+    const Problem p = two_machines();
+    Evaluator ev(p);
+    std::atomic<bool> interrupt{false};
+    SearchTracker tracker(ev, {.max_evaluations = 3, .interrupt = &interrupt}, nullptr);
+    EXPECT_EQ(tracker.budget(), 3u);
+    Allocation a(4);
+    for (std::size_t i = 0; i < 4; ++i)
+        a.place(i, 0, 1);
+    ev.evaluate(a);
+    ev.count_evaluations(1);
+    EXPECT_EQ(tracker.budget(), 1u);
+    ev.count_evaluations(5);
+    EXPECT_EQ(tracker.budget(), 0u);
+    EXPECT_FALSE(tracker.expired());
+    interrupt = true;
+    EXPECT_TRUE(tracker.expired());
+    EXPECT_EQ(SearchTracker(ev, {}, nullptr).budget(), std::numeric_limits<std::uint64_t>::max());
+    SearchTracker timed(ev, {.time_limit = 0.5}, nullptr);
+    Poll poll(timed.clock(), 1);
+    EXPECT_FALSE(poll());
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    EXPECT_TRUE(poll());
+    EXPECT_TRUE(poll.fired());
 }
 
 TEST(OptionValues, ChecksNamesTypesAndBounds) {

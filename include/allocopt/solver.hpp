@@ -20,13 +20,75 @@
 namespace allocopt {
 
 /// When to stop: whichever limit comes first. A zero limit is no limit.
+///
+/// What counts as one evaluation (the unit of max_evaluations, stall_evaluations and
+/// Result::evaluations):
+///   * one full scoring of an allocation (Evaluator::evaluate, each candidate of
+///     evaluate_batch);
+///   * one delta-scored neighbour: a move or swap scored by DeltaState (applying one scores it
+///     again), a move, swap or ejection chain looked at by the makespan kernel's descent, one
+///     re-insertion choice (task x resource) of ruin-and-recreate;
+///   * one task x resource pair priced by a Lagrangian or price-directed sweep (n x m per
+///     sweep).
+/// Building an allocation by a constructive heuristic costs nothing by itself; scoring it
+/// costs one. Every solver keeps to the budget exactly: Result::evaluations <= max_evaluations.
+/// Work whose whole cost does not fit in what is left is not started (or is cut to fit).
+/// Parallel improvement steps each get a fixed share of what is left, so that a budget gives
+/// the same result for any thread count.
+///
+/// The time limit and the interrupt are kept in every phase: the long loops (heuristic
+/// starts, descents, sweeps) poll them every ~1000 elementary steps and return what they have.
 struct Termination {
-    std::uint64_t max_evaluations = 0;    ///< every scored candidate counts, delta moves included
+    std::uint64_t max_evaluations = 0;    ///< at most this many evaluations (see above)
     double time_limit = 0;                ///< seconds of wall time
     std::optional<double> target;         ///< stop once a feasible value this good is found
     std::uint64_t stall_evaluations = 0;  ///< stop after this many evaluations without gain
     double stall_seconds = 0;             ///< stop after this long without gain
     const std::atomic<bool>* interrupt = nullptr;  ///< set by a signal handler (Ctrl-C)
+};
+
+/// A cheap, thread-safe test of the wall-clock limit and the interrupt flag, for the long
+/// inner loops (a clock read, ~20 ns: poll it every ~1000 elementary steps, see Poll). A
+/// default-constructed StopClock never fires.
+class StopClock {
+  public:
+    StopClock() = default;
+    StopClock(std::optional<std::chrono::steady_clock::time_point> deadline,
+              const std::atomic<bool>* interrupt)
+        : deadline_(deadline), interrupt_(interrupt) {}
+
+    /// Whether the deadline has passed or the interrupt flag is set.
+    bool expired() const {
+        if (interrupt_ && interrupt_->load(std::memory_order_relaxed)) return true;
+        return deadline_ && std::chrono::steady_clock::now() >= *deadline_;
+    }
+
+  private:
+    std::optional<std::chrono::steady_clock::time_point> deadline_;
+    const std::atomic<bool>* interrupt_ = nullptr;
+};
+
+/// Polls a StopClock once per `every` units of work: `if (poll(cost)) bail out;`. Once it has
+/// fired it stays fired.
+class Poll {
+  public:
+    explicit Poll(const StopClock& clock, std::uint64_t every = 1024)
+        : clock_(clock), every_(every) {}
+    bool operator()(std::uint64_t work = 1) {
+        if (fired_) return true;
+        done_ += work;
+        if (done_ < every_) return false;
+        done_ = 0;
+        fired_ = clock_.expired();
+        return fired_;
+    }
+    bool fired() const { return fired_; }
+
+  private:
+    const StopClock& clock_;
+    std::uint64_t every_;
+    std::uint64_t done_ = 0;
+    bool fired_ = false;
 };
 
 /// One point of the convergence trace: the best value after `evaluations` / `seconds`.
@@ -58,6 +120,9 @@ struct Result {
     /// Lagrangian bounds of the GA and PSO starts (the LP bound in the limit). Finite, absent
     /// unless `evaluation` is feasible, never above its value (docs/design.md §Lower bounds).
     std::optional<double> lower_bound;
+    /// False when the solver was stopped before it had even one allocation: `allocation` and
+    /// `evaluation` are then meaningless.
+    bool found = true;
 };
 
 /// Receives progress. Called from the solver's (single) thread.
@@ -88,6 +153,14 @@ class SearchTracker {
     /// The stop reason once should_stop() returned true (finished otherwise).
     StopReason reason() const { return reason_; }
 
+    /// Evaluations left in the budget (UINT64_MAX without one). Scoring sites check it before
+    /// they score.
+    std::uint64_t budget() const;
+    /// The wall-clock limit and the interrupt, for polling in long loops (thread-safe).
+    const StopClock& clock() const { return clock_; }
+    /// Whether the time limit has passed or the interrupt flag is set (no observer call).
+    bool expired() const { return clock_.expired(); }
+
     bool has_best() const { return has_best_; }
     const Allocation& best() const { return best_; }
     const Evaluation& best_evaluation() const { return best_evaluation_; }
@@ -103,6 +176,7 @@ class SearchTracker {
     Observer* observer_;
     Sense sense_;
     std::chrono::steady_clock::time_point start_;
+    StopClock clock_;
     std::uint64_t start_evaluations_;
     bool has_best_ = false;
     Allocation best_;

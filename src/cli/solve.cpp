@@ -193,6 +193,11 @@ int run(const Options& o) {
     }
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    if (!result.found) {
+        std::cerr << "allocopt: " << name << " found no allocation before it stopped ("
+                  << stop_reason_name(result.stop) << "); nothing to report\n";
+        return result.stop == StopReason::interrupted ? kInterrupted : kInfeasible;
+    }
     const Report report = evaluator.report(result.allocation);
     // With -o -, standard output carries the result alone; the summary goes to stderr.
     if (!o.quiet)

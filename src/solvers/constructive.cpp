@@ -5,9 +5,9 @@ namespace allocopt {
 Result ConstructiveSolver::solve(Evaluator& evaluator, const Termination& termination,
                                  Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
-    const Allocation allocation = build_(evaluator.problem(), evaluator);
+    const Allocation allocation = build_(evaluator.problem(), evaluator, tracker.clock());
     tracker.offer(allocation, evaluator.evaluate(allocation));
-    tracker.should_stop();  // records an interrupt or a reached target
+    tracker.should_stop();  // records an interrupt, the time limit or a reached target
     return tracker.finish();
 }
 

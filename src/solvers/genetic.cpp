@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "solvers/memetic.hpp"
 
@@ -105,16 +106,19 @@ class Ga {
             starts.push_back(std::move(a));
         }
         score(starts);
-        for (std::size_t i = 0; i < starts.size(); ++i)
+        for (std::size_t i = 0; i < scores_.size(); ++i)
             admit({std::move(starts[i]), scores_[i]}, true);
     }
 
     /// Scores `batch` through the Evaluator (one parallel batch) and offers each to the
-    /// tracker, in order.
+    /// tracker, in order. Only as many as the evaluation budget allows are scored: the first
+    /// scores_.size().
     void score(const std::vector<Allocation>& batch) {
-        scores_.assign(batch.size(), Evaluation{});
-        evaluator_.evaluate_batch(batch, scores_);
-        for (std::size_t i = 0; i < batch.size(); ++i)
+        const auto fit =
+            static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), tracker_.budget()));
+        scores_.assign(fit, Evaluation{});
+        evaluator_.evaluate_batch(std::span(batch).first(fit), scores_);
+        for (std::size_t i = 0; i < fit; ++i)
             tracker_.offer(batch[i], scores_[i]);
     }
 
@@ -188,7 +192,7 @@ class Ga {
         const Evaluation before = best_evaluation();
         duplicates_ = 0;
         score(children_);
-        for (std::size_t i = 0; i < children_.size(); ++i) {
+        for (std::size_t i = 0; i < scores_.size(); ++i) {
             if (admit({std::move(children_[i]), scores_[i]}, false) && operators_[i] != kNone)
                 crossovers_.reward(operators_[i]);
         }
@@ -248,7 +252,7 @@ class Ga {
         ++restarts_;
         population_.resize(elite);
         score(fresh);
-        for (std::size_t i = 0; i < fresh.size(); ++i)
+        for (std::size_t i = 0; i < scores_.size(); ++i)
             admit({std::move(fresh[i]), scores_[i]}, true);
     }
 

@@ -82,17 +82,24 @@ constexpr std::size_t kTableLimit = std::size_t{1} << 22;
 /// Ready times of the resources (see the header's schedule model).
 class ReadyTimes {
   public:
-    ReadyTimes(const Problem& p, const Evaluator& ev)
+    /// Tabulates when small enough; a table cut short by `poll` is dropped (computed on the
+    /// fly instead).
+    ReadyTimes(const Problem& p, const Evaluator& ev, Poll& poll)
         : p_(p), ev_(ev), m_(p.num_resources()), ready_(m_, 0.0) {
-        if (p.num_tasks() * m_ > kTableLimit) return;
+        if (p.num_tasks() * m_ > kTableLimit || poll()) return;
         fastest_.resize(p.num_tasks() * m_);
         for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+            if (poll(m_)) {
+                fastest_.clear();
+                return;
+            }
             for (std::size_t j = 0; j < m_; ++j)
                 fastest_[i * m_ + j] = compute_fastest(i, j);
         }
     }
 
     double ready(std::size_t j) const { return ready_[j]; }
+    std::size_t resources() const { return m_; }
 
     /// Duration and unit count of task i on j with its fastest count; units 0 if j can't host.
     std::pair<double, int> fastest(std::size_t i, std::size_t j) const {
@@ -150,12 +157,51 @@ class ReadyTimes {
     std::vector<std::pair<double, int>> fastest_;  // n x m, when small enough
 };
 
+/// Task x resource looks up to which a heuristic cut short finishes by MCT (see the header).
+constexpr std::size_t kFinishPairs = std::size_t{1} << 20;
+
+/// The tasks `a` leaves unplaced.
+std::vector<Index> unplaced_tasks(const Allocation& a) {
+    std::vector<Index> rest;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!a.placed(i)) rest.push_back(as_index(i));
+    }
+    return rest;
+}
+
+/// Completes an allocation cut short, schedule model: MCT in index order when cheap enough,
+/// else the next resource that can host the task, round robin. O(min(2^20, n m)) looks
+/// plus O(m) per task that few resources can host.
+Allocation finish_schedule(ReadyTimes& rt, Allocation a) {
+    const std::vector<Index> rest = unplaced_tasks(a);
+    const std::size_t m = rt.resources();
+    const bool mct = rest.size() * m <= kFinishPairs;
+    std::size_t next = 0;
+    for (const Index i : rest) {
+        if (mct) {
+            const Choice c = rt.best(at(i));
+            if (c.resource != kNone) rt.place(a, at(i), c);
+            continue;
+        }
+        for (std::size_t step = 0; step < m; ++step) {
+            const std::size_t j = (next + step) % m;
+            const Choice c = rt.on(at(i), j);
+            if (c.resource == kNone) continue;
+            rt.place(a, at(i), c);
+            next = j + 1;
+            break;
+        }
+    }
+    return a;
+}
+
 /// Places the tasks in `order`, each on its earliest-finish resource.
 Allocation earliest_finish_in_order(const Problem& p, const Evaluator& ev,
-                                    const std::vector<Index>& order) {
-    ReadyTimes rt(p, ev);
+                                    const std::vector<Index>& order, Poll& poll) {
+    ReadyTimes rt(p, ev, poll);
     Allocation a(p.num_tasks());
     for (const Index i : order) {
+        if (poll(rt.resources())) return finish_schedule(rt, std::move(a));
         const Choice c = rt.best(at(i));
         if (c.resource != kNone) rt.place(a, at(i), c);
     }
@@ -212,9 +258,9 @@ class Tournament {
 /// re-examined, and only j itself while it still finishes them before their second-best
 /// (a lower bound, as the other resources only get later). O(n m + r (m + log n)) for r
 /// re-examinations, O(n^2) on uniform instances.
-Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool largest) {
+Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool largest, Poll& poll) {
     const std::size_t n = p.num_tasks(), m = p.num_resources();
-    ReadyTimes rt(p, ev);
+    ReadyTimes rt(p, ev, poll);
     Allocation a(n);
     std::vector<std::pair<Choice, Choice>> best(n);  // (best, lower bound of the second)
     std::vector<std::vector<Index>> waiting(m);      // unplaced tasks by their best
@@ -231,10 +277,13 @@ Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool larg
         waiting[at(first.resource)].push_back(i);
         next.set(i, first.finish);
     };
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
+        if (poll(m)) return finish_schedule(rt, std::move(a));
         refresh(as_index(i), m);
+    }
     std::vector<Index> stale;
     for (Index t = next.top(); t != kNone; t = next.top()) {
+        if (poll(m + stale.size())) return finish_schedule(rt, std::move(a));
         const Choice c = best[at(t)].first;
         rt.place(a, at(t), c);
         next.erase(t);
@@ -250,27 +299,29 @@ Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool larg
 /// Min-Min when every task arrives at the same time a: task i finishes on j at
 /// max(ready_j, a) + duration(i, j), so the earliest (finish, task, resource) overall heads one
 /// resource's list of its tasks sorted by (duration, task). O(n m log n).
-Allocation min_min_by_lists(const Problem& p, const Evaluator& ev) {
+Allocation min_min_by_lists(const Problem& p, const Evaluator& ev, Poll& poll) {
     struct Item {
         double duration;
         Index task;
         int units;
     };
     const std::size_t n = p.num_tasks(), m = p.num_resources();
-    ReadyTimes rt(p, ev);
+    ReadyTimes rt(p, ev, poll);
+    Allocation a(n);
     std::vector<std::vector<Item>> list(m);
     for (std::size_t j = 0; j < m; ++j) {
         for (std::size_t i = 0; i < n; ++i) {
+            if (poll()) return finish_schedule(rt, std::move(a));
             const auto [duration, units] = rt.fastest(i, j);
             if (units > 0) list[j].push_back({duration, as_index(i), units});
         }
         std::stable_sort(list[j].begin(), list[j].end(),
                          [](const Item& x, const Item& y) { return x.duration < y.duration; });
     }
-    Allocation a(n);
     std::vector<std::size_t> head(m, 0);  // the first unplaced task of each list
     const double arrival = n > 0 ? p.task(0).arrival : 0.0;
     for (;;) {
+        if (poll(m)) return finish_schedule(rt, std::move(a));
         Choice pick;
         Index pick_task = kNone;
         for (std::size_t j = 0; j < m; ++j) {
@@ -377,10 +428,26 @@ class Bins {
     std::vector<std::size_t> count_;  // tasks per resource
 };
 
-Allocation first_fit_in_order(const Problem& p, const std::vector<Index>& order) {
+/// Completes an allocation cut short, packing model: first fit in index order when cheap
+/// enough, else the rest stays unplaced.
+Allocation finish_packing(const Problem& p, Bins& bins, Allocation a) {
+    const std::vector<Index> rest = unplaced_tasks(a);
+    if (rest.size() * p.num_resources() > kFinishPairs) return a;
+    for (const Index i : rest) {
+        for (std::size_t j = 0; j < p.num_resources(); ++j) {
+            if (!bins.fits(at(i), j)) continue;
+            bins.place(a, at(i), j);
+            break;
+        }
+    }
+    return a;
+}
+
+Allocation first_fit_in_order(const Problem& p, const std::vector<Index>& order, Poll& poll) {
     Bins bins(p);
     Allocation a(p.num_tasks());
     for (const Index i : order) {
+        if (poll(p.num_resources())) return finish_packing(p, bins, std::move(a));
         for (std::size_t j = 0; j < p.num_resources(); ++j) {
             if (!bins.fits(at(i), j)) continue;
             bins.place(a, at(i), j);
@@ -453,11 +520,13 @@ std::vector<double> relative_sizes(const Problem& p) {
 /// Packs the tasks in `order`: on the open resource chosen by `prefer` (lowest index for
 /// first fit, least slack for best fit), else on a newly opened one.
 template <typename Prefer>
-Allocation pack_open_first(const Problem& p, const std::vector<Index>& order, Prefer prefer) {
+Allocation pack_open_first(const Problem& p, const std::vector<Index>& order, Prefer prefer,
+                           Poll& poll) {
     Bins bins(p);
     Allocation a(p.num_tasks());
     const std::vector<double> capacity = relative_capacity(p);
     for (const Index idx : order) {
+        if (poll(2 * p.num_resources())) return finish_packing(p, bins, std::move(a));
         const std::size_t i = at(idx);
         Index pick = kNone;
         double pick_score = kInfinity;
@@ -540,10 +609,12 @@ enum class Desirability : std::uint8_t { cost, relative_demand, cost_times_deman
 
 class RegretTable {
   public:
-    RegretTable(const Problem& p, const Evaluator& ev, const Bins& bins, Desirability measure)
+    /// Cut short by `poll`, the tasks not reached have no candidates.
+    RegretTable(const Problem& p, const Evaluator& ev, const Bins& bins, Desirability measure,
+                Poll& poll)
         : p_(p), ev_(ev), bins_(bins), measure_(measure), table_(p.num_tasks()) {
         sign_ = p.objective().sense == Sense::maximize ? -1.0 : 1.0;
-        for (std::size_t i = 0; i < table_.size(); ++i)
+        for (std::size_t i = 0; i < table_.size() && !poll(p.num_resources()); ++i)
             recompute(i);
     }
 
@@ -609,13 +680,15 @@ Index largest_regret(const RegretTable& table, const std::vector<std::uint8_t>& 
     return pick;
 }
 
-Allocation regret_pass(const Problem& p, const Evaluator& ev, Desirability measure) {
+Allocation regret_pass(const Problem& p, const Evaluator& ev, Desirability measure, Poll& poll) {
     const std::size_t n = p.num_tasks();
     Bins bins(p);
-    RegretTable table(p, ev, bins, measure);
+    RegretTable table(p, ev, bins, measure, poll);
     Allocation a(n);
+    if (poll.fired()) return finish_packing(p, bins, std::move(a));
     std::vector<std::uint8_t> pending(n, 1);
     for (Index i = largest_regret(table, pending); i != kNone; i = largest_regret(table, pending)) {
+        if (poll(2 * n)) return finish_packing(p, bins, std::move(a));
         const auto j = at(table[at(i)].first());
         const bool opened = !bins.open(j);
         bins.place(a, at(i), j);
@@ -645,7 +718,7 @@ double packing_cost(const Problem& p, const Evaluator& ev, const Allocation& a) 
 
 /// MTHG's second phase, repeated until nothing changes: each placed task, in index order,
 /// moves to the fitting resource that lowers the cost most (fixed costs included).
-void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a) {
+void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a, Poll& poll) {
     const double sign = p.objective().sense == Sense::maximize ? -1.0 : 1.0;
     Bins bins(p, a);
     const auto cost = [&](std::size_t i, std::size_t j, bool alone) {
@@ -653,9 +726,10 @@ void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a) {
         return sign *
                (ev.pair_cost(i, j, bins.units(i)) + (pays_fixed ? p.resource(j).fixed_cost : 0.0));
     };
-    for (bool moved = true; moved;) {
+    for (bool moved = true; moved && !poll.fired();) {
         moved = false;
         for (std::size_t i = 0; i < a.size(); ++i) {
+            if (poll(p.num_resources())) return;
             if (!a.placed(i)) continue;
             const auto from = at(a.resource[i]);
             const double now = cost(i, from, true);
@@ -685,36 +759,40 @@ double shortest_duration(const Problem& p, const Evaluator& ev, std::size_t i) {
 }
 
 /// Places in `order`: earliest finish in schedule mode, first fit in packing mode.
-Allocation policy_solver(const Problem& p, const Evaluator& ev, const std::vector<Index>& order) {
-    if (p.mode() == Mode::packing) return first_fit_in_order(p, order);
-    return earliest_finish_in_order(p, ev, order);
+Allocation policy_solver(const Problem& p, const Evaluator& ev, const std::vector<Index>& order,
+                         Poll& poll) {
+    if (p.mode() == Mode::packing) return first_fit_in_order(p, order, poll);
+    return earliest_finish_in_order(p, ev, order, poll);
 }
 
 }  // namespace
 
 // ---- Grid scheduling ------------------------------------------------------------------------
 
-Allocation min_min(const Problem& problem, const Evaluator& evaluator) {
+Allocation min_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const auto tasks = problem.tasks();
     const bool together = std::all_of(tasks.begin(), tasks.end(), [&](const Task& t) {
         return t.arrival == tasks.front().arrival;
     });
     if (together && problem.num_tasks() * problem.num_resources() <= kTableLimit) {
-        return min_min_by_lists(problem, evaluator);
+        return min_min_by_lists(problem, evaluator, poll);
     }
-    return batch_by_best_finish(problem, evaluator, false);
+    return batch_by_best_finish(problem, evaluator, false, poll);
 }
 
-Allocation max_min(const Problem& problem, const Evaluator& evaluator) {
+Allocation max_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
-    return batch_by_best_finish(problem, evaluator, true);
+    Poll poll(stop);
+    return batch_by_best_finish(problem, evaluator, true, poll);
 }
 
-Allocation sufferage(const Problem& problem, const Evaluator& evaluator) {
+Allocation sufferage(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const std::size_t n = problem.num_tasks();
-    ReadyTimes rt(problem, evaluator);
+    ReadyTimes rt(problem, evaluator, poll);
     Allocation a(n);
     std::vector<Index> pending = index_order(n);
     std::vector<Index> claimant(problem.num_resources());
@@ -723,6 +801,7 @@ Allocation sufferage(const Problem& problem, const Evaluator& evaluator) {
     while (!pending.empty()) {
         std::fill(claimant.begin(), claimant.end(), kNone);
         for (const Index i : pending) {
+            if (poll(problem.num_resources())) return finish_schedule(rt, std::move(a));
             const auto [first, second] = rt.best_two(at(i));
             choice[at(i)] = first;
             if (first.resource == kNone) continue;
@@ -739,15 +818,21 @@ Allocation sufferage(const Problem& problem, const Evaluator& evaluator) {
     return a;
 }
 
-Allocation mct(const Problem& problem, const Evaluator& evaluator) {
+Allocation mct(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
-    return earliest_finish_in_order(problem, evaluator, index_order(problem.num_tasks()));
+    Poll poll(stop);
+    return earliest_finish_in_order(problem, evaluator, index_order(problem.num_tasks()), poll);
 }
 
-Allocation met(const Problem& problem, const Evaluator& evaluator) {
+Allocation met(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     Allocation a(problem.num_tasks());
     for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        if (poll(problem.num_resources())) {
+            ReadyTimes rt(problem, evaluator, poll);  // cut short: no table
+            return finish_schedule(rt, std::move(a));
+        }
         double fastest = kInfinity;
         for (std::size_t j = 0; j < problem.num_resources(); ++j) {
             if (!problem.can_host(i, j)) continue;
@@ -760,11 +845,13 @@ Allocation met(const Problem& problem, const Evaluator& evaluator) {
     return a;
 }
 
-Allocation olb(const Problem& problem, const Evaluator& evaluator) {
+Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
-    ReadyTimes rt(problem, evaluator);
+    Poll poll(stop);
+    ReadyTimes rt(problem, evaluator, poll);
     Allocation a(problem.num_tasks());
     for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        if (poll(problem.num_resources())) return finish_schedule(rt, std::move(a));
         Choice pick;
         double ready = kInfinity;
         for (std::size_t j = 0; j < problem.num_resources(); ++j) {
@@ -779,29 +866,32 @@ Allocation olb(const Problem& problem, const Evaluator& evaluator) {
 
 // ---- Policies -------------------------------------------------------------------------------
 
-Allocation fcfs(const Problem& problem, const Evaluator& evaluator) {
+Allocation fcfs(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     std::vector<Index> order = index_order(problem.num_tasks());
     std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
         return problem.task(at(x)).arrival < problem.task(at(y)).arrival;
     });
-    return policy_solver(problem, evaluator, order);
+    return policy_solver(problem, evaluator, order, poll);
 }
 
-Allocation sjf(const Problem& problem, const Evaluator& evaluator) {
+Allocation sjf(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const std::size_t n = problem.num_tasks();
     std::vector<double> shortest(n);
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n && !poll(problem.num_resources()); ++i)
         shortest[i] = shortest_duration(problem, evaluator, i);
     std::vector<Index> order = index_order(n);
     std::stable_sort(order.begin(), order.end(),
                      [&](Index x, Index y) { return shortest[at(x)] < shortest[at(y)]; });
-    return policy_solver(problem, evaluator, order);
+    return policy_solver(problem, evaluator, order, poll);
 }
 
-Allocation priority(const Problem& problem, const Evaluator& evaluator) {
+Allocation priority(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     std::vector<Index> order = index_order(problem.num_tasks());
     std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
         const Task& tx = problem.task(at(x));
@@ -809,51 +899,59 @@ Allocation priority(const Problem& problem, const Evaluator& evaluator) {
         if (tx.priority != ty.priority) return tx.priority > ty.priority;
         return tx.arrival < ty.arrival;
     });
-    return policy_solver(problem, evaluator, order);
+    return policy_solver(problem, evaluator, order, poll);
 }
 
 // ---- Packing --------------------------------------------------------------------------------
 
-Allocation first_fit(const Problem& problem, const Evaluator& evaluator) {
+Allocation first_fit(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const std::vector<Index> order = index_order(problem.num_tasks());
     if (problem.mode() == Mode::schedule)
-        return earliest_finish_in_order(problem, evaluator, order);
-    return first_fit_in_order(problem, order);
+        return earliest_finish_in_order(problem, evaluator, order, poll);
+    return first_fit_in_order(problem, order, poll);
 }
 
-Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator) {
+Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator,
+                                const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const std::vector<double> size = relative_sizes(problem);
     std::vector<Index> order = index_order(problem.num_tasks());
     std::stable_sort(order.begin(), order.end(),
                      [&](Index x, Index y) { return size[at(x)] > size[at(y)]; });
     if (problem.mode() == Mode::schedule)
-        return earliest_finish_in_order(problem, evaluator, order);
-    return pack_open_first(problem, order, [](const Bins&, std::size_t, std::size_t j) {
-        return static_cast<double>(j);
-    });
+        return earliest_finish_in_order(problem, evaluator, order, poll);
+    return pack_open_first(
+        problem, order,
+        [](const Bins&, std::size_t, std::size_t j) { return static_cast<double>(j); }, poll);
 }
 
-Allocation best_fit(const Problem& problem, const Evaluator& evaluator) {
+Allocation best_fit(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const std::vector<Index> order = index_order(problem.num_tasks());
     if (problem.mode() == Mode::schedule)
-        return earliest_finish_in_order(problem, evaluator, order);
-    return pack_open_first(problem, order, [](const Bins& bins, std::size_t i, std::size_t j) {
-        return bins.slack_after(i, j);
-    });
+        return earliest_finish_in_order(problem, evaluator, order, poll);
+    return pack_open_first(
+        problem, order,
+        [](const Bins& bins, std::size_t i, std::size_t j) { return bins.slack_after(i, j); },
+        poll);
 }
 
-Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator) {
+Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator,
+                         const StopClock& stop) {
     check_pair(problem, evaluator);
+    Poll poll(stop);
     const double sign = problem.objective().sense == Sense::maximize ? -1.0 : 1.0;
     Allocation best;
     std::pair<std::size_t, double> best_score{problem.num_tasks() + 1, kInfinity};
     for (const Desirability measure :
          {Desirability::cost, Desirability::relative_demand, Desirability::cost_times_demand}) {
-        Allocation a = regret_pass(problem, evaluator, measure);
-        improve_by_shifts(problem, evaluator, a);
+        if (poll.fired() && best_score.first <= problem.num_tasks()) break;  // cut short
+        Allocation a = regret_pass(problem, evaluator, measure, poll);
+        improve_by_shifts(problem, evaluator, a, poll);
         const std::pair<std::size_t, double> score{unplaced(a),
                                                    sign * packing_cost(problem, evaluator, a)};
         if (score < best_score) best = std::move(a), best_score = score;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 namespace allocopt::detail {
@@ -36,20 +37,31 @@ void LoadKernel::move(std::size_t t, std::int32_t r) {
     resource_[t] = r;
 }
 
-std::uint64_t LoadKernel::descend(std::uint64_t max_scores, bool chains) {
+std::uint64_t LoadKernel::descend(std::uint64_t max_scores, bool chains, const StopClock* clock) {
+    const std::uint64_t limit = max_scores ? max_scores : std::numeric_limits<std::uint64_t>::max();
+    const StopClock never;
+    Poll poll(clock ? *clock : never);
     std::uint64_t scores = 0;
-    while (max_scores == 0 || scores < max_scores) {
+    // How many of `count` candidates costing `each` scores fit in what is left.
+    auto fit = [&](std::size_t count, std::uint64_t each) {
+        if (each == 0) return count;
+        return static_cast<std::size_t>(std::min<std::uint64_t>(count, (limit - scores) / each));
+    };
+    if (m_ < 2) return 0;
+    while (scores < limit && !poll(n_)) {
         const std::size_t c = critical();
-        const double limit = load_[c] * (1 - 1e-12);  // strictly below the current makespan
+        const double limit_load = load_[c] * (1 - 1e-12);  // strictly below the makespan
         scratch_.clear();
         for (std::size_t t = 0; t < n_; ++t) {
             if (static_cast<std::size_t>(resource_[t]) == c) scratch_.push_back(t);
         }
         // Moves off c: the one that leaves the two resources' larger load smallest.
-        double best = limit;
+        double best = limit_load;
         std::size_t best_t = n_, best_s = n_;
         std::int32_t best_r = -1;
-        for (std::uint32_t t : scratch_) {
+        std::size_t scan = fit(scratch_.size(), m_ - 1), scanned = 0;
+        for (; scanned < scan && !poll(m_); ++scanned) {
+            const std::uint32_t t = scratch_[scanned];
             const double* row = d_ + static_cast<std::size_t>(t) * m_;
             const double left = load_[c] - row[c];
             for (std::size_t r = 0; r < m_; ++r) {
@@ -61,13 +73,17 @@ std::uint64_t LoadKernel::descend(std::uint64_t max_scores, bool chains) {
                 }
             }
         }
-        scores += scratch_.size() * (m_ - 1);
+        scores += scanned * (m_ - 1);
+        if (scanned < scratch_.size()) break;  // out of budget or time
         if (best_t < n_) {
             move(best_t, best_r);
             continue;
         }
         // Swaps of a task on c with a task elsewhere.
-        for (std::uint32_t t : scratch_) {
+        const std::uint64_t others = n_ - scratch_.size();
+        scan = fit(scratch_.size(), others);
+        for (scanned = 0; scanned < scan && !poll(n_); ++scanned) {
+            const std::uint32_t t = scratch_[scanned];
             const double* row_t = d_ + static_cast<std::size_t>(t) * m_;
             const double base = load_[c] - row_t[c];
             for (std::size_t s = 0; s < n_; ++s) {
@@ -84,12 +100,15 @@ std::uint64_t LoadKernel::descend(std::uint64_t max_scores, bool chains) {
                 }
             }
         }
-        scores += scratch_.size() * (n_ - scratch_.size());
+        scores += scanned * others;
+        if (scanned < scratch_.size()) break;
         if (best_t == n_ && chains) {
             // Ejection chains: t goes c -> r, a task s on r makes room by going r -> q.
             std::size_t best_q = m_;
             std::int32_t chain_r = -1;
-            for (std::uint32_t t : scratch_) {
+            scan = fit(scratch_.size(), n_);
+            for (scanned = 0; scanned < scan && !poll(n_); ++scanned) {
+                const std::uint32_t t = scratch_[scanned];
                 const double* row_t = d_ + static_cast<std::size_t>(t) * m_;
                 const double on_c = load_[c] - row_t[c];
                 for (std::size_t s = 0; s < n_; ++s) {
@@ -111,7 +130,8 @@ std::uint64_t LoadKernel::descend(std::uint64_t max_scores, bool chains) {
                     }
                 }
             }
-            scores += scratch_.size() * n_;
+            scores += scanned * n_;
+            if (scanned < scratch_.size()) break;
             if (best_t < n_) {
                 move(best_s, static_cast<std::int32_t>(best_q));
                 move(best_t, chain_r);
@@ -179,18 +199,27 @@ std::uint64_t LoadKernel::ruin_recreate(std::size_t k, Rng& rng) {
 }
 
 PriceSeeds price_directed(const double* d, std::size_t n, std::size_t m, int iterations,
-                          std::size_t keep, double step, const std::function<bool()>& stop) {
+                          std::size_t keep, double step, const std::function<bool()>& stop,
+                          std::uint64_t max_scores, const StopClock* clock) {
     PriceSeeds out;
+    const std::uint64_t limit = max_scores ? max_scores : std::numeric_limits<std::uint64_t>::max();
+    const StopClock never;
+    Poll poll(clock ? *clock : never);
     std::vector<double> price(m, 1.0), load(m);
     std::vector<std::int32_t> resource(n);
     LoadKernel kernel(d, n, m);
     std::vector<std::pair<double, std::vector<std::int32_t>>> kept;
     for (int it = 0; it < iterations; ++it) {
+        if (limit - out.scores < n * m) break;  // the sweep does not fit in the budget
         std::fill(load.begin(), load.end(), 0.0);
         double dual = 0, price_sum = 0;
         for (double p : price)
             price_sum += p;
         for (std::size_t t = 0; t < n; ++t) {
+            if (poll(m)) {
+                out.scores += t * m;  // the sweep cut short: its assignment is not used
+                break;
+            }
             const double* row = d + t * m;
             std::size_t best_j = 0;
             double best = price[0] * row[0];
@@ -205,6 +234,7 @@ PriceSeeds price_directed(const double* d, std::size_t n, std::size_t m, int ite
             load[best_j] += row[best_j];
             dual += best;
         }
+        if (poll.fired()) break;
         out.scores += n * m;
         // With prices normalised to sum 1, sum_t min_j price_j d_tj bounds the makespan.
         out.lower_bound = std::max(out.lower_bound, dual / price_sum);
@@ -215,7 +245,8 @@ PriceSeeds price_directed(const double* d, std::size_t n, std::size_t m, int ite
         if (it % 10 == 0) {
             if (stop && stop()) break;
             kernel.assign(resource.data());
-            out.scores += kernel.descend(0, false);
+            if (limit == out.scores) break;
+            out.scores += kernel.descend(limit - out.scores, false, clock);
             const double v = kernel.makespan();
             bool seen = false;
             for (const auto& k : kept)

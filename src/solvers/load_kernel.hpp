@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "allocopt/rng.hpp"
+#include "allocopt/solver.hpp"
 
 namespace allocopt::detail {
 
@@ -38,14 +39,18 @@ class LoadKernel {
     const std::vector<std::int32_t>& resource() const { return resource_; }
     double makespan() const;
 
-    /// Critical-resource descent; stops at a local optimum or after about `max_scores`
-    /// candidate scores (0 = no bound). Returns the number of scores made.
+    /// Critical-resource descent; stops at a local optimum, before it would score more than
+    /// `max_scores` candidates (0 = no bound; a scan that does not fit is cut to fit, and the
+    /// descent ends after it) or when `clock` fires (polled every ~1000 steps). Returns the
+    /// number of scores made, never more than `max_scores`.
     /// With `chains`, when no move or swap qualifies, also tries ejection chains (a task
     /// leaves c for r while a task of r leaves for a third resource), O(k n m) per step.
-    std::uint64_t descend(std::uint64_t max_scores, bool chains = true);
+    std::uint64_t descend(std::uint64_t max_scores, bool chains = true,
+                          const StopClock* clock = nullptr);
 
     /// Removes `k` tasks (about half from the critical resource, the rest at random) and
-    /// re-inserts them largest first, each where it completes earliest. Returns the scores.
+    /// re-inserts them largest first, each where it completes earliest. Returns the scores:
+    /// m per task removed, at most k x m.
     std::uint64_t ruin_recreate(std::size_t k, Rng& rng);
 
     /// Moves task t to resource r.
@@ -73,8 +78,11 @@ struct PriceSeeds {
     double lower_bound = 0;
     std::uint64_t scores = 0;
 };
-/// `stop` is asked every tenth iteration (termination, Ctrl-C).
+/// `stop` is asked every tenth iteration (termination, Ctrl-C); `clock` is polled inside the
+/// sweeps and descents. The scores never exceed `max_scores` (0 = no bound): a sweep is n x m
+/// scores, and a sweep that does not fit is not made.
 PriceSeeds price_directed(const double* duration, std::size_t n, std::size_t m, int iterations,
-                          std::size_t keep, double step, const std::function<bool()>& stop = {});
+                          std::size_t keep, double step, const std::function<bool()>& stop = {},
+                          std::uint64_t max_scores = 0, const StopClock* clock = nullptr);
 
 }  // namespace allocopt::detail

@@ -1,6 +1,8 @@
 #include "allocopt/solvers/local_search.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -9,6 +11,7 @@ namespace allocopt {
 namespace {
 
 constexpr std::uint64_t kCheckEvery = 1024;  // scores between two termination checks
+const StopClock kNever;
 
 /// The unit count task t would use on resource r: its current count when admissible there,
 /// else its smallest.
@@ -31,7 +34,15 @@ class Descent {
           options_(options),
           problem_(state.problem()),
           sense_(problem_.objective().sense),
-          order_(problem_.num_tasks()) {
+          order_(problem_.num_tasks()),
+          poll_(tracker         ? tracker->clock()
+                : options.clock ? *options.clock
+                                : kNever,
+                4096),
+          // Full evaluations are slow: check the termination after each one.
+          check_every_(state.incremental() ? kCheckEvery : 1) {
+        budget_ = options.budget ? options.budget : std::numeric_limits<std::uint64_t>::max();
+        if (tracker) budget_ = std::min(budget_, tracker->budget());
         if (options.focus) {
             order_ = *options.focus;
         } else {
@@ -54,9 +65,26 @@ class Descent {
     }
 
   private:
+    /// Whether one more evaluation fits in the budget (else the descent stops); spends it.
+    bool spend() {
+        if (spent_ >= budget_) {
+            stopped_ = true;
+            return false;
+        }
+        ++spent_;
+        return true;
+    }
+
+    /// After a score: counts it, polls the termination.
     bool tick() {
-        if (++scores_ % kCheckEvery == 0 && tracker_ && tracker_->should_stop()) stopped_ = true;
+        if (++scores_ % check_every_ == 0 && tracker_ && tracker_->should_stop()) stopped_ = true;
         if (options_.max_scores && scores_ >= options_.max_scores) stopped_ = true;
+        return stopped_;
+    }
+
+    /// Once per candidate looked at, scored or not: polls the clock.
+    bool poll() {
+        if (poll_()) stopped_ = true;
         return stopped_;
     }
 
@@ -86,9 +114,10 @@ class Descent {
             const std::int32_t from = state_.allocation().resource[t];
             Evaluation best = state_.current();
             std::int32_t best_r = -1, best_u = 0;
-            for (std::size_t r = 0; r < m && !stopped_; ++r) {
+            for (std::size_t r = 0; r < m && !poll(); ++r) {
                 if (static_cast<std::int32_t>(r) == from || !problem_.can_host(t, r)) continue;
                 const std::int32_t u = units_on(problem_, state_.allocation(), t, r);
+                if (stopped_ || !spend()) break;
                 const Evaluation e = state_.score_move(t, static_cast<std::int32_t>(r), u);
                 if (tick()) break;
                 if (!improves(e, best)) continue;
@@ -97,7 +126,7 @@ class Descent {
                 best_u = u;
                 if (!options_.best_improvement) break;
             }
-            if (best_r >= 0) {
+            if (best_r >= 0 && spend()) {  // applying scores the move again
                 accept(state_.apply_move(t, best_r, best_u));
                 improved = true;
             }
@@ -114,7 +143,7 @@ class Descent {
         const std::size_t n = focused ? problem_.num_tasks() : order_.size();
         for (std::size_t x = 0; x < order_.size() && !stopped_; ++x) {
             const std::uint32_t s = order_[x];
-            for (std::size_t y = focused ? 0 : x + 1; y < n; ++y) {
+            for (std::size_t y = focused ? 0 : x + 1; y < n && !poll(); ++y) {
                 const auto t = focused ? static_cast<std::uint32_t>(y) : order_[y];
                 if (t == s) continue;
                 const std::int32_t rs = a.resource[s], rt = a.resource[t];
@@ -125,9 +154,11 @@ class Descent {
                     a.units[t] > problem_.capacity(static_cast<std::size_t>(rs), 0)) {
                     continue;
                 }
+                if (stopped_ || !spend()) break;
                 const Evaluation e = state_.score_swap(s, t);
                 if (tick()) break;
                 if (improves(e, state_.current())) {
+                    if (!spend()) break;  // applying scores the swap again
                     accept(state_.apply_swap(s, t));
                     improved = true;
                 }
@@ -144,7 +175,11 @@ class Descent {
     const Problem& problem_;
     Sense sense_;
     std::vector<std::uint32_t> order_;
-    std::uint64_t scores_ = 0;
+    Poll poll_;
+    std::uint64_t check_every_;
+    std::uint64_t budget_;      // evaluations the descent may spend (scores and applies)
+    std::uint64_t spent_ = 0;   // evaluations spent
+    std::uint64_t scores_ = 0;  // scores, for options.max_scores
     bool stopped_ = false;
 };
 
@@ -171,11 +206,14 @@ std::pair<Allocation, Evaluation> LocalSearch::improve_detached(DeltaState& stat
 Result LocalSearch::solve(Evaluator& evaluator, const Termination& termination,
                           Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
-    const Allocation start = init_(evaluator.problem(), evaluator);
-    DeltaState state(evaluator, start);
+    const Allocation start = init_(evaluator.problem(), evaluator, tracker.clock());
+    DeltaState state(evaluator, start);  // scores the start: one evaluation
     tracker.offer(start, state.current());
     Rng rng(seed_);
-    if (!tracker.should_stop()) improve(state, tracker, options_, rng);
+    if (!tracker.should_stop()) {
+        improve(state, tracker, options_, rng);
+        tracker.should_stop();  // records the reason when the budget or the clock ended it
+    }
     return tracker.finish();
 }
 

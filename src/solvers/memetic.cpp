@@ -49,7 +49,7 @@ std::int32_t Memetic::units_for(std::size_t t, std::size_t r, std::int32_t curre
 
 std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations) {
     namespace h = heuristics;
-    using Build = Allocation (*)(const Problem&, const Evaluator&);
+    using Build = Allocation (*)(const Problem&, const Evaluator&, const StopClock&);
     std::vector<Build> builds;
     if (problem_.mode() == Mode::packing) {
         builds = {h::regret_greedy, h::first_fit_decreasing, h::best_fit, h::first_fit};
@@ -63,7 +63,11 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     Rng rng(0x5eed);
     for (Build build : builds) {
         if (tracker_.should_stop()) break;
-        out.push_back(build(problem_, evaluator_));
+        // Cut short by the clock, a heuristic still returns a complete allocation.
+        out.push_back(build(problem_, evaluator_, tracker_.clock()));
+        // The first start is scored at once: whatever stops the search from here on, there
+        // is an allocation to return.
+        if (!tracker_.has_best()) tracker_.offer(out.back(), evaluator_.evaluate(out.back()));
         improve(out.back(), kStartEffort, rng);
     }
     // The relaxation has no fixed costs: with them (cloud balancing) its starts are poor.
@@ -71,6 +75,7 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
         double upper = 0;
         bool have_upper = false;
         for (const Allocation& a : out) {
+            if (tracker_.budget() == 0) break;
             const Evaluation e = evaluator_.evaluate(a);
             if (e.feasible() && (!have_upper || e.objective < upper)) upper = e.objective;
             have_upper = have_upper || e.feasible();
@@ -80,9 +85,9 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     }
     if (kernel_ && !tracker_.should_stop()) {
         const std::size_t n = problem_.num_tasks();
-        PriceSeeds seeds =
-            price_directed(evaluator_.unit_duration_table(), n, problem_.num_resources(),
-                           price_iterations, count, 0.5, [this] { return tracker_.should_stop(); });
+        PriceSeeds seeds = price_directed(
+            evaluator_.unit_duration_table(), n, problem_.num_resources(), price_iterations, count,
+            0.5, [this] { return tracker_.should_stop(); }, tracker_.budget(), &tracker_.clock());
         evaluator_.count_evaluations(seeds.scores);
         lower_bound_ = seeds.lower_bound;
         for (auto& s : seeds.assignments) {
@@ -127,10 +132,12 @@ std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterat
     Allocation a(n);
     double best_bound = -1e300, theta = 2.0;
     int stalled = 0;
+    Poll poll(tracker_.clock());
     for (int it = 0; it < iterations && !tracker_.should_stop(); ++it) {
+        if (tracker_.budget() <= n * m) break;  // a sweep and the score of a start must fit
         std::fill(usage.begin(), usage.end(), 0.0);
         double bound = 0;
-        for (std::size_t t = 0; t < n; ++t) {
+        for (std::size_t t = 0; t < n && !poll(m * d); ++t) {
             double best = 1e300;
             std::size_t best_r = 0;
             for (std::size_t r = 0; r < m; ++r) {
@@ -160,6 +167,7 @@ std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterat
             }
         }
         evaluator_.count_evaluations(n * m);
+        if (poll.fired()) break;  // a sweep cut short: neither a bound nor a start
         if (bound > best_bound + 1e-9 * std::abs(best_bound)) {
             best_bound = bound;
             stalled = 0;
@@ -170,6 +178,7 @@ std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterat
         if (it % kLagrangianEvery == 0 || norm == 0) {
             Allocation start = a;
             improve(start, 0, rng);
+            if (tracker_.budget() == 0) break;
             const Evaluation e = evaluator_.evaluate(start);
             if (e.feasible() && (!have_upper || e.objective < upper)) {
                 upper = e.objective;
@@ -207,14 +216,21 @@ void Memetic::mutate(Allocation& a, int min_k, int max_k, Rng& rng) {
 
 void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
     mutated_.clear();
+    const std::uint64_t budget = tracker_.budget();
     if (kernel_) {
+        // Ruin-and-recreate scores m re-insertions per task: as many tasks as fit.
+        k = static_cast<std::size_t>(std::min<std::uint64_t>(k, budget / problem_.num_resources()));
+        if (k == 0) return;
         kernel_->assign(a.resource.data());
         evaluator_.count_evaluations(kernel_->ruin_recreate(k, rng));
         a.resource = kernel_->resource();
         return;
     }
     const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    // Ruin and recreate below spends 1 (the state) + per task 1 (out) + m (scores) + 1 (in).
+    const std::uint64_t per_task = m + 2;
     if (problem_.mode() == Mode::packing && penalty_ > 0) {
+        if (budget < 1 + per_task) return;
         // Ruin and recreate: take k tasks out, put each back (in random order) where
         // cost + penalty x violation is least.
         // Half the time the tasks are those of one resource (when fixed costs make closing
@@ -245,6 +261,7 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
                 std::find(out.begin(), out.end(), t) == out.end())
                 out.push_back(t);
         }
+        out.resize(std::min<std::size_t>(out.size(), (budget - 1) / per_task));  // what fits
         for (std::size_t t : out)
             state.apply_move(t, Allocation::kUnplaced, 0);
         mutated_.assign(out.begin(), out.end());
@@ -287,9 +304,12 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
 
 void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
                       const std::vector<std::uint32_t>* focus) {
+    const std::uint64_t budget = tracker_.budget();
+    if (budget == 0) return;
     if (kernel_) {
         kernel_->assign(a.resource.data());
-        evaluator_.count_evaluations(kernel_->descend(effort));
+        const std::uint64_t bound = effort != 0 ? std::min(effort, budget) : budget;
+        evaluator_.count_evaluations(kernel_->descend(bound, true, &tracker_.clock()));
         a.resource = kernel_->resource();
         return;
     }
@@ -303,6 +323,8 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
         if (penalty_ <= 0) set_first_penalty(state.current().objective);
         LocalSearchOptions o = options;
         o.best_improvement = true;
+        // Under a budget, the oscillation leaves at least half of what is left to the repair.
+        o.budget = std::max<std::uint64_t>(1, tracker_.budget() / 2);
         LocalSearch::improve_penalized(state, tracker_, penalty_, o, rng);
         penalty_ *= state.current().feasible() ? 0.9 : 1.25;
     }
@@ -311,7 +333,7 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
 }
 
 void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
-    if (jobs.empty()) return;
+    if (jobs.empty() || tracker_.budget() == 0) return;
     if (!kernel_ && incremental_ < 0) {
         incremental_ = DeltaState(evaluator_, *jobs.front().allocation).incremental() ? 1 : 0;
     }
@@ -321,9 +343,14 @@ void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
         return;
     }
     const bool packing = !kernel_ && problem_.mode() == Mode::packing;
-    if (packing && penalty_ <= 0)
+    if (packing && penalty_ <= 0 && tracker_.budget() > 0)
         set_first_penalty(evaluator_.evaluate(*jobs.front().allocation).objective);
     const double penalty = penalty_;
+    // Each job may spend an equal share of what is left (not a race on a shared counter):
+    // the same for any thread count.
+    const std::uint64_t share = tracker_.budget() / jobs.size();
+    if (share == 0) return;
+    const StopClock& clock = tracker_.clock();
     std::vector<std::uint64_t> counts(jobs.size(), 0);
     std::vector<std::uint8_t> ended_feasible(jobs.size(), 1);
     evaluator_.parallel_for(jobs.size(), [&](std::size_t i) {
@@ -331,25 +358,30 @@ void Memetic::improve_all(std::vector<Job>& jobs, std::uint64_t effort) {
         if (kernel_) {
             LoadKernel kernel = *kernel_;  // each job its own loads
             kernel.assign(job.allocation->resource.data());
-            counts[i] = kernel.descend(effort);
+            counts[i] = kernel.descend(effort != 0 ? std::min(effort, share) : share, true, &clock);
             job.allocation->resource = kernel.resource();
             return;
         }
-        DeltaState state(evaluator_, *job.allocation, &counts[i]);
+        DeltaState state(evaluator_, *job.allocation, &counts[i]);  // one evaluation
         LocalSearchOptions options;
         options.max_scores = effort != 0 ? effort : kSearchEffort;
         options.focus = job.focus;
+        options.clock = &clock;
         std::pair<Allocation, Evaluation> best{*job.allocation, state.current()};
         const Sense sense = problem_.objective().sense;
-        if (packing) {
+        if (packing && counts[i] < share) {
             LocalSearchOptions o = options;
             o.best_improvement = true;
+            o.budget = std::max<std::uint64_t>(1, (share - counts[i]) / 2);  // half for the repair
             auto seen = LocalSearch::improve_detached(state, o, job.rng, penalty);
             ended_feasible[i] = state.current().feasible();
             if (better(seen.second, best.second, sense)) best = std::move(seen);
         }
-        auto seen = LocalSearch::improve_detached(state, options, job.rng);
-        if (better(seen.second, best.second, sense)) best = std::move(seen);
+        if (counts[i] < share) {
+            options.budget = share - counts[i];
+            auto seen = LocalSearch::improve_detached(state, options, job.rng);
+            if (better(seen.second, best.second, sense)) best = std::move(seen);
+        }
         *job.allocation = std::move(best.first);
     });
     std::uint64_t total = 0;

@@ -86,6 +86,9 @@ class Pso {
             starts.push_back(std::move(a));
         }
         if (starts.size() > size) starts.resize(size);
+        // Only as many as the evaluation budget allows are scored.
+        starts.resize(
+            static_cast<std::size_t>(std::min<std::uint64_t>(starts.size(), tracker_.budget())));
         std::vector<Evaluation> scores(starts.size());
         evaluator_.evaluate_batch(starts, scores);
         for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -165,9 +168,13 @@ class Pso {
         positions_.clear();
         for (const Particle& p : swarm_)
             positions_.push_back(p.position);
+        // Only as many as the evaluation budget allows are scored; the others keep their
+        // last score (the search stops at once).
+        positions_.resize(static_cast<std::size_t>(
+            std::min<std::uint64_t>(positions_.size(), tracker_.budget())));
         scores_.assign(positions_.size(), Evaluation{});
         evaluator_.evaluate_batch(positions_, scores_);
-        for (std::size_t i = 0; i < swarm_.size(); ++i) {
+        for (std::size_t i = 0; i < positions_.size(); ++i) {
             Particle& p = swarm_[i];
             p.score = scores_[i];
             tracker_.offer(p.position, p.score);
@@ -199,10 +206,13 @@ class Pso {
         for (std::size_t i = 0; i < swarm_.size(); ++i) {
             Particle& p = swarm_[i];
             if (i == leader || (!everyone && p.since_gain < o_.reinit_after)) continue;
+            if (tracker_.should_stop()) break;
             Rng rng(seed_, (iteration << 20) + i + 7);
-            p.position = swarm_[leader].best;
-            memetic_.mutate(p.position, std::max<std::size_t>(2, n_ / 8), rng);
-            memetic_.improve(p.position, o_.search_effort, rng, &memetic_.mutated());
+            Allocation position = swarm_[leader].best;
+            memetic_.mutate(position, std::max<std::size_t>(2, n_ / 8), rng);
+            memetic_.improve(position, o_.search_effort, rng, &memetic_.mutated());
+            if (tracker_.budget() == 0) break;  // no evaluation left to score it
+            p.position = std::move(position);
             p.score = evaluator_.evaluate(p.position);
             tracker_.offer(p.position, p.score);
             p.best = p.position;

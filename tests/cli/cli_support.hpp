@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace allocopt::test {
 
@@ -61,6 +64,31 @@ inline Outcome run(const std::string& args) {
     r.err = err.str();
     fs::remove(err_file);
     return r;
+}
+
+/// A Braun-format ETC instance of `tasks` x 4 (consistent, hi-hi) in the temporary folder,
+/// written when missing; the caller removes it.
+inline std::string big_etc(int tasks) {
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() /
+        ("allocopt-cli-etc-" + std::to_string(getpid()) + "-" + std::to_string(tasks) + ".txt");
+    if (std::filesystem::exists(path)) return path.string();
+    std::mt19937_64 rng(1);
+    std::uniform_real_distribution<double> task(1, 3000), machine(1, 1000);
+    std::ofstream out(path);
+    char line[64];
+    for (int i = 0; i < tasks; ++i) {
+        const double tau = task(rng);
+        std::vector<double> row;
+        for (int j = 0; j < 4; ++j)
+            row.push_back(tau * machine(rng));
+        std::sort(row.begin(), row.end());
+        for (double v : row) {
+            std::snprintf(line, sizeof line, "%.6f\n", v);
+            out << line;
+        }
+    }
+    return path.string();
 }
 
 inline bool contains(const std::string& text, const std::string& part) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -19,7 +20,7 @@ namespace allocopt {
 namespace {
 
 namespace h = heuristics;
-using Heuristic = std::function<Allocation(const Problem&, const Evaluator&)>;
+using Heuristic = std::function<Allocation(const Problem&, const Evaluator&, const StopClock&)>;
 
 std::string instances(const std::string& name) {
     return std::string(ALLOCOPT_BENCH_INSTANCES) + "/" + name;
@@ -438,7 +439,7 @@ TEST(Heuristics, EveryHeuristicGivesACompleteValidAllocation) {
         Evaluator ev(p);
         for (const auto& [name, heuristic] : all_heuristics()) {
             SCOPED_TRACE(p.name() + " / " + name);
-            const Allocation a = heuristic(p, ev);
+            const Allocation a = heuristic(p, ev, StopClock{});
             expect_valid(p, a, !may_leave_unplaced(p, name));
             const Evaluation e = ev.evaluate(a);
             const auto unplaced = std::count(a.resource.begin(), a.resource.end(), -1);
@@ -455,7 +456,52 @@ TEST(Heuristics, AnEvaluatorOfAnotherProblemIsRefused) {
     Evaluator ev(q);
     for (const auto& [name, heuristic] : all_heuristics()) {
         SCOPED_TRACE(name);
-        EXPECT_THROW(heuristic(p, ev), std::invalid_argument);
+        EXPECT_THROW(heuristic(p, ev, StopClock{}), std::invalid_argument);
+    }
+}
+
+// A heuristic cut short by its clock still returns a complete allocation: the tasks it had
+// not placed go by the cheap finishing rule (MCT, or first fit in the packing model).
+TEST(Heuristics, CutShortByTheClockEachStillGivesACompleteAllocation) {
+    std::atomic<bool> fired{true};
+    const StopClock stop(std::nullopt, &fired);
+    for (const Problem& p : {import_braun_etc(instances("braun-etc/u_c_hihi.0")),
+                             import_cloudbalancing(instances(
+                                 "cloudbalancing/100computers-300processes.computers.csv"))}) {
+        Evaluator ev(p);
+        const Allocation mct = h::mct(p, ev);
+        for (const auto& [name, heuristic] : all_heuristics()) {
+            SCOPED_TRACE(p.name() + " / " + name);
+            const Allocation a = heuristic(p, ev, stop);
+            expect_valid(p, a, true);
+            // The clock is read while the ready-time table is built, before the first
+            // placement: a schedule heuristic is then MCT in index order (met has no table).
+            if (p.mode() == Mode::schedule && name != "regret_greedy" && name != "met") {
+                EXPECT_EQ(a, mct);
+            }
+        }
+    }
+}
+
+// A clock that fires part-way: still complete (the deadline is already past after a few
+// thousand steps of the O(n^2) heuristics on 2000 tasks).
+TEST(Heuristics, CutShortPartWayEachStillGivesACompleteAllocation) {
+    ProblemData d;
+    for (int j = 0; j < 8; ++j)
+        d.resources.push_back(resource("m" + std::to_string(j), {{"units", 1}}, 1.0 + j % 3));
+    for (int i = 0; i < 2000; ++i) {
+        Task t;
+        t.id = "t" + std::to_string(i);
+        t.workload = 1 + (i * 7919) % 101;
+        d.tasks.push_back(t);
+    }
+    const Problem p(std::move(d));
+    Evaluator ev(p);
+    for (const auto& [name, heuristic] : all_heuristics()) {
+        SCOPED_TRACE(name);
+        const StopClock stop(std::chrono::steady_clock::now() + std::chrono::microseconds(200),
+                             nullptr);
+        expect_valid(p, heuristic(p, ev, stop), true);
     }
 }
 
@@ -517,7 +563,7 @@ TEST(Heuristics, PackingHeuristicsAreFeasibleOnTheCloudBalancingSets) {
             if (heuristic == "regret" && p.num_tasks() > 600) continue;
             SCOPED_TRACE(name + " / " + heuristic);
             const auto t0 = std::chrono::steady_clock::now();
-            const Allocation a = run(p, ev);
+            const Allocation a = run(p, ev, StopClock{});
             const std::chrono::duration<double, std::milli> ms =
                 std::chrono::steady_clock::now() - t0;
             const Evaluation e = ev.evaluate(a);

@@ -1,5 +1,7 @@
 #pragma once
-// A constructive heuristic as a Solver: builds one allocation, scores it, stops.
+// A constructive heuristic as a Solver: builds one allocation, scores it (one evaluation),
+// stops. The build polls the time limit and the interrupt; cut short, it still returns a
+// complete allocation (see heuristics.hpp).
 
 #include <functional>
 #include <utility>
@@ -10,7 +12,8 @@ namespace allocopt {
 
 class ConstructiveSolver : public Solver {
   public:
-    using Build = std::function<Allocation(const Problem&, const Evaluator&)>;
+    /// Builds an allocation; polls the StopClock (the solver's time limit and interrupt).
+    using Build = std::function<Allocation(const Problem&, const Evaluator&, const StopClock&)>;
     explicit ConstructiveSolver(Build build) : build_(std::move(build)) {}
 
     Result solve(Evaluator& evaluator, const Termination& termination, Observer* observer) override;

@@ -12,6 +12,13 @@
 //     it (Problem::can_host) with an admissible unit count within that resource's unit
 //     capacity. Ties go to the lowest task index, then the lowest resource index.
 //   * Run time is O(n m) to O(n^2 m) (n tasks, m resources), as noted per function.
+//   * `stop` (the solver's time limit and interrupt) is polled every ~1000 elementary steps.
+//     Once it fires the heuristic is cut short and finishes the tasks it has not placed yet
+//     by a cheap rule, so the result is still complete: in the schedule model each goes, in
+//     index order, to its earliest-finish resource (MCT) when that takes at most 2^20 task x
+//     resource looks, else to the next resource, round robin, that can host it; in the
+//     packing model by first fit under the same bound, else they stay unplaced (a violation
+//     the Evaluator counts). A cut-short result is therefore usually poor, but never missing.
 //
 // Schedule model (the grid heuristics, and the others on schedule-mode problems). Resource j
 // has a ready time, 0 at first. Task i on j with u units would finish at
@@ -36,6 +43,7 @@
 #include "allocopt/allocation.hpp"
 #include "allocopt/evaluator.hpp"
 #include "allocopt/problem.hpp"
+#include "allocopt/solver.hpp"
 
 namespace allocopt::heuristics {
 
@@ -45,30 +53,31 @@ namespace allocopt::heuristics {
 /// unit counts) is smallest and places it there. When all tasks arrive together and n m <=
 /// 2^22, the next placement heads one resource's list of tasks sorted by duration:
 /// O(n m log n) time, O(n m) memory. Otherwise as max_min.
-Allocation min_min(const Problem& problem, const Evaluator& evaluator);
+Allocation min_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 /// Max-Min: takes the task whose earliest finish is largest. Each task's best resource is kept
 /// and only the tasks whose best was the resource just loaded are re-examined:
 /// O(n m + r (m + log n)) for r re-examinations, r = O(n^2 / m) on uniform instances.
-Allocation max_min(const Problem& problem, const Evaluator& evaluator);
+Allocation max_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 /// Sufferage, in passes (Maheswaran et al. 1999, as in Braun et al.): in task index order,
 /// each unplaced task claims its earliest-finish resource; a resource already claimed in this
 /// pass goes to the claimant whose sufferage (second-earliest minus earliest finish, infinite
 /// with one host) is strictly larger. At the end of a pass the winners are placed and the
 /// ready times advance. O(n^2 m) worst case.
-Allocation sufferage(const Problem& problem, const Evaluator& evaluator);
+Allocation sufferage(const Problem& problem, const Evaluator& evaluator,
+                     const StopClock& stop = {});
 
 /// Minimum Completion Time: tasks in index order, each on its earliest-finish resource. O(n m).
-Allocation mct(const Problem& problem, const Evaluator& evaluator);
+Allocation mct(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 /// Minimum Execution Time: each task on the resource where it runs fastest, ignoring ready
 /// times. O(n m).
-Allocation met(const Problem& problem, const Evaluator& evaluator);
+Allocation met(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 /// Opportunistic Load Balancing: tasks in index order, each on the host that becomes ready
 /// earliest, ignoring execution times (then its fastest unit count there). O(n m).
-Allocation olb(const Problem& problem, const Evaluator& evaluator);
+Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 // ---- The seed's policies as constructive solvers -----------------------------------------
 // Each orders the tasks by its policy, then places them in that order: in schedule mode on
@@ -76,11 +85,11 @@ Allocation olb(const Problem& problem, const Evaluator& evaluator);
 // packing mode by first fit. O(n m + n log n).
 
 /// Arrival time, then task index.
-Allocation fcfs(const Problem& problem, const Evaluator& evaluator);
+Allocation fcfs(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 /// Shortest first: the task's duration on its fastest host (fastest unit count), then index.
-Allocation sjf(const Problem& problem, const Evaluator& evaluator);
+Allocation sjf(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 /// Highest priority first, then arrival, then task index.
-Allocation priority(const Problem& problem, const Evaluator& evaluator);
+Allocation priority(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 // ---- Packing, packing model ----------------------------------------------------------------
 // On a schedule-mode problem capacities bound what runs at one time, not what a resource
@@ -89,19 +98,21 @@ Allocation priority(const Problem& problem, const Evaluator& evaluator);
 // regret_greedy sees every host as fitting.
 
 /// First fit: tasks in index order, each on the lowest-index resource it fits. O(n m d).
-Allocation first_fit(const Problem& problem, const Evaluator& evaluator);
+Allocation first_fit(const Problem& problem, const Evaluator& evaluator,
+                     const StopClock& stop = {});
 
 /// First fit decreasing: tasks by decreasing size, then index, each on the lowest-index open
 /// resource it fits, else on a newly opened one. A task's size is its largest relative demand:
 /// max over dimensions of demand / (largest capacity in that dimension), a resource-specific
 /// demand being taken relative to each resource's capacity and averaged over the resources.
 /// O(n m d + n log n).
-Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator);
+Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator,
+                                const StopClock& stop = {});
 
 /// Best fit: tasks in index order, each on the open resource it fits that is left with the
 /// least relative slack (sum over dimensions of remaining / capacity), else on a newly opened
 /// one. O(n m d).
-Allocation best_fit(const Problem& problem, const Evaluator& evaluator);
+Allocation best_fit(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
 
 /// Regret greedy for cost packing, Martello & Toth's MTHG. A task's cost on j is pair_cost
 /// plus j's fixed cost while j is unused (negated when the objective is maximised). For each
@@ -113,6 +124,7 @@ Allocation best_fit(const Problem& problem, const Evaluator& evaluator);
 /// cost most. Returns the result with fewest unplaced tasks, then least cost.
 /// O(n^2 + n m d) per measure, plus O(m d) per rescan of a task's best resources, plus
 /// O(n m d) per shift pass.
-Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator);
+Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator,
+                         const StopClock& stop = {});
 
 }  // namespace allocopt::heuristics

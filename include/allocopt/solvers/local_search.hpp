@@ -18,6 +18,11 @@ struct LocalSearchOptions {
     bool best_improvement = false;  ///< scan a whole neighbourhood, take the best (else first)
     bool swaps = true;              ///< also search the swap neighbourhood
     std::uint64_t max_scores = 0;   ///< stop after this many scores (0 = at a local optimum)
+    /// Hard bound on the evaluations the descent spends, applying an accepted move or swap
+    /// (which scores it again) included; 0 = none. With a tracker, its budget() bounds it too.
+    std::uint64_t budget = 0;
+    /// Polled every ~1000 candidates (without a tracker; a tracker's own clock is polled).
+    const StopClock* clock = nullptr;
     /// Only these tasks move (each swap pairs one of them with any task); null = all tasks.
     /// Makes the search after a small perturbation cost O(|focus|) instead of O(n) per pass.
     const std::vector<std::uint32_t>* focus = nullptr;
