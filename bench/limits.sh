@@ -10,10 +10,21 @@
 #     also carry --time-limit EVAL_SECONDS, so that the O(n^2) heuristics end on 100,000 tasks).
 # Prints one Markdown table (for bench/RESULTS.md). Exit 1 when a limit was not kept.
 #
-# Usage: bench/limits.sh [ALLOCOPT]   (default build/allocopt)
+# Usage: bench/limits.sh [--write] [ALLOCOPT]   (default build/allocopt); --write also puts the
+#        table into bench/RESULTS.md (section "limits").
 # Environment: TIME_LIMIT (0.5), MAX_EVALS ("1 1000 1000000"), EVAL_SECONDS (5), THREADS (1),
 #              SIZES ("10 100000"), SOLVERS (default: all).
 set -euo pipefail
+
+if [[ ${1:-} == --write ]]; then
+    shift
+    cd "$(dirname "$0")/.."
+    set +e
+    bash bench/limits.sh "$@" | tee /dev/stderr | python3 bench/put_section.py limits \
+        "Limits: time-limit overshoot and max-evals adherence of every solver"
+    status=${PIPESTATUS[0]}
+    exit "$status"
+fi
 
 exe=${1:-build/allocopt}
 time_limit=${TIME_LIMIT:-0.5}

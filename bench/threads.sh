@@ -7,8 +7,9 @@
 # otherwise). Prints one table of medians. 5 minutes on 2 cores at load average 11 (1.5
 # minutes of CPU).
 #
-#   bash bench/threads.sh [--reps N] [--load N] [--bin PATH] [--scale X]
+#   bash bench/threads.sh [--write] [--reps N] [--load N] [--bin PATH] [--scale X]
 #
+#   --write    also put the table into bench/RESULTS.md (section "threads")
 #   --reps N   repetitions of each cell, medians shown (default 3)
 #   --load N   busy loops started for the 'loaded' columns (default: nproc)
 #   --bin P    the allocopt binary (default build/allocopt, built when missing)
@@ -23,6 +24,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [[ ${1:-} == --write ]]; then
+    shift
+    set +e
+    bash bench/threads.sh "$@" | tee /dev/stderr | python3 bench/put_section.py threads \
+        "Threads: 1 vs 2, quiet and under load, with each OpenMP wait policy"
+    status=${PIPESTATUS[0]}
+    exit "$status"
+fi
+
 reps=3
 load=$(nproc)
 bin=build/allocopt
@@ -33,7 +43,7 @@ while [[ $# -gt 0 ]]; do
         --load) load=$2; shift 2 ;;
         --bin) bin=$2; shift 2 ;;
         --scale) scale=$2; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "threads.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
