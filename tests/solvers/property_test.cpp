@@ -14,6 +14,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/generators.hpp"
+#include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/rng.hpp"
 #include "allocopt/solvers/registry.hpp"
 
@@ -287,6 +288,32 @@ TEST_P(EverySolver, GivesValidCorrectlyScoredResultsOnEveryFamily) {
             if (HasFatalFailure()) return;
         }
     }
+}
+
+// A bound must be a valid, finite bound or absent. Four jobs of load 6 on two agents of
+// capacity 10: nothing feasible exists, and the capacities' relaxation has an unbounded dual
+// (it once printed "lower bound 2.7e+125" for an objective of 0).
+TEST_P(EverySolver, ReportsNoLowerBoundWhenNothingFeasibleIsFound) {
+    const Problem p = parse_problem(R"(
+mode: packing
+resources:
+  - {id: a0, capacity: {units: 10, load: 10}}
+  - {id: a1, capacity: {units: 10, load: 10}}
+tasks:
+  - {id: j0, demand: {load: 6}}
+  - {id: j1, demand: {load: 6}}
+  - {id: j2, demand: {load: 6}}
+  - {id: j3, demand: {load: 6}}
+cost: [[1, 2], [2, 1], [3, 1], [1, 3]]
+objective: {minimize: cost}
+)")
+                          .problem;
+    const SolverEntry& entry = find_solver(GetParam());
+    Evaluator ev(p, {.threads = 1});
+    const Result r = entry.make(OptionValues(&entry.options), 1)
+                         ->solve(ev, {.max_evaluations = 200'000}, nullptr);
+    EXPECT_FALSE(r.evaluation.feasible());
+    EXPECT_FALSE(r.lower_bound.has_value()) << *r.lower_bound;
 }
 
 std::vector<std::string> solver_names() {

@@ -33,28 +33,6 @@ TEST(Swarm, GetsWithinOnePercentOfTheBestKnownBraunMakespan) {
     EXPECT_DOUBLE_EQ(ev.evaluate(r.allocation).objective, r.evaluation.objective);
 }
 
-TEST(Swarm, NoLowerBoundWhenNothingFeasibleIsFound) {
-    // Four jobs of load 6 on two agents of capacity 10: nothing feasible exists, and the
-    // relaxation's dual grows without limit (it once printed "lower bound 2.7e+125").
-    const Problem p = parse_problem(R"(
-mode: packing
-resources:
-  - {id: a0, capacity: {units: 10, load: 10}}
-  - {id: a1, capacity: {units: 10, load: 10}}
-tasks:
-  - {id: j0, demand: {load: 6}}
-  - {id: j1, demand: {load: 6}}
-  - {id: j2, demand: {load: 6}}
-  - {id: j3, demand: {load: 6}}
-cost: [[1, 2], [2, 1], [3, 1], [1, 3]]
-objective: {minimize: cost}
-)")
-                          .problem;
-    const Result r = run(p, {.max_evaluations = 200'000});
-    EXPECT_FALSE(r.evaluation.feasible());
-    EXPECT_FALSE(r.lower_bound.has_value()) << *r.lower_bound;
-}
-
 TEST(Swarm, SameSeedSameResultForOneAndTwoThreadsInBothTopologies) {
     const Problem braun = import_braun_etc(kBraun);
     const Problem gap = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 3});
