@@ -114,8 +114,9 @@ run() {
     rm -f "$out" "$out.alloc"
 }
 
-echo "allocopt: $bin; $(nproc) cores; $reps repetitions; loaded = $load busy loops;" \
-    "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+setting="allocopt: $bin; $(nproc) cores; $reps repetitions, medians; loaded = $load busy loops;"
+setting+=" load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$setting" >&2
 for condition in quiet loaded; do
     [[ $condition == loaded ]] && start_load
     for ((r = 0; r < reps; ++r)); do
@@ -130,7 +131,7 @@ for condition in quiet loaded; do
 done
 
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-printf '\n| instance | run | quiet s | x t1 | loaded s | x t1 |\n|---|---|---:|---:|---:|---:|\n'
+printf '%s\n\n| instance | run | quiet s | x t1 | loaded s | x t1 |\n|---|---|---:|---:|---:|---:|\n' "$setting"
 for i in "${!instances[@]}"; do
     IFS='|' read -r name _ _ <<<"${instances[$i]}"
     q1=$(median "$tmp/$i.0.quiet.times")
