@@ -196,7 +196,8 @@ int run(const Options& o) {
     if (!result.found) {
         std::cerr << "allocopt: " << name << " found no allocation before it stopped ("
                   << stop_reason_name(result.stop) << "); nothing to report\n";
-        return result.stop == StopReason::interrupted ? kInterrupted : kInfeasible;
+        if (result.stop != StopReason::interrupted) return kInfeasible;
+        return g_signal.load() == SIGTERM ? kTerminated : kInterrupted;
     }
     const Report report = evaluator.report(result.allocation);
     // With -o -, standard output carries the result alone; the summary goes to stderr.
