@@ -412,16 +412,14 @@ Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scrat
         }
         const auto j = static_cast<std::size_t>(r);
         if (!p.allowed(i, j)) t.placement_violation += 1.0;
-        if (!ev.admissible_units(i, a.units[i])) {
+        int units = a.units[i];
+        if (!ev.admissible_units(i, units)) {
             // Counted, and the duration taken with the smallest admissible count so that
             // the schedule stays well defined (a table has no speed-up for other counts).
             t.placement_violation += 1.0;
-            s.duration[i] = ev.duration(i, j, p.task(i).units.min);
-            ++s.offset[j + 1];
-            ++placed;
-            continue;
+            units = p.task(i).units.min;
         }
-        s.duration[i] = ev.duration(i, j, a.units[i]);
+        s.duration[i] = ev.duration(i, j, units);
         ++s.offset[j + 1];
         ++placed;
     }

@@ -428,18 +428,22 @@ class Bins {
     std::vector<std::size_t> count_;  // tasks per resource
 };
 
+/// Places task i on the first resource it fits; leaves it unplaced when none.
+void place_first_fit(const Problem& p, Bins& bins, Allocation& a, std::size_t i) {
+    for (std::size_t j = 0; j < p.num_resources(); ++j) {
+        if (!bins.fits(i, j)) continue;
+        bins.place(a, i, j);
+        return;
+    }
+}
+
 /// Completes an allocation cut short, packing model: first fit in index order when cheap
 /// enough, else the rest stays unplaced.
 Allocation finish_packing(const Problem& p, Bins& bins, Allocation a) {
     const std::vector<Index> rest = unplaced_tasks(a);
     if (rest.size() * p.num_resources() > kFinishPairs) return a;
-    for (const Index i : rest) {
-        for (std::size_t j = 0; j < p.num_resources(); ++j) {
-            if (!bins.fits(at(i), j)) continue;
-            bins.place(a, at(i), j);
-            break;
-        }
-    }
+    for (const Index i : rest)
+        place_first_fit(p, bins, a, at(i));
     return a;
 }
 
@@ -448,11 +452,7 @@ Allocation first_fit_in_order(const Problem& p, const std::vector<Index>& order,
     Allocation a(p.num_tasks());
     for (const Index i : order) {
         if (poll(p.num_resources())) return finish_packing(p, bins, std::move(a));
-        for (std::size_t j = 0; j < p.num_resources(); ++j) {
-            if (!bins.fits(at(i), j)) continue;
-            bins.place(a, at(i), j);
-            break;
-        }
+        place_first_fit(p, bins, a, at(i));
     }
     return a;
 }

@@ -1,9 +1,9 @@
 #pragma once
-// Writing allocations and results (docs/design.md §Result files), YAML or JSON. Every regular file is
-// written atomically: the text goes to a temporary file beside the target, which is synced
-// and then renamed over it, so a failure never leaves a partial file. Symbolic links are
-// followed (the link stays, its target is replaced); devices, FIFOs and /dev/stdout are
-// written in place, never replaced.
+// Writing allocations and results (docs/design.md §Result files), YAML or JSON. Every regular file
+// is written atomically: the text goes to a temporary file beside the target, which is synced and
+// then renamed over it, so a failure never leaves a partial file. Symbolic links are followed (the
+// link stays, its target is replaced); devices, FIFOs and /dev/stdout are written in place, never
+// replaced.
 
 #include <string>
 #include <string_view>
