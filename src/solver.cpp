@@ -54,6 +54,11 @@ double SearchTracker::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
+std::optional<double> SearchTracker::seconds_left() const {
+    if (termination_.time_limit <= 0) return std::nullopt;
+    return std::max(0.0, termination_.time_limit - seconds());
+}
+
 bool SearchTracker::offer(const Allocation& allocation, const Evaluation& evaluation) {
     if (has_best_ && !better(evaluation, best_evaluation_, sense_)) return false;
     has_best_ = true;
@@ -96,6 +101,15 @@ bool SearchTracker::should_stop() {
     return false;
 }
 
+void SearchTracker::phase(std::string_view phase) {
+    if (observer_) observer_->on_phase(phase);
+}
+
+void SearchTracker::note(std::string note) {
+    if (observer_) observer_->on_note(note);
+    notes_.push_back(std::move(note));
+}
+
 Result SearchTracker::finish() {
     Result r;
     r.allocation = best_;
@@ -105,6 +119,7 @@ Result SearchTracker::finish() {
     r.seconds = seconds();
     r.stop = reason_;
     r.found = has_best_;
+    r.notes = notes_;
     return r;
 }
 

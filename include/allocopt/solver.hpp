@@ -5,6 +5,7 @@
 // SearchTracker, and stops when the Termination says so, always returning the best
 // allocation found. Names ("min-min", "ga") exist only in the registry at the CLI edge.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -56,6 +57,16 @@ class StopClock {
     StopClock(std::optional<std::chrono::steady_clock::time_point> deadline,
               const std::atomic<bool>* interrupt)
         : deadline_(deadline), interrupt_(interrupt) {}
+
+    /// The same clock with its deadline brought forward to at most `seconds` from now: bounds
+    /// one phase of a search by a share of the time limit.
+    StopClock within(double seconds) const {
+        auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(std::max(seconds, 0.0)));
+        if (deadline_ && *deadline_ < deadline) deadline = *deadline_;
+        return StopClock(deadline, interrupt_);
+    }
 
     /// Whether the deadline has passed or the interrupt flag is set.
     bool expired() const {
@@ -123,12 +134,20 @@ struct Result {
     /// False when the solver was stopped before it had even one allocation: `allocation` and
     /// `evaluation` are then meaningless.
     bool found = true;
+    /// What the solver chose to tell the user, in order: e.g. a heuristic start skipped
+    /// because it could not finish in a fair share of the time limit.
+    std::vector<std::string> notes;
 };
 
 /// Receives progress. Called from the solver's (single) thread.
 class Observer {
   public:
     virtual ~Observer() = default;
+    /// The solver entered a phase, e.g. "starts: priority (1/6)" or "search"; a progress line
+    /// shows it. Phases may last long without ticks (a heuristic start at 10^5 tasks).
+    virtual void on_phase(std::string_view phase) { (void)phase; }
+    /// A note for the log (also kept in Result::notes).
+    virtual void on_note(std::string_view note) { (void)note; }
     /// A new best allocation was found.
     virtual void on_improvement(const TracePoint& point) { (void)point; }
     /// Called often (every check of the termination); implementations rate-limit themselves.
@@ -150,6 +169,10 @@ class SearchTracker {
     bool offer(const Allocation& allocation, const Evaluation& evaluation);
     /// Whether the search must stop now; also feeds the observer.
     bool should_stop();
+    /// Tells the observer the solver entered `phase` (see Observer::on_phase).
+    void phase(std::string_view phase);
+    /// Keeps `note` for Result::notes and tells the observer.
+    void note(std::string note);
     /// The stop reason once should_stop() returned true (finished otherwise).
     StopReason reason() const { return reason_; }
 
@@ -165,6 +188,8 @@ class SearchTracker {
     const Allocation& best() const { return best_; }
     const Evaluation& best_evaluation() const { return best_evaluation_; }
     double seconds() const;
+    /// Seconds left before the time limit; absent without one.
+    std::optional<double> seconds_left() const;
     Evaluator& evaluator() { return evaluator_; }
 
     /// The Result: the best allocation, the trace and the counters.
@@ -182,6 +207,7 @@ class SearchTracker {
     Allocation best_;
     Evaluation best_evaluation_;
     std::vector<TracePoint> trace_;
+    std::vector<std::string> notes_;
     std::uint64_t last_gain_evaluations_ = 0;
     double last_gain_seconds_ = 0;
     StopReason reason_ = StopReason::finished;

@@ -4,13 +4,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <string>
+#include <thread>
 
 #include "allocopt/error.hpp"
 #include "allocopt/io/result_io.hpp"
@@ -47,27 +52,75 @@ struct Options {
     SolverConfig from_file;  // read from --config; command-line flags win
 };
 
-/// A progress line on stderr, refreshed a few times a second, only on a terminal.
+/// A progress line on stderr, only on a terminal: the time, the evaluations, the best value
+/// and the solver's phase. A thread redraws it four times a second, so that it shows from the
+/// first second on, also while a long phase (a heuristic start on 10^5 tasks) sends no ticks.
 class ProgressLine : public Observer {
   public:
-    explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-    ~ProgressLine() override {
-        if (shown_) std::fputs("\n", stderr);
+    explicit ProgressLine(bool enabled) : enabled_(enabled) {
+        if (enabled_) drawer_ = std::thread([this] { draw_loop(); });
     }
-    void on_tick(const TracePoint& best, std::uint64_t evaluations, double seconds) override {
-        if (!enabled_ || seconds - last_ < 0.25) return;
-        last_ = seconds;
-        shown_ = true;
-        std::fprintf(stderr, "\r  %7.1fs  %12llu evaluations  best %.10g%s   ", seconds,
-                     static_cast<unsigned long long>(evaluations), best.best,
-                     best.feasible ? "" : " (infeasible)");
-        std::fflush(stderr);
+    ~ProgressLine() override {
+        if (!enabled_) return;
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        wake_.notify_all();
+        drawer_.join();
+        if (shown_) std::fputs("\r\033[K", stderr);
+    }
+    void on_tick(const TracePoint& best, std::uint64_t evaluations, double) override {
+        if (!enabled_) return;
+        std::lock_guard lock(mutex_);
+        best_ = best;
+        have_best_ = true;
+        evaluations_ = evaluations;
+    }
+    void on_improvement(const TracePoint& point) override {
+        if (!enabled_) return;
+        std::lock_guard lock(mutex_);
+        best_ = point;
+        have_best_ = true;
+        evaluations_ = std::max(evaluations_, point.evaluations);
+    }
+    void on_phase(std::string_view phase) override {
+        if (!enabled_) return;
+        std::lock_guard lock(mutex_);
+        phase_ = phase;
+    }
+  private:
+    void draw_loop() {
+        const auto start = std::chrono::steady_clock::now();
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return done_; })) {
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::string best = "none yet";
+            if (have_best_) {
+                char text[64];
+                std::snprintf(text, sizeof text, "%.10g%s", best_.best,
+                              best_.feasible ? "" : " (infeasible)");
+                best = text;
+            }
+            std::fprintf(stderr, "\r\033[K  %7.1fs  %12llu evaluations  best %s  %s", seconds,
+                         static_cast<unsigned long long>(evaluations_), best.c_str(),
+                         phase_.c_str());
+            std::fflush(stderr);
+            shown_ = true;
+        }
     }
 
-  private:
     bool enabled_;
+    std::thread drawer_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool done_ = false;
     bool shown_ = false;
-    double last_ = 0;
+    TracePoint best_;
+    bool have_best_ = false;
+    std::uint64_t evaluations_ = 0;
+    std::string phase_;
 };
 
 constexpr double kDefaultSeconds = 10;  // when no stopping rule is given
@@ -79,6 +132,8 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
     out << p.name() << " solved by " << solver << " in " << std::setprecision(3) << r.seconds
         << " s, " << r.evaluations << " evaluations (" << stop_reason_name(r.stop) << ")\n"
         << std::setprecision(10);
+    for (const std::string& note : r.notes)
+        out << "  note: " << note << '\n';
     out << "  " << p.objective().describe() << " = " << r.evaluation.objective
         << (r.evaluation.feasible() ? "  feasible" : "  INFEASIBLE") << '\n';
     if (!r.evaluation.feasible()) out << "  violation " << r.evaluation.violation << '\n';

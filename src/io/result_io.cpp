@@ -378,6 +378,12 @@ std::string result_text(const Problem& problem, const Result& result, const Repo
     solver["seconds"] = tidy(result.seconds);
     solver["stop"] = std::string(stop_reason_name(result.stop));
     if (result.lower_bound) solver["lower_bound"] = tidy(*result.lower_bound);
+    if (!result.notes.empty()) {
+        Document notes = Document::array();
+        for (const std::string& note : result.notes)
+            notes.push_back(note);
+        solver["notes"] = std::move(notes);
+    }
     Document doc = report_document(problem, result.allocation, report, &solver);
     Document trace = Document::array();
     for (const TracePoint& p : result.trace) {

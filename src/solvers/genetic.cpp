@@ -58,6 +58,7 @@ class Ga {
           rng_(seed, 0) {}
 
     void run() {
+        if (memetic_.exhaust_small_space()) return;  // a proven optimum: nothing left to do
         initialise();
         if (population_.empty()) return;  // stopped before the first member was scored
         std::uint64_t generation = 0;

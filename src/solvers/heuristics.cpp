@@ -75,35 +75,127 @@ bool earlier(const Choice& a, const Choice& b) {
     return a.resource != kNone && (b.resource == kNone || a.resource < b.resource);
 }
 
-/// Pairs (n x m) up to which the schedule heuristics tabulate durations and unit counts, and
-/// min_min sorts per-resource lists.
+/// Pairs (n x classes) up to which the schedule heuristics tabulate durations and unit
+/// counts, and min_min sorts per-class lists.
 constexpr std::size_t kTableLimit = std::size_t{1} << 22;
 
-/// Ready times of the resources (see the header's schedule model).
+}  // namespace
+
+std::size_t distinct_resources(const Problem& p) {
+    const std::vector<std::int32_t> cls = resource_classes(p);
+    return cls.empty() ? 0 : static_cast<std::size_t>(*std::max_element(cls.begin(), cls.end())) + 1;
+}
+
+std::vector<std::int32_t> resource_classes(const Problem& p) {
+    const std::size_t m = p.num_resources(), d = p.num_dimensions();
+    std::vector<std::int32_t> cls(m);
+    bool matrices = p.has_time_matrix() || p.has_cost_matrix();
+    for (std::size_t k = 1; k < d; ++k)
+        matrices = matrices || p.has_demand_matrix(k);
+    // A resource named by id in an `allowed` list is told apart from its twins.
+    std::vector<std::uint8_t> named(m, 0);
+    for (const Task& t : p.tasks()) {
+        for (const std::string& name : t.allowed) {
+            if (const auto j = p.resource_index(name)) named[*j] = 1;
+        }
+    }
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), 0);
+    const auto key_less = [&](std::size_t x, std::size_t y) {
+        const Resource& rx = p.resource(x);
+        const Resource& ry = p.resource(y);
+        if (rx.kind != ry.kind) return rx.kind < ry.kind;
+        if (rx.speed != ry.speed) return rx.speed < ry.speed;
+        if (rx.cost_per_hour != ry.cost_per_hour) return rx.cost_per_hour < ry.cost_per_hour;
+        if (rx.fixed_cost != ry.fixed_cost) return rx.fixed_cost < ry.fixed_cost;
+        if (rx.weight != ry.weight) return rx.weight < ry.weight;
+        for (std::size_t k = 0; k < d; ++k) {
+            if (p.capacity(x, k) != p.capacity(y, k)) return p.capacity(x, k) < p.capacity(y, k);
+        }
+        return false;
+    };
+    std::stable_sort(order.begin(), order.end(), key_less);
+    // Classes numbered in order of their first (lowest-index) member.
+    std::vector<std::int32_t> group(m);
+    std::int32_t groups = 0;
+    for (std::size_t k = 0; k < m; ++k) {
+        const std::size_t j = order[k];
+        const bool alone = matrices || named[j];
+        const bool same = k > 0 && !alone && !named[order[k - 1]] &&
+                          !key_less(order[k - 1], j) && !key_less(j, order[k - 1]);
+        group[j] = same ? group[order[k - 1]] : groups++;
+    }
+    std::vector<std::int32_t> renumber(static_cast<std::size_t>(groups), -1);
+    std::int32_t next = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+        std::int32_t& r = renumber[static_cast<std::size_t>(group[j])];
+        if (r < 0) r = next++;
+        cls[j] = r;
+    }
+    return cls;
+}
+
+namespace {
+
+/// Ready times of the resources (see the header's schedule model), by classes of identical
+/// resources (resource_classes): task i runs alike on every member of a class, so its
+/// earliest finish in a class is on the member ready first (or, when several are ready by
+/// its arrival, the lowest-index one of those), found in O(log k) by a min tree over the
+/// class's ready times. best() costs O(classes), not O(m), and gives what a scan of every
+/// resource gives, ties included.
 class ReadyTimes {
   public:
     /// Tabulates when small enough; a table cut short by `poll` is dropped (computed on the
     /// fly instead).
     ReadyTimes(const Problem& p, const Evaluator& ev, Poll& poll)
         : p_(p), ev_(ev), m_(p.num_resources()), ready_(m_, 0.0) {
-        if (p.num_tasks() * m_ > kTableLimit || poll()) return;
-        fastest_.resize(p.num_tasks() * m_);
+        class_of_ = resource_classes(p);
+        for (const std::int32_t c : class_of_)
+            classes_ = std::max(classes_, static_cast<std::size_t>(c) + 1);
+        members_.resize(classes_);
+        position_.resize(m_);
+        for (std::size_t j = 0; j < m_; ++j) {
+            auto& list = members_[static_cast<std::size_t>(class_of_[j])];
+            position_[j] = list.size();
+            list.push_back(as_index(j));
+        }
+        tree_offset_.resize(classes_ + 1, 0);
+        leaves_.resize(classes_);
+        for (std::size_t c = 0; c < classes_; ++c) {
+            std::size_t size = 1;
+            while (size < members_[c].size())
+                size *= 2;
+            leaves_[c] = size;
+            tree_offset_[c + 1] = tree_offset_[c] + 2 * size;
+        }
+        tree_.assign(tree_offset_[classes_], kInfinity);
+        for (std::size_t j = 0; j < m_; ++j)
+            update(j);
+        if (p.num_tasks() * classes_ > kTableLimit || poll()) return;
+        fastest_.resize(p.num_tasks() * classes_);
         for (std::size_t i = 0; i < p.num_tasks(); ++i) {
-            if (poll(m_)) {
+            if (poll(classes_)) {
                 fastest_.clear();
                 return;
             }
-            for (std::size_t j = 0; j < m_; ++j)
-                fastest_[i * m_ + j] = compute_fastest(i, j);
+            for (std::size_t c = 0; c < classes_; ++c)
+                fastest_[i * classes_ + c] = compute_fastest(i, at(members_[c].front()));
         }
     }
 
     double ready(std::size_t j) const { return ready_[j]; }
     std::size_t resources() const { return m_; }
+    std::size_t classes() const { return classes_; }
+    const std::vector<Index>& members(std::size_t c) const { return members_[c]; }
+    std::size_t class_of(std::size_t j) const { return static_cast<std::size_t>(class_of_[j]); }
 
     /// Duration and unit count of task i on j with its fastest count; units 0 if j can't host.
     std::pair<double, int> fastest(std::size_t i, std::size_t j) const {
-        return fastest_.empty() ? compute_fastest(i, j) : fastest_[i * m_ + j];
+        return fastest_in(i, class_of(j));
+    }
+    std::pair<double, int> fastest_in(std::size_t i, std::size_t c) const {
+        return fastest_.empty() ? compute_fastest(i, at(members_[c].front()))
+                                : fastest_[i * classes_ + c];
     }
 
     /// Task i on j with its fastest unit count there; finish = infinity when j cannot host it.
@@ -128,19 +220,36 @@ class ReadyTimes {
         return {first, second};
     }
 
+    /// The earliest-finish resource of task i (the lowest index on ties).
     Choice best(std::size_t i) const {
         Choice first;
-        for (std::size_t j = 0; j < ready_.size(); ++j) {
-            const Choice c = on(i, j);
-            if (earlier(c, first)) first = c;
+        const double arrival = p_.task(i).arrival;
+        for (std::size_t c = 0; c < classes_; ++c) {
+            const auto [duration, units] = fastest_in(i, c);
+            if (units == 0) continue;
+            const std::size_t j = earliest_member(c, arrival);
+            const Choice choice{as_index(j), units, std::max(ready_[j], arrival) + duration};
+            if (earlier(choice, first)) first = choice;
         }
         return first;
+    }
+
+    /// The member of class c on which a task arriving at `arrival` starts first: the
+    /// lowest-index one ready by then, else the lowest-index one of those ready first.
+    std::size_t earliest_member(std::size_t c, double arrival) const {
+        const double* tree = tree_.data() + tree_offset_[c];
+        const double limit = tree[1] <= arrival ? arrival : tree[1];
+        std::size_t node = 1;
+        while (node < leaves_[c])
+            node = tree[2 * node] <= limit ? 2 * node : 2 * node + 1;
+        return at(members_[c][node - leaves_[c]]);
     }
 
     void place(Allocation& a, std::size_t i, const Choice& c) {
         const auto j = at(c.resource);
         const double start = std::max(ready_[j], p_.task(i).arrival);
         ready_[j] = start + c.units * ev_.duration(i, j, c.units) / p_.capacity(j, 0);
+        update(j);
         a.place(i, c.resource, c.units);
     }
 
@@ -150,11 +259,27 @@ class ReadyTimes {
         return {u > 0 ? ev_.duration(i, j, u) : kInfinity, u};
     }
 
+    void update(std::size_t j) {
+        const std::size_t c = class_of(j);
+        double* tree = tree_.data() + tree_offset_[c];
+        std::size_t node = leaves_[c] + position_[j];
+        tree[node] = ready_[j];
+        for (node /= 2; node >= 1; node /= 2)
+            tree[node] = std::min(tree[2 * node], tree[2 * node + 1]);
+    }
+
     const Problem& p_;
     const Evaluator& ev_;
     std::size_t m_;
     std::vector<double> ready_;
-    std::vector<std::pair<double, int>> fastest_;  // n x m, when small enough
+    std::vector<std::int32_t> class_of_;       // m
+    std::size_t classes_ = 0;
+    std::vector<std::vector<Index>> members_;  // per class, by index
+    std::vector<std::size_t> position_;        // m: place in its class's member list
+    std::vector<std::size_t> leaves_;          // per class: leaves of its min tree
+    std::vector<std::size_t> tree_offset_;     // classes + 1
+    std::vector<double> tree_;                 // per class a min tree, 1-based, padded
+    std::vector<std::pair<double, int>> fastest_;  // n x classes, when small enough
 };
 
 /// Task x resource looks up to which a heuristic cut short finishes by MCT (see the header).
@@ -201,7 +326,7 @@ Allocation earliest_finish_in_order(const Problem& p, const Evaluator& ev,
     ReadyTimes rt(p, ev, poll);
     Allocation a(p.num_tasks());
     for (const Index i : order) {
-        if (poll(rt.resources())) return finish_schedule(rt, std::move(a));
+        if (poll(rt.classes())) return finish_schedule(rt, std::move(a));
         const Choice c = rt.best(at(i));
         if (c.resource != kNone) rt.place(a, at(i), c);
     }
@@ -298,40 +423,44 @@ Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool larg
 
 /// Min-Min when every task arrives at the same time a: task i finishes on j at
 /// max(ready_j, a) + duration(i, j), so the earliest (finish, task, resource) overall heads one
-/// resource's list of its tasks sorted by (duration, task). O(n m log n).
+/// class's list of its tasks sorted by (duration, task), on the class's member ready first.
+/// O(n c log n) for c classes of identical resources, O(n c) memory.
 Allocation min_min_by_lists(const Problem& p, const Evaluator& ev, Poll& poll) {
     struct Item {
         double duration;
         Index task;
         int units;
     };
-    const std::size_t n = p.num_tasks(), m = p.num_resources();
+    const std::size_t n = p.num_tasks();
     ReadyTimes rt(p, ev, poll);
+    const std::size_t classes = rt.classes();
     Allocation a(n);
-    std::vector<std::vector<Item>> list(m);
-    for (std::size_t j = 0; j < m; ++j) {
+    std::vector<std::vector<Item>> list(classes);
+    for (std::size_t c = 0; c < classes; ++c) {
         for (std::size_t i = 0; i < n; ++i) {
             if (poll()) return finish_schedule(rt, std::move(a));
-            const auto [duration, units] = rt.fastest(i, j);
-            if (units > 0) list[j].push_back({duration, as_index(i), units});
+            const auto [duration, units] = rt.fastest_in(i, c);
+            if (units > 0) list[c].push_back({duration, as_index(i), units});
         }
-        std::stable_sort(list[j].begin(), list[j].end(),
+        std::stable_sort(list[c].begin(), list[c].end(),
                          [](const Item& x, const Item& y) { return x.duration < y.duration; });
     }
-    std::vector<std::size_t> head(m, 0);  // the first unplaced task of each list
+    std::vector<std::size_t> head(classes, 0);  // the first unplaced task of each list
     const double arrival = n > 0 ? p.task(0).arrival : 0.0;
     for (;;) {
-        if (poll(m)) return finish_schedule(rt, std::move(a));
+        if (poll(classes)) return finish_schedule(rt, std::move(a));
         Choice pick;
         Index pick_task = kNone;
-        for (std::size_t j = 0; j < m; ++j) {
-            while (head[j] < list[j].size() && a.placed(at(list[j][head[j]].task)))
-                ++head[j];
-            if (head[j] == list[j].size()) continue;
-            const Item& item = list[j][head[j]];
+        for (std::size_t c = 0; c < classes; ++c) {
+            while (head[c] < list[c].size() && a.placed(at(list[c][head[c]].task)))
+                ++head[c];
+            if (head[c] == list[c].size()) continue;
+            const Item& item = list[c][head[c]];
+            const std::size_t j = rt.earliest_member(c, arrival);
             const double finish = std::max(rt.ready(j), arrival) + item.duration;
             if (pick_task == kNone || finish < pick.finish ||
-                (finish == pick.finish && item.task < pick_task)) {
+                (finish == pick.finish &&
+                 (item.task < pick_task || (item.task == pick_task && as_index(j) < pick.resource)))) {
                 pick = {as_index(j), item.units, finish};
                 pick_task = item.task;
             }
@@ -748,14 +877,25 @@ void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a, Pol
 }
 
 /// The task's duration on its fastest host.
-double shortest_duration(const Problem& p, const Evaluator& ev, std::size_t i) {
+double shortest_duration(const Problem& p, const Evaluator& ev, std::size_t i,
+                         const std::vector<std::size_t>& representatives) {
     double shortest = kInfinity;
-    for (std::size_t j = 0; j < p.num_resources(); ++j) {
+    for (const std::size_t j : representatives) {
         if (!p.can_host(i, j)) continue;
         const int u = fastest_units(p, i, j);
         if (u > 0) shortest = std::min(shortest, ev.duration(i, j, u));
     }
     return shortest;
+}
+
+/// The lowest-index member of each class of identical resources, in index order.
+std::vector<std::size_t> class_representatives(const Problem& p) {
+    const std::vector<std::int32_t> cls = resource_classes(p);
+    std::vector<std::size_t> out;
+    for (std::size_t j = 0; j < cls.size(); ++j) {
+        if (static_cast<std::size_t>(cls[j]) == out.size()) out.push_back(j);
+    }
+    return out;
 }
 
 /// Places in `order`: earliest finish in schedule mode, first fit in packing mode.
@@ -776,7 +916,7 @@ Allocation min_min(const Problem& problem, const Evaluator& evaluator, const Sto
     const bool together = std::all_of(tasks.begin(), tasks.end(), [&](const Task& t) {
         return t.arrival == tasks.front().arrival;
     });
-    if (together && problem.num_tasks() * problem.num_resources() <= kTableLimit) {
+    if (together && problem.num_tasks() * distinct_resources(problem) <= kTableLimit) {
         return min_min_by_lists(problem, evaluator, poll);
     }
     return batch_by_best_finish(problem, evaluator, false, poll);
@@ -828,13 +968,15 @@ Allocation met(const Problem& problem, const Evaluator& evaluator, const StopClo
     check_pair(problem, evaluator);
     Poll poll(stop);
     Allocation a(problem.num_tasks());
+    // Identical resources run a task alike: the first of each class stands for the class.
+    const std::vector<std::size_t> representatives = class_representatives(problem);
     for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
-        if (poll(problem.num_resources())) {
+        if (poll(representatives.size())) {
             ReadyTimes rt(problem, evaluator, poll);  // cut short: no table
             return finish_schedule(rt, std::move(a));
         }
         double fastest = kInfinity;
-        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
+        for (const std::size_t j : representatives) {
             if (!problem.can_host(i, j)) continue;
             const int u = fastest_units(problem, i, j);
             if (u == 0) continue;
@@ -851,13 +993,16 @@ Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClo
     ReadyTimes rt(problem, evaluator, poll);
     Allocation a(problem.num_tasks());
     for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
-        if (poll(problem.num_resources())) return finish_schedule(rt, std::move(a));
+        if (poll(rt.classes())) return finish_schedule(rt, std::move(a));
         Choice pick;
         double ready = kInfinity;
-        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
-            if (rt.ready(j) >= ready) continue;
-            const Choice c = rt.on(i, j);
-            if (c.resource != kNone) pick = c, ready = rt.ready(j);
+        for (std::size_t c = 0; c < rt.classes(); ++c) {
+            // The member ready first (the lowest index on ties) stands for the class.
+            const std::size_t j = rt.earliest_member(c, -kInfinity);
+            if (rt.ready(j) > ready || (rt.ready(j) == ready && as_index(j) > pick.resource))
+                continue;
+            const Choice choice = rt.on(i, j);
+            if (choice.resource != kNone) pick = choice, ready = rt.ready(j);
         }
         if (pick.resource != kNone) rt.place(a, i, pick);
     }
@@ -881,8 +1026,9 @@ Allocation sjf(const Problem& problem, const Evaluator& evaluator, const StopClo
     Poll poll(stop);
     const std::size_t n = problem.num_tasks();
     std::vector<double> shortest(n);
-    for (std::size_t i = 0; i < n && !poll(problem.num_resources()); ++i)
-        shortest[i] = shortest_duration(problem, evaluator, i);
+    const std::vector<std::size_t> representatives = class_representatives(problem);
+    for (std::size_t i = 0; i < n && !poll(representatives.size()); ++i)
+        shortest[i] = shortest_duration(problem, evaluator, i, representatives);
     std::vector<Index> order = index_order(n);
     std::stable_sort(order.begin(), order.end(),
                      [&](Index x, Index y) { return shortest[at(x)] < shortest[at(y)]; });

@@ -13,12 +13,61 @@ namespace {
 constexpr std::uint64_t kCheckEvery = 1024;  // scores between two termination checks
 const StopClock kNever;
 
-/// The unit count task t would use on resource r: its current count when admissible there,
-/// else its smallest.
-std::int32_t units_on(const Problem& p, const Allocation& a, std::size_t t, std::size_t r) {
-    const std::int32_t u = a.units[t];
+/// The unit counts the move pass tries for task t on resource r, at most kMaxUnitTries, all
+/// admissible and within r's unit capacity: its current count (when it fits), then the
+/// smallest, the fastest on r (the largest that fits, or a table's best speed-up) and the
+/// admissible neighbours of the current count (for a range also twice and half of it). A task
+/// with one admissible count gets just that: one-unit problems search as before.
+constexpr int kMaxUnitTries = 8;
+
+int unit_tries(const Problem& p, const Allocation& a, std::size_t t, std::size_t r,
+               std::int32_t (&out)[kMaxUnitTries]) {
     const Task& task = p.task(t);
-    return task.units.allows(u) && u <= p.capacity(r, 0) ? u : task.units.min;
+    const UnitChoice& choice = task.units;
+    const double cap = p.capacity(r, 0);
+    if (choice.fixed() || choice.count() == 1) {
+        out[0] = choice.min;
+        return 1;
+    }
+    int count = 0;
+    const auto add = [&](std::int64_t u) {
+        if (count == kMaxUnitTries || u < choice.min || u > choice.max || u > cap) return;
+        if (!choice.allows(static_cast<int>(u))) return;
+        for (int k = 0; k < count; ++k) {
+            if (out[k] == u) return;
+        }
+        out[count++] = static_cast<std::int32_t>(u);
+    };
+    const std::int32_t current = a.units[t];
+    add(current);
+    add(choice.min);
+    // The fastest count on r.
+    if (task.scaling.type == Scaling::Type::table) {
+        int best = 0;
+        double best_speedup = 0;
+        for (int k = 0; k < choice.count() && choice.nth(k) <= cap; ++k) {
+            const double speedup = task.scaling.speedup(choice.nth(k));
+            if (speedup > best_speedup) best = choice.nth(k), best_speedup = speedup;
+        }
+        if (best > 0) add(best);
+    } else if (choice.values.empty()) {
+        add(std::min<std::int64_t>(choice.max, static_cast<std::int64_t>(cap)));
+    } else {
+        const auto last = std::upper_bound(choice.values.begin(), choice.values.end(), cap);
+        if (last != choice.values.begin()) add(*(last - 1));
+    }
+    if (choice.values.empty()) {
+        add(std::int64_t{current} - 1);
+        add(std::int64_t{current} + 1);
+        add(std::int64_t{current} * 2);
+        add(current / 2);
+    } else {
+        const auto at = std::lower_bound(choice.values.begin(), choice.values.end(), current);
+        if (at != choice.values.begin()) add(*(at - 1));
+        const auto next = at != choice.values.end() && *at == current ? at + 1 : at;
+        if (next != choice.values.end()) add(*next);
+    }
+    return count;
 }
 
 class Descent {
@@ -35,9 +84,9 @@ class Descent {
           problem_(state.problem()),
           sense_(problem_.objective().sense),
           order_(problem_.num_tasks()),
-          poll_(tracker         ? tracker->clock()
-                : options.clock ? *options.clock
-                                : kNever,
+          poll_(options.clock ? *options.clock
+                : tracker     ? tracker->clock()
+                              : kNever,
                 4096),
           // Full evaluations are slow: check the termination after each one.
           check_every_(state.incremental() ? kCheckEvery : 1) {
@@ -107,24 +156,33 @@ class Descent {
         return pe < pr - 1e-9 * (std::abs(pr) + 1);
     }
 
+    /// Moves each task to another resource or changes its unit count (see unit_tries).
     bool move_pass() {
         bool improved = false;
         const std::size_t m = problem_.num_resources();
+        std::int32_t tries[kMaxUnitTries];
         for (std::uint32_t t : order_) {
             const std::int32_t from = state_.allocation().resource[t];
+            const std::int32_t units = state_.allocation().units[t];
             Evaluation best = state_.current();
             std::int32_t best_r = -1, best_u = 0;
             for (std::size_t r = 0; r < m && !poll(); ++r) {
-                if (static_cast<std::int32_t>(r) == from || !problem_.can_host(t, r)) continue;
-                const std::int32_t u = units_on(problem_, state_.allocation(), t, r);
-                if (stopped_ || !spend()) break;
-                const Evaluation e = state_.score_move(t, static_cast<std::int32_t>(r), u);
-                if (tick()) break;
-                if (!improves(e, best)) continue;
-                best = e;
-                best_r = static_cast<std::int32_t>(r);
-                best_u = u;
-                if (!options_.best_improvement) break;
+                if (!problem_.can_host(t, r)) continue;
+                const int count = unit_tries(problem_, state_.allocation(), t, r, tries);
+                const bool here = static_cast<std::int32_t>(r) == from;
+                for (int k = 0; k < count && !stopped_; ++k) {
+                    const std::int32_t u = tries[k];
+                    if (here && u == units) continue;
+                    if (!spend()) break;
+                    const Evaluation e = state_.score_move(t, static_cast<std::int32_t>(r), u);
+                    if (tick()) break;
+                    if (!improves(e, best)) continue;
+                    best = e;
+                    best_r = static_cast<std::int32_t>(r);
+                    best_u = u;
+                    if (!options_.best_improvement) break;
+                }
+                if (stopped_ || (best_r >= 0 && !options_.best_improvement)) break;
             }
             if (best_r >= 0 && spend()) {  // applying scores the move again
                 accept(state_.apply_move(t, best_r, best_u));

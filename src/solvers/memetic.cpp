@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <string>
 
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
@@ -47,29 +50,119 @@ std::int32_t Memetic::units_for(std::size_t t, std::size_t r, std::int32_t curre
     return units.allows(current) && current <= problem_.capacity(r, 0) ? current : units.min;
 }
 
-std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations) {
+namespace {
+
+using Build = Allocation (*)(const Problem&, const Evaluator&, const StopClock&);
+
+/// A heuristic start and a rough count of its elementary steps (task x resource looks).
+struct StartBuild {
+    std::string_view name;
+    Build build;
+    double looks;
+};
+
+/// The constructive starts that suit the problem, the problem's own policy first, then the
+/// other O(n m) ones, then the costlier ones.
+std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     namespace h = heuristics;
-    using Build = Allocation (*)(const Problem&, const Evaluator&, const StopClock&);
-    std::vector<Build> builds;
-    if (problem_.mode() == Mode::packing) {
-        builds = {h::regret_greedy, h::first_fit_decreasing, h::best_fit, h::first_fit};
-    } else if (kernel_) {
-        builds = {h::min_min};
-    } else {
-        builds = {h::min_min, h::mct, h::fcfs, h::sjf, h::priority};
-        if (problem_.num_tasks() <= kSlowHeuristicTasks) builds.push_back(h::sufferage);
+    const auto n = static_cast<double>(p.num_tasks());
+    const double nm = n * static_cast<double>(p.num_resources());
+    // The schedule heuristics look at classes of identical resources, not at each one.
+    const double nc =
+        p.mode() == Mode::packing ? nm : n * static_cast<double>(heuristics::distinct_resources(p));
+    if (p.mode() == Mode::packing) {
+        return {{"regret", h::regret_greedy, n * n + nm},
+                {"first-fit-decreasing", h::first_fit_decreasing, nm},
+                {"best-fit", h::best_fit, nm},
+                {"first-fit", h::first_fit, nm}};
     }
+    bool same_arrival = true;
+    for (const Task& t : p.tasks())
+        same_arrival = same_arrival && t.arrival == p.task(0).arrival;
+    // Min-Min by sorted lists when all tasks arrive together (and the lists fit), else by
+    // re-examinations: about n^2 looks on uniform instances.
+    const double min_min = same_arrival && nc <= double(1 << 22) ? nc * std::log2(n + 2) : n * n;
+    if (kernel) return {{"min-min", h::min_min, min_min}};
+    std::vector<StartBuild> out;
+    const StartBuild policies[] = {{"fcfs", h::fcfs, nc}, {"sjf", h::sjf, nc},
+                                   {"priority", h::priority, nc}};
+    out.push_back(policies[static_cast<std::size_t>(p.policy())]);
+    for (const StartBuild& b : policies) {
+        if (b.build != out.front().build) out.push_back(b);
+    }
+    out.push_back({"mct", h::mct, nc});
+    out.push_back({"min-min", h::min_min, min_min});
+    if (p.num_tasks() <= kSlowHeuristicTasks) out.push_back({"sufferage", h::sufferage, n * n});
+    return out;
+}
+
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g s", seconds);
+    return text;
+}
+
+}  // namespace
+
+std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations) {
+    const std::vector<StartBuild> builds = start_builds(problem_, kernel_.has_value());
     std::vector<Allocation> out;
+    std::vector<Evaluation> scores;
     Rng rng(0x5eed);
-    for (Build build : builds) {
+    // Seconds per look, measured on the first start: a start that would take more than a
+    // tenth of the time left is skipped, and the notes say so. Without a time limit every
+    // start runs (the same ones for any run: a budget of evaluations stays reproducible).
+    double per_look = 0;
+    for (std::size_t b = 0; b < builds.size(); ++b) {
         if (tracker_.should_stop()) break;
+        const StartBuild& build = builds[b];
+        const std::optional<double> left = tracker_.seconds_left();
+        if (left && per_look > 0 && per_look * build.looks > 0.1 * *left) {
+            tracker_.note(std::string(build.name) + " start skipped: it would take about " +
+                          seconds_text(per_look * build.looks) + " on " +
+                          std::to_string(problem_.num_tasks()) + " tasks x " +
+                          std::to_string(problem_.num_resources()) +
+                          " resources, more than a tenth of the " + seconds_text(*left) +
+                          " left");
+            continue;
+        }
+        tracker_.phase("starts: " + std::string(build.name) + " (" + std::to_string(b + 1) + "/" +
+                       std::to_string(builds.size()) + ")");
+        const double began = tracker_.seconds();
         // Cut short by the clock, a heuristic still returns a complete allocation.
-        out.push_back(build(problem_, evaluator_, tracker_.clock()));
-        // The first start is scored at once: whatever stops the search from here on, there
-        // is an allocation to return.
-        if (!tracker_.has_best()) tracker_.offer(out.back(), evaluator_.evaluate(out.back()));
-        improve(out.back(), kStartEffort, rng);
+        out.push_back(build.build(problem_, evaluator_, tracker_.clock()));
+        if (per_look == 0) per_look = (tracker_.seconds() - began) / std::max(build.looks, 1.0);
+        if (tracker_.budget() == 0) break;
+        // Each start is scored at once (a point of the trace): whatever stops the search from
+        // here on, there is an allocation to return.
+        scores.push_back(evaluator_.evaluate(out.back()));
+        tracker_.offer(out.back(), scores.back());
     }
+    // Improve the starts, best first. Under a time limit the starts share at most a third of
+    // it, so that the search proper always has the rest.
+    // (Packing and the makespan kernel keep the order of the list, as before.)
+    std::vector<std::size_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    const bool schedule = problem_.mode() == Mode::schedule && !kernel_;
+    const Sense sense = problem_.objective().sense;
+    if (schedule) {
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            return better(scores[x], scores[y], sense);
+        });
+    }
+    const std::optional<double> left =
+        schedule ? tracker_.seconds_left() : std::optional<double>();
+    for (std::size_t k = 0; k < order.size() && !tracker_.should_stop(); ++k) {
+        tracker_.phase("improving starts (" + std::to_string(k + 1) + "/" +
+                       std::to_string(order.size()) + ")");
+        if (left) {
+            const StopClock clock = tracker_.clock().within(*left / 3 / double(order.size()));
+            improve(out[order[k]], kStartEffort, rng, nullptr, &clock);
+        } else {
+            improve(out[order[k]], kStartEffort, rng);
+        }
+    }
+    out.resize(std::min(out.size(), scores.size()));
     // The relaxation has no fixed costs: with them (cloud balancing) its starts are poor.
     if (problem_.mode() == Mode::packing && !has_fixed_costs_ && !tracker_.should_stop()) {
         double upper = 0;
@@ -98,6 +191,42 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
         }
     }
     return out;
+}
+
+bool Memetic::exhaust_small_space() {
+    const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    // Each task's choices, as (resource, units) pairs.
+    std::vector<std::vector<std::pair<std::int32_t, std::int32_t>>> choices(n);
+    double space = 1;
+    for (std::size_t t = 0; t < n && space <= kExhaustiveSpace; ++t) {
+        const UnitChoice& units = problem_.task(t).units;
+        if (problem_.task(t).optional) choices[t].emplace_back(Allocation::kUnplaced, 0);
+        for (std::size_t r = 0; r < m && space * double(choices[t].size()) <= kExhaustiveSpace;
+             ++r) {
+            if (!problem_.can_host(t, r)) continue;
+            for (int k = 0; k < units.count() && units.nth(k) <= problem_.capacity(r, 0); ++k)
+                choices[t].emplace_back(static_cast<std::int32_t>(r), units.nth(k));
+        }
+        space *= double(std::max<std::size_t>(choices[t].size(), 1));
+    }
+    if (n == 0 || space > kExhaustiveSpace || tracker_.budget() < space) return false;
+    tracker_.phase("scoring all " + std::to_string(static_cast<long>(space)) + " allocations");
+    std::vector<std::size_t> digit(n, 0);
+    Allocation a(n);
+    for (std::size_t t = 0; t < n; ++t)
+        a.place(t, choices[t][0].first, choices[t][0].second);
+    for (;;) {
+        if (tracker_.should_stop()) return false;
+        tracker_.offer(a, evaluator_.evaluate(a));
+        std::size_t t = 0;
+        while (t < n && ++digit[t] == choices[t].size()) {
+            digit[t] = 0;
+            a.place(t, choices[t][0].first, choices[t][0].second);
+            ++t;
+        }
+        if (t == n) return true;
+        a.place(t, choices[t][digit[t]].first, choices[t][digit[t]].second);
+    }
 }
 
 std::vector<Allocation> Memetic::lagrangian_starts(std::size_t count, int iterations,
@@ -295,7 +424,21 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
         for (int tries = 0; tries < 8; ++tries) {
             const std::size_t r = rng.below(m);
             if (!problem_.can_host(t, r)) continue;
-            a.place(t, static_cast<std::int32_t>(r), units_for(t, r, a.units[t]));
+            std::int32_t u = units_for(t, r, a.units[t]);
+            const UnitChoice& choice = problem_.task(t).units;
+            if (choice.count() > 1 && rng.below(2) == 0) {
+                // A random admissible count that fits r (the smallest always does).
+                const double cap = problem_.capacity(r, 0);
+                const int fitting =
+                    choice.values.empty()
+                        ? static_cast<int>(std::min<double>(choice.max, std::floor(cap))) -
+                              choice.min + 1
+                        : static_cast<int>(std::upper_bound(choice.values.begin(),
+                                                            choice.values.end(), cap) -
+                                           choice.values.begin());
+                if (fitting > 0) u = choice.nth(static_cast<int>(rng.below(fitting)));
+            }
+            a.place(t, static_cast<std::int32_t>(r), u);
             mutated_.push_back(static_cast<std::uint32_t>(t));
             break;
         }
@@ -303,7 +446,7 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
 }
 
 void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
-                      const std::vector<std::uint32_t>* focus) {
+                      const std::vector<std::uint32_t>* focus, const StopClock* clock) {
     const std::uint64_t budget = tracker_.budget();
     if (budget == 0) return;
     if (kernel_) {
@@ -317,6 +460,7 @@ void Memetic::improve(Allocation& a, std::uint64_t effort, Rng& rng,
     LocalSearchOptions options;
     options.max_scores = effort != 0 ? effort : kSearchEffort;
     options.focus = focus;
+    options.clock = clock;
     if (problem_.mode() == Mode::packing && state.incremental()) {
         // Strategic oscillation: descend on cost + weight x overflow, then repair. The weight
         // rises while the oscillation ends infeasible and falls while it ends feasible.

@@ -25,6 +25,14 @@ class Memetic {
     /// kernel, up to `count` price-directed ones; each improved. Counts its scores.
     std::vector<Allocation> starts(std::size_t count, int price_iterations);
 
+    /// On a problem so small that every allocation can be scored (at most kExhaustiveSpace of
+    /// them: each task on each resource that can host it with each admissible unit count
+    /// that fits, or unplaced when optional), scores them all (one evaluation each, within the
+    /// budget) and offers the best to the tracker. Returns whether it did so completely: the
+    /// best is then a proven optimum and the search has nothing left to do.
+    bool exhaust_small_space();
+    static constexpr double kExhaustiveSpace = 1024;
+
     /// Re-places `k` tasks: ruin-and-recreate with the kernel, else each to a random
     /// resource that can host it.
     void mutate(Allocation& a, std::size_t k, Rng& rng);
@@ -35,8 +43,10 @@ class Memetic {
     /// With `focus`, only those tasks move (DeltaState searches; the makespan kernel always
     /// looks at the critical resource): after a small change to a locally optimal
     /// allocation, a pass costs O(|focus|) instead of O(n).
+    /// With `clock`, the search also stops when it fires (a phase's share of the time limit).
     void improve(Allocation& a, std::uint64_t effort, Rng& rng,
-                 const std::vector<std::uint32_t>* focus = nullptr);
+                 const std::vector<std::uint32_t>* focus = nullptr,
+                 const StopClock* clock = nullptr);
     /// One allocation to improve: the tasks to search (null = all) and its random stream.
     struct Job {
         Allocation* allocation;

@@ -32,6 +32,7 @@ class Pso {
           memetic_(evaluator, tracker) {}
 
     void run() {
+        if (memetic_.exhaust_small_space()) return;  // a proven optimum: nothing left to do
         initialise();
         if (swarm_.empty()) return;
         for (std::uint64_t iteration = 1; !tracker_.should_stop(); ++iteration) {

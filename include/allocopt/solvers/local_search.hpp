@@ -21,7 +21,8 @@ struct LocalSearchOptions {
     /// Hard bound on the evaluations the descent spends, applying an accepted move or swap
     /// (which scores it again) included; 0 = none. With a tracker, its budget() bounds it too.
     std::uint64_t budget = 0;
-    /// Polled every ~1000 candidates (without a tracker; a tracker's own clock is polled).
+    /// Polled every ~1000 candidates instead of the tracker's clock (which is polled when this
+    /// is null): a phase's own, earlier deadline (StopClock::within).
     const StopClock* clock = nullptr;
     /// Only these tasks move (each swap pairs one of them with any task); null = all tasks.
     /// Makes the search after a small perturbation cost O(|focus|) instead of O(n) per pass.
