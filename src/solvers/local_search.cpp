@@ -19,6 +19,8 @@ const StopClock kNever;
 /// admissible neighbours of the current count (for a range also twice and half of it). A task
 /// with one admissible count gets just that: one-unit problems search as before.
 constexpr int kMaxUnitTries = 8;
+/// Resources a task looks at in one move pass in schedule mode (see move_pass).
+constexpr std::size_t kResourceWindow = 32;
 
 int unit_tries(const Problem& p, const Allocation& a, std::size_t t, std::size_t r,
                std::int32_t (&out)[kMaxUnitTries]) {
@@ -83,6 +85,7 @@ class Descent {
           options_(options),
           problem_(state.problem()),
           sense_(problem_.objective().sense),
+          rng_(rng),
           order_(problem_.num_tasks()),
           poll_(options.clock ? *options.clock
                 : tracker     ? tracker->clock()
@@ -99,6 +102,15 @@ class Descent {
         }
         for (std::size_t i = order_.size(); i > 1; --i) {
             std::swap(order_[i - 1], order_[rng.below(i)]);
+        }
+        // Schedule mode on many resources: each task looks at a window of them (see
+        // move_pass). Packing and single-unit problems keep the full scan.
+        const std::size_t m = problem_.num_resources();
+        if (problem_.mode() == Mode::schedule && m > kResourceWindow) {
+            resources_.resize(m);
+            std::iota(resources_.begin(), resources_.end(), 0u);
+            for (std::size_t i = m; i > 1; --i)
+                std::swap(resources_[i - 1], resources_[rng.below(i)]);
         }
     }
 
@@ -156,18 +168,23 @@ class Descent {
         return pe < pr - 1e-9 * (std::abs(pr) + 1);
     }
 
-    /// Moves each task to another resource or changes its unit count (see unit_tries).
+    /// Moves each task to another resource or changes its unit count (see unit_tries): first
+    /// its other unit counts where it is, then the other resources, in index order, or, in
+    /// schedule mode with more than kResourceWindow resources, kResourceWindow of them from a
+    /// random place in a shuffled order (a move pass then costs O(n) scores, not O(n m)).
     bool move_pass() {
         bool improved = false;
         const std::size_t m = problem_.num_resources();
+        const bool window = !resources_.empty();
         std::int32_t tries[kMaxUnitTries];
         for (std::uint32_t t : order_) {
             const std::int32_t from = state_.allocation().resource[t];
             const std::int32_t units = state_.allocation().units[t];
             Evaluation best = state_.current();
             std::int32_t best_r = -1, best_u = 0;
-            for (std::size_t r = 0; r < m && !poll(); ++r) {
-                if (!problem_.can_host(t, r)) continue;
+            // Tries the unit counts of t on r; returns whether to stop looking.
+            const auto look = [&](std::size_t r) {
+                if (!problem_.can_host(t, r)) return false;
                 const int count = unit_tries(problem_, state_.allocation(), t, r, tries);
                 const bool here = static_cast<std::int32_t>(r) == from;
                 for (int k = 0; k < count && !stopped_; ++k) {
@@ -182,7 +199,14 @@ class Descent {
                     best_u = u;
                     if (!options_.best_improvement) break;
                 }
-                if (stopped_ || (best_r >= 0 && !options_.best_improvement)) break;
+                return stopped_ || (best_r >= 0 && !options_.best_improvement);
+            };
+            bool done = from >= 0 && look(static_cast<std::size_t>(from));
+            const std::size_t first = window ? rng_.below(m) : 0;
+            const std::size_t count = window ? kResourceWindow : m;
+            for (std::size_t k = 0; k < count && !done && !poll(); ++k) {
+                const std::size_t r = window ? resources_[(first + k) % m] : k;
+                if (static_cast<std::int32_t>(r) != from) done = look(r);
             }
             if (best_r >= 0 && spend()) {  // applying scores the move again
                 accept(state_.apply_move(t, best_r, best_u));
@@ -232,7 +256,9 @@ class Descent {
     const LocalSearchOptions& options_;
     const Problem& problem_;
     Sense sense_;
+    Rng& rng_;
     std::vector<std::uint32_t> order_;
+    std::vector<std::uint32_t> resources_;  // shuffled once, for the windows; empty = scan all
     Poll poll_;
     std::uint64_t check_every_;
     std::uint64_t budget_;      // evaluations the descent may spend (scores and applies)
