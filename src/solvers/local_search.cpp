@@ -21,6 +21,8 @@ const StopClock kNever;
 constexpr int kMaxUnitTries = 8;
 /// Resources a task looks at in one move pass in schedule mode (see move_pass).
 constexpr std::size_t kResourceWindow = 32;
+/// Partners a task tries in one swap pass in schedule mode (see swap_pass).
+constexpr std::size_t kSwapWindow = 256;
 
 int unit_tries(const Problem& p, const Allocation& a, std::size_t t, std::size_t r,
                std::int32_t (&out)[kMaxUnitTries]) {
@@ -217,16 +219,25 @@ class Descent {
         return improved;
     }
 
+    /// Exchanges the resources of two tasks. Focused: the focus tasks swap with any task; else
+    /// every pair once. In schedule mode with more than kSwapWindow tasks, each task tries
+    /// kSwapWindow partners from a random place in the task order instead (a pass costs
+    /// O(n) scores, not O(n^2)).
     bool swap_pass() {
         bool improved = false;
         const Allocation& a = state_.allocation();
-        // Focused: the focus tasks swap with any task; else every pair once.
         const bool focused = options_.focus != nullptr;
-        const std::size_t n = focused ? problem_.num_tasks() : order_.size();
+        const std::size_t tasks = problem_.num_tasks();
+        const bool window = problem_.mode() == Mode::schedule && tasks > kSwapWindow;
+        const std::size_t n = focused ? tasks : order_.size();
         for (std::size_t x = 0; x < order_.size() && !stopped_; ++x) {
             const std::uint32_t s = order_[x];
-            for (std::size_t y = focused ? 0 : x + 1; y < n && !poll(); ++y) {
-                const auto t = focused ? static_cast<std::uint32_t>(y) : order_[y];
+            const std::size_t from = window ? rng_.below(tasks) : focused ? 0 : x + 1;
+            const std::size_t until = window ? from + kSwapWindow : n;
+            for (std::size_t y = from; y < until && !poll(); ++y) {
+                const auto t = window    ? static_cast<std::uint32_t>(y % tasks)
+                               : focused ? static_cast<std::uint32_t>(y)
+                                         : order_[y];
                 if (t == s) continue;
                 const std::int32_t rs = a.resource[s], rt = a.resource[t];
                 if (rs == rt || rs < 0 || rt < 0) continue;
