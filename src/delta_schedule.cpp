@@ -206,7 +206,23 @@ Evaluation DeltaState::delta_schedule(std::size_t ta, std::int32_t ra, std::int3
         makespan = std::max(makespan, changed[k].max_end);
         max_load = std::max(max_load, changed[k].load);
     }
-    return schedule_score(total, makespan, max_load, placement);
+    return snap(schedule_score(total, makespan, max_load, placement));
+}
+
+Evaluation DeltaState::snap(Evaluation e) const {
+    // Totals - old sums + new sums leaves a residue where the true change is zero (a task
+    // moved between two identical resources, its schedule unchanged): without this, such a
+    // move would look like an improvement (or a loss) of a few ulps, and a descent could
+    // wander between equivalent allocations. A change within the drift is a tie.
+    constexpr double kDrift = 1e-12;
+    const auto within = [](double a, double b) {
+        return std::abs(a - b) <= kDrift * std::max(std::abs(a), std::abs(b));
+    };
+    if (within(e.objective, current_.objective)) e.objective = current_.objective;
+    if (e.violation > 0 && current_.violation > 0 && within(e.violation, current_.violation)) {
+        e.violation = current_.violation;
+    }
+    return e;
 }
 
 void DeltaState::set_schedule(std::size_t t, std::int32_t r, std::int32_t u) {

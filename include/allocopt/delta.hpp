@@ -143,6 +143,7 @@ class DeltaState {
     double effective_duration(std::size_t t, std::int32_t r, std::int32_t u) const;
     Evaluation schedule_score(const Sums& total, double makespan, double max_load,
                               double placement) const;
+    Evaluation snap(Evaluation e) const;  // a change within the sums' drift is a tie
     std::unique_ptr<Schedule> schedule_;
     // all incremental kinds
     double placement_violation_ = 0;
