@@ -7,6 +7,7 @@
 
 #include "allocopt/generators.hpp"
 #include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/solvers/heuristics.hpp"
 
 namespace allocopt {
 namespace {
@@ -435,6 +436,36 @@ TEST(DeltaSchedule, SameResourceChangesMatchFullEvaluation) {
     expect_same_score(state.apply_move(0, 3, 4), ev.evaluate(b), "in place", 1);
     state.undo();
     expect_same_score(state.current(), ev.evaluate(a), "undo", 2);
+}
+
+// Where a fresh evaluation scores a move exactly as the current allocation (a task moved
+// between identical nodes, its schedule unchanged: gpu-cluster.yaml has eight g2 nodes),
+// the delta score is exactly the current score too, not an improvement or a loss of a few
+// ulps left by the sums (which a descent would take, or wander on).
+TEST(DeltaSchedule, AMoveThatAFreshEvaluationScoresAsATieIsATie) {
+    const Problem p = read_problem(ALLOCOPT_PROBLEMS "/gpu-cluster.yaml");
+    Evaluator ev(p, {.threads = 1});
+    DeltaState state(ev, heuristics::min_min(p, ev));
+    const double exact = ev.evaluate(state.allocation()).objective;
+    std::mt19937 rng(8);
+    int ties = 0;
+    for (int step = 0; step < 20000; ++step) {
+        const std::size_t t = rng() % p.num_tasks();
+        const auto r = static_cast<std::int32_t>(rng() % p.num_resources());
+        const std::int32_t u = state.allocation().units[t];
+        if (!p.can_host(t, static_cast<std::size_t>(r)) ||
+            u > p.capacity(static_cast<std::size_t>(r), 0)) {
+            continue;
+        }
+        const Evaluation e = state.score_move(t, r, u);
+        if (std::abs(e.objective - exact) > 1e-9 * exact) continue;  // clearly no tie
+        Allocation changed = state.allocation();
+        changed.place(t, r, u);
+        if (ev.evaluate(changed).objective != exact) continue;
+        ++ties;
+        ASSERT_EQ(e.objective, state.current().objective) << "step " << step;
+    }
+    EXPECT_GT(ties, 10);
 }
 
 // The schedule kind keeps its own scratch: states counting locally may run in parallel.
