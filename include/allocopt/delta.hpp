@@ -19,8 +19,10 @@
 // Exactness: the load and packing kinds and the schedule kind's makespan are exact; the
 // schedule kind's totals are sums over resources kept up to date by adding and subtracting
 // (the Evaluator sums over tasks), so other metrics may differ from a fresh evaluate() in
-// the last digits (within 1e-9 relative; resync() drops the drift). Feasibility is exact on
-// every kind: violations are kept with integer counts of their causes.
+// the last digits (within 1e-9 relative; resync() drops the drift), and a change within that
+// drift (1e-12 relative) scores exactly as the current value: a tie, as a fresh evaluation
+// would see it. Feasibility is exact on every kind: violations are kept with integer counts
+// of their causes.
 
 #include <array>
 #include <cstdint>
