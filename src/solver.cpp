@@ -54,9 +54,11 @@ double SearchTracker::seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-bool SearchTracker::offer(const Allocation& allocation, const Evaluation& evaluation) {
+bool SearchTracker::offer(const Allocation& allocation, const Evaluation& evaluation,
+                          bool approximate) {
     if (has_best_ && !better(evaluation, best_evaluation_, sense_)) return false;
     has_best_ = true;
+    best_approximate_ = approximate;
     best_ = allocation;
     best_evaluation_ = evaluation;
     const std::uint64_t used = evaluator_.evaluations() - start_evaluations_;
@@ -99,7 +101,10 @@ bool SearchTracker::should_stop() {
 Result SearchTracker::finish() {
     Result r;
     r.allocation = best_;
-    r.evaluation = best_evaluation_;
+    // An approximate best is re-scored here, once, uncounted: the Result's value is then
+    // exactly what a fresh evaluation gives (report() runs the general path's own code).
+    r.evaluation =
+        has_best_ && best_approximate_ ? evaluator_.report(best_).evaluation : best_evaluation_;
     r.trace = trace_;
     r.evaluations = evaluator_.evaluations() - start_evaluations_;
     r.seconds = seconds();
