@@ -8,6 +8,11 @@
 //   BM_FullEval/schedule2000x64gpu     list scheduling: 2000 jobs on 64 8-GPU nodes, SJF,
 //                                      unit choices with Amdahl scaling, memory demands
 //   BM_FullEval/structured100000x1000  10^5 tasks x 10^3 resources without matrices
+//   BM_FullEval/clusterNxM             generate_cluster (priority policy, 3 dimensions,
+//                                      weighted_completion + cost): a full list schedule
+//   BM_DeltaMove/clusterNxM            DeltaState::score_move there (schedule kind: the two
+//                                      touched queues laid out again), random task, a
+//                                      resource that can host it, an admissible count
 //
 // Each reports items_per_second (allocations or moves scored per second); the structured
 // case also reports the process's peak RSS. bench/evaluator.sh runs it and records medians.
@@ -16,11 +21,14 @@
 #include <sys/resource.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "allocopt/delta.hpp"
 #include "allocopt/evaluator.hpp"
+#include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
 
 namespace {
@@ -194,6 +202,53 @@ void BM_FullEval_structured(benchmark::State& state) {
     state.counters["peak_rss_mb"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+const Problem& cluster(int jobs, int nodes) {
+    static std::vector<std::unique_ptr<Problem>> made;
+    for (const auto& p : made) {
+        if (p->num_tasks() == static_cast<std::size_t>(jobs) &&
+            p->num_resources() == static_cast<std::size_t>(nodes)) {
+            return *p;
+        }
+    }
+    generators::ClusterSpec spec;
+    spec.jobs = jobs;
+    spec.nodes = nodes;
+    made.push_back(std::make_unique<Problem>(generators::generate_cluster(spec)));
+    return *made.back();
+}
+
+void BM_FullEval_cluster(benchmark::State& state, int jobs, int nodes) {
+    full_eval(state, cluster(jobs, nodes));
+}
+
+void BM_DeltaMove_cluster(benchmark::State& state, int jobs, int nodes) {
+    const Problem& p = cluster(jobs, nodes);
+    Evaluator ev(p, {.threads = 1});
+    DeltaState delta(ev, random_allocations(p, 1, 3).front());
+    std::mt19937 rng(4);
+    constexpr std::size_t kMoves = 4096;
+    struct Move {
+        std::uint32_t t;
+        std::int32_t r, u;
+    };
+    std::vector<Move> moves(kMoves);
+    for (auto& [t, r, u] : moves) {
+        t = static_cast<std::uint32_t>(rng() % p.num_tasks());
+        do {
+            r = static_cast<std::int32_t>(rng() % p.num_resources());
+        } while (!p.can_host(t, static_cast<std::size_t>(r)));
+        const UnitChoice& c = p.task(t).units;
+        u = c.nth(static_cast<int>(rng() % static_cast<unsigned>(c.count())));
+        if (u > p.capacity(static_cast<std::size_t>(r), 0)) u = c.min;
+    }
+    std::size_t k = 0;
+    for (auto _ : state) {
+        const auto& [t, r, u] = moves[k++ & (kMoves - 1)];
+        benchmark::DoNotOptimize(delta.score_move(t, r, u));
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -204,6 +259,13 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_Batch/braun512x16/threads:2", BM_Batch, 2)->UseRealTime();
     benchmark::RegisterBenchmark("BM_FullEval/schedule2000x64gpu", BM_FullEval_schedule);
     benchmark::RegisterBenchmark("BM_FullEval/structured100000x1000", BM_FullEval_structured);
+    for (const auto& [jobs, nodes] : {std::pair{2000, 64}, std::pair{10000, 256}}) {
+        const std::string size = std::to_string(jobs) + "x" + std::to_string(nodes);
+        benchmark::RegisterBenchmark(("BM_FullEval/cluster" + size).c_str(), BM_FullEval_cluster,
+                                     jobs, nodes);
+        benchmark::RegisterBenchmark(("BM_DeltaMove/cluster" + size).c_str(), BM_DeltaMove_cluster,
+                                     jobs, nodes);
+    }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "delta_schedule.hpp"
+
 namespace allocopt {
 
 namespace {
@@ -39,11 +41,17 @@ DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start, std::uint6
         kind_ = Kind::packing;
         cost_weight_ = weight_of(objective, Metric::cost);
         unplaced_weight_ = weight_of(objective, Metric::unplaced);
+    } else if (evaluator.path() == Evaluator::Path::general) {
+        kind_ = Kind::schedule;
     } else {
         kind_ = Kind::full;
     }
     resync();
 }
+
+// Out of line: Schedule is complete only beside src/delta_schedule.hpp.
+DeltaState::~DeltaState() = default;
+DeltaState::DeltaState(DeltaState&&) noexcept = default;
 
 void DeltaState::resync() {
     const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
@@ -52,6 +60,11 @@ void DeltaState::resync() {
     unplaced_ = 0;
     if (kind_ == Kind::full) {
         current_ = evaluator_.evaluate(allocation_);
+        return;
+    }
+    if (kind_ == Kind::schedule) {
+        resync_schedule();
+        count(1);
         return;
     }
     load_.assign(m, 0.0);
@@ -270,6 +283,9 @@ Evaluation DeltaState::score_move(std::size_t t, std::int32_t r, std::int32_t u)
         case Kind::packing:
             count(1);
             return delta_packing(t, r, u, npos, 0, 0);
+        case Kind::schedule:
+            count(1);
+            return delta_schedule(t, r, u, npos, 0, 0);
         case Kind::full:
             return score_full(t, r, u, npos, 0, 0);
     }
@@ -286,6 +302,11 @@ Evaluation DeltaState::score_swap(std::size_t a, std::size_t b) {
         case Kind::packing:
             count(1);
             return delta_packing(a, rb, ua, b, ra, ub);
+        case Kind::schedule:
+            count(1);
+            // Tasks on one resource keep their places and counts: nothing changes.
+            if (ra == rb) return current_;
+            return delta_schedule(a, rb, ua, b, ra, ub);
         case Kind::full:
             return score_full(a, rb, ua, b, ra, ub);
     }
@@ -328,6 +349,8 @@ void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u) {
         if (from >= 0) shift(from, allocation_.units[t], -1.0);
         if (r >= 0) shift(r, u, +1.0);
         if (capacity_violation_ < 1e-9) capacity_violation_ = 0;  // cancelled residue
+    } else if (kind_ == Kind::schedule) {
+        set_schedule(t, r, u);
     }
     undo_.push_back({t, from, allocation_.units[t]});
     allocation_.place(t, r, u);
@@ -335,6 +358,13 @@ void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u) {
 }
 
 Evaluation DeltaState::apply_move(std::size_t t, std::int32_t r, std::int32_t u) {
+    if (kind_ == Kind::schedule) {  // settling lays the touched resources out: the score
+        count(1);
+        undo_.clear();
+        set(t, r, u);
+        settle_schedule();
+        return current_;
+    }
     const Evaluation e = score_move(t, r, u);
     undo_.clear();
     set(t, r, u);
@@ -344,10 +374,18 @@ Evaluation DeltaState::apply_move(std::size_t t, std::int32_t r, std::int32_t u)
 }
 
 Evaluation DeltaState::apply_swap(std::size_t a, std::size_t b) {
-    const Evaluation e = score_swap(a, b);
-    undo_.clear();
     const std::int32_t ra = allocation_.resource[a], ua = allocation_.units[a];
     const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
+    if (kind_ == Kind::schedule) {
+        count(1);
+        undo_.clear();
+        set(a, rb, ua);
+        set(b, ra, ub);
+        settle_schedule();
+        return current_;
+    }
+    const Evaluation e = score_swap(a, b);
+    undo_.clear();
     set(a, rb, ua);
     set(b, ra, ub);
     if (kind_ == Kind::load) refresh_top();
@@ -363,7 +401,9 @@ void DeltaState::undo() {
     }
     undo_.clear();
     if (kind_ == Kind::load) refresh_top();
-    if (kind_ == Kind::full) {
+    if (kind_ == Kind::schedule) {
+        settle_schedule();
+    } else if (kind_ == Kind::full) {
         current_ = evaluator_.evaluate(allocation_);
     } else {
         current_ = kind_ == Kind::load ? delta_load(npos, 0, 0, npos, 0, 0)

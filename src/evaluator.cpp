@@ -8,6 +8,8 @@
 #include <exception>
 #include <limits>
 
+#include "detail/list_schedule.hpp"
+
 namespace allocopt {
 
 bool better(const Evaluation& a, const Evaluation& b, Sense sense) {
@@ -24,8 +26,7 @@ struct Evaluator::Scratch {
     std::vector<std::int32_t> offset;  // m + 1: bucket of each resource in `order`
     std::vector<std::int32_t> order;   // n: tasks grouped by resource
     std::vector<std::int32_t> cursor;  // m: next free position of each bucket
-    std::vector<std::pair<double, std::int32_t>> running;  // heap of (end, task)
-    std::vector<double> used;          // d: usage of the resource being simulated
+    detail::ListScratch list;          // list scheduling of one resource
     std::vector<double> load;          // m: sum of durations
     std::vector<double> busy;          // m: sum of units x duration
     std::vector<double> usage;         // m x d: packing usage
@@ -38,13 +39,11 @@ struct Evaluator::Scratch {
           offset(m + 1),
           order(n),
           cursor(m),
-          used(d),
+          list(n, d),
           load(m),
           busy(m),
           usage(m * d),
-          in_use(m) {
-        running.reserve(n);
-    }
+          in_use(m) {}
 };
 
 namespace {
@@ -289,90 +288,29 @@ Report Evaluator::report(const Allocation& allocation) const {
 
 namespace {
 
-/// Policy order of the tasks in one resource's bucket. Ties go to the lower task index.
+/// Policy order of the tasks in one resource's bucket (detail::PolicyOrder).
 void sort_bucket(const Problem& p, Evaluator::Scratch& s, std::int32_t* first, std::int32_t* last) {
-    const auto tasks = p.tasks();
-    switch (p.policy()) {
-        case Policy::fcfs:
-            std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
-                const double ax = tasks[static_cast<std::size_t>(x)].arrival;
-                const double ay = tasks[static_cast<std::size_t>(y)].arrival;
-                return ax != ay ? ax < ay : x < y;
-            });
-            break;
-        case Policy::sjf:
-            std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
-                const double dx = s.duration[static_cast<std::size_t>(x)];
-                const double dy = s.duration[static_cast<std::size_t>(y)];
-                return dx != dy ? dx < dy : x < y;
-            });
-            break;
-        case Policy::priority:
-            std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
-                const Task& tx = tasks[static_cast<std::size_t>(x)];
-                const Task& ty = tasks[static_cast<std::size_t>(y)];
-                if (tx.priority != ty.priority) return tx.priority > ty.priority;
-                if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
-                return x < y;
-            });
-            break;
-    }
+    const detail::PolicyOrder order(p);
+    const double* duration = s.duration.data();
+    std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
+        return order.before(x, duration[x], y, duration[y]);
+    });
 }
 
 /// Lays out the tasks of resource j (s.order[s.offset[j] .. s.offset[j+1]), already in
-/// policy order) by list scheduling with cumulative capacity: each task starts at the
-/// earliest time, not before its arrival nor before the previous task's start (a queue:
-/// no overtaking), at which its units and every demand fit beside the running tasks.
+/// policy order) by detail::list_schedule, into s.start and s.end.
 void schedule_resource(const Problem& p, const Allocation& a, std::size_t j, Evaluator::Scratch& s,
                        double& capacity_violation) {
-    const std::size_t d = p.num_dimensions();
-    std::fill(s.used.begin(), s.used.end(), 0.0);
-    s.running.clear();
-    const auto later = [](const auto& x, const auto& y) {
-        return x.first != y.first ? x.first > y.first : x.second > y.second;
-    };
-    const auto need = [&](std::size_t i, std::size_t k) {
-        return k == 0 ? static_cast<double>(a.units[i]) : p.demand(i, j, k);
-    };
-    const auto release_first = [&] {
-        std::pop_heap(s.running.begin(), s.running.end(), later);
-        const auto [end, task] = s.running.back();
-        s.running.pop_back();
-        for (std::size_t k = 0; k < d; ++k)
-            s.used[k] -= need(static_cast<std::size_t>(task), k);
-        return end;
-    };
-    double previous_start = 0;
-    for (std::int32_t pos = s.offset[j]; pos < s.offset[j + 1]; ++pos) {
-        const auto i = static_cast<std::size_t>(s.order[static_cast<std::size_t>(pos)]);
-        bool fits_alone = true;
-        for (std::size_t k = 0; k < d; ++k) {
-            const double cap = p.capacity(j, k), want = need(i, k);
-            if (want > cap) {
-                fits_alone = false;
-                capacity_violation += cap > 0 ? (want - cap) / cap : want;
-            }
-        }
-        double t = std::max(p.task(i).arrival, previous_start);
-        while (!s.running.empty() && s.running.front().first <= t)
-            release_first();
-        const auto fits = [&] {
-            for (std::size_t k = 0; k < d; ++k) {
-                if (s.used[k] + need(i, k) > p.capacity(j, k)) return false;
-            }
-            return true;
-        };
-        // A task too big for the resource waits until it is empty, then runs alone.
-        while (!s.running.empty() && (!fits_alone || !fits()))
-            t = std::max(t, release_first());
-        s.start[i] = t;
-        s.end[i] = t + s.duration[i];
-        previous_start = t;
-        for (std::size_t k = 0; k < d; ++k)
-            s.used[k] += need(i, k);
-        s.running.emplace_back(s.end[i], static_cast<std::int32_t>(i));
-        std::push_heap(s.running.begin(), s.running.end(), later);
-    }
+    const std::span<const std::int32_t> queue(s.order.data() + s.offset[j],
+                                              s.order.data() + s.offset[j + 1]);
+    double* start = s.start.data();
+    double* end = s.end.data();
+    detail::list_schedule(p, j, queue, a.units.data(), s.duration.data(), {}, s.list,
+                          capacity_violation,
+                          [&](std::size_t i, std::int32_t, double, double st, double en, bool) {
+                              start[i] = st;
+                              end[i] = en;
+                          });
 }
 
 void place_packing(const Problem& p, const Allocation& a, Evaluator::Scratch& s,

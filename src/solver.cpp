@@ -59,9 +59,11 @@ std::optional<double> SearchTracker::seconds_left() const {
     return std::max(0.0, termination_.time_limit - seconds());
 }
 
-bool SearchTracker::offer(const Allocation& allocation, const Evaluation& evaluation) {
+bool SearchTracker::offer(const Allocation& allocation, const Evaluation& evaluation,
+                          bool approximate) {
     if (has_best_ && !better(evaluation, best_evaluation_, sense_)) return false;
     has_best_ = true;
+    best_approximate_ = approximate;
     best_ = allocation;
     best_evaluation_ = evaluation;
     const std::uint64_t used = evaluator_.evaluations() - start_evaluations_;
@@ -113,7 +115,10 @@ void SearchTracker::note(std::string note) {
 Result SearchTracker::finish() {
     Result r;
     r.allocation = best_;
-    r.evaluation = best_evaluation_;
+    // An approximate best is re-scored here, once, uncounted: the Result's value is then
+    // exactly what a fresh evaluation gives (report() runs the general path's own code).
+    r.evaluation =
+        has_best_ && best_approximate_ ? evaluator_.report(best_).evaluation : best_evaluation_;
     r.trace = trace_;
     r.evaluations = evaluator_.evaluations() - start_evaluations_;
     r.seconds = seconds();

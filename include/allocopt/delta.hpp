@@ -2,18 +2,40 @@
 // Delta evaluation: score "move task t to resource r with u units" and "swap the resources of
 // tasks a and b" without re-evaluating the whole allocation.
 //
-// Exact and O(1) (plus O(d) for d capacity dimensions) when the Evaluator runs its load path
-// (makespan / load_imbalance on one-unit resources) or the packing path with an objective of
-// cost and unplaced only and at most 8 capacity dimensions (GAP, cloud balancing). Otherwise every
-// score is a full evaluation of the changed allocation, behind the same interface. Every score
-// counts as one evaluation of the Evaluator's budget.
+// Four kinds, chosen from the Evaluator's path:
+//   * load (load path: makespan / load_imbalance on one-unit resources): per-resource loads
+//     and the three largest, O(1) per score;
+//   * packing (packing path, an objective of cost and unplaced only, at most 8 capacity
+//     dimensions: GAP, cloud balancing): usage per resource and dimension, O(d) per score;
+//   * schedule (general path: list scheduling in schedule mode): each resource's queue in
+//     policy order, per-resource sums and maxima of everything the metrics need, their
+//     totals and the three largest makespans and loads. A score lays out again only the one
+//     or two resources the change touches, with the moved task left out of or put into the
+//     queue on the fly (detail::list_schedule, the Evaluator's own), O(k log k) for k tasks
+//     on a touched resource, plus O(1) to combine;
+//   * full (anything else): every score is a full evaluation, behind the same interface.
+// Every score counts as one evaluation of the Evaluator's budget.
+//
+// Exactness: the load and packing kinds and the schedule kind's makespan are exact; the
+// schedule kind's totals are sums over resources kept up to date by adding and subtracting
+// (the Evaluator sums over tasks), so other metrics may differ from a fresh evaluate() in
+// the last digits (within 1e-9 relative; resync() drops the drift), and a change within that
+// drift (1e-12 relative) scores exactly as the current value: a tie, as a fresh evaluation
+// would see it. Feasibility is exact on every kind: violations are kept with integer counts
+// of their causes.
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "allocopt/allocation.hpp"
 #include "allocopt/evaluator.hpp"
+
+namespace allocopt::detail {
+struct ListScratch;
+struct QueueEdit;
+}  // namespace allocopt::detail
 
 namespace allocopt {
 
@@ -24,11 +46,17 @@ class DeltaState {
     /// are incremental() touch nothing shared, so several may run in parallel (the callers
     /// add the counts to the Evaluator afterwards).
     DeltaState(Evaluator& evaluator, const Allocation& start, std::uint64_t* counter = nullptr);
+    ~DeltaState();
+    DeltaState(DeltaState&&) noexcept;
 
     const Problem& problem() const { return problem_; }
 
     /// Whether scores come from the incremental state (true) or full evaluations (false).
     bool incremental() const { return kind_ != Kind::full; }
+    /// Whether scores may differ from a fresh Evaluator::evaluate() in the last digits
+    /// (the schedule kind's sums; see the top of this header). Such a score is never off
+    /// in feasibility, and SearchTracker re-scores a best offered as approximate.
+    bool approximate() const { return kind_ == Kind::schedule; }
 
     const Allocation& allocation() const { return allocation_; }
     /// The score of the current allocation.
@@ -58,7 +86,7 @@ class DeltaState {
             evaluator_.count_evaluations(k);
     }
 
-    enum class Kind : std::uint8_t { load, packing, full };
+    enum class Kind : std::uint8_t { load, packing, schedule, full };
     struct Change {
         std::size_t task;
         std::int32_t resource, units;
@@ -73,7 +101,8 @@ class DeltaState {
     Evaluation score_full(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
                           std::int32_t rb, std::int32_t ub);
     void set(std::size_t t, std::int32_t r, std::int32_t u);  // updates the incremental state
-    void refresh_top();                                       // top loads after a change
+    void settle();       // after set()s: current_, top loads, schedule aggregates
+    void refresh_top();  // top loads after a change
     double task_duration(std::size_t t, std::int32_t r) const;
     double placement_penalty(std::size_t t, std::int32_t r, std::int32_t u) const;
     double overflow(std::size_t j, std::size_t k, double usage) const;
@@ -103,7 +132,22 @@ class DeltaState {
     double cost_ = 0;                   // pair costs + fixed costs of used resources
     double capacity_violation_ = 0;     // sum of relative overflows
     double cost_weight_ = 0, unplaced_weight_ = 0;
-    // both
+    // schedule kind (src/delta_schedule.cpp)
+    struct Sums;      // per-resource sums, maxima and counts
+    struct Schedule;  // queues, per-task caches, sums per resource, totals, scratch
+    Evaluation delta_schedule(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                              std::int32_t rb, std::int32_t ub);
+    void resync_schedule();
+    void set_schedule(std::size_t t, std::int32_t r, std::int32_t u);
+    void settle_schedule();
+    void lay_out(std::size_t j, const detail::QueueEdit& edit, double insert_cost, Sums& out);
+    std::size_t queue_position(std::int32_t r, std::size_t t, double duration) const;
+    double effective_duration(std::size_t t, std::int32_t r, std::int32_t u) const;
+    Evaluation schedule_score(const Sums& total, double makespan, double max_load,
+                              double placement) const;
+    Evaluation snap(Evaluation e) const;  // a change within the sums' drift is a tie
+    std::unique_ptr<Schedule> schedule_;
+    // all incremental kinds
     double placement_violation_ = 0;
     std::size_t unplaced_ = 0;
 };

@@ -165,8 +165,10 @@ class SearchTracker {
     SearchTracker(Evaluator& evaluator, const Termination& termination, Observer* observer);
 
     /// Records `allocation` if it beats the best so far (feasibility-first). Returns whether
-    /// it did.
-    bool offer(const Allocation& allocation, const Evaluation& evaluation);
+    /// it did. `approximate`: the evaluation may differ from a fresh Evaluator::evaluate() in
+    /// the last digits (DeltaState::approximate()); finish() then re-scores the best once.
+    bool offer(const Allocation& allocation, const Evaluation& evaluation,
+               bool approximate = false);
     /// Whether the search must stop now; also feeds the observer.
     bool should_stop();
     /// Tells the observer the solver entered `phase` (see Observer::on_phase).
@@ -204,6 +206,7 @@ class SearchTracker {
     StopClock clock_;
     std::uint64_t start_evaluations_;
     bool has_best_ = false;
+    bool best_approximate_ = false;
     Allocation best_;
     Evaluation best_evaluation_;
     std::vector<TracePoint> trace_;

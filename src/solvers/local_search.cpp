@@ -153,7 +153,7 @@ class Descent {
 
     void accept(const Evaluation&) {
         if (tracker_) {
-            tracker_->offer(state_.allocation(), state_.current());
+            tracker_->offer(state_.allocation(), state_.current(), state_.approximate());
         } else if (seen_ && better(state_.current(), seen_->second, sense_)) {
             seen_->first = state_.allocation();
             seen_->second = state_.current();
@@ -303,7 +303,7 @@ Result LocalSearch::solve(Evaluator& evaluator, const Termination& termination,
     SearchTracker tracker(evaluator, termination, observer);
     const Allocation start = init_(evaluator.problem(), evaluator, tracker.clock());
     DeltaState state(evaluator, start);  // scores the start: one evaluation
-    tracker.offer(start, state.current());
+    tracker.offer(start, state.current(), state.approximate());
     Rng rng(seed_);
     if (!tracker.should_stop()) {
         improve(state, tracker, options_, rng);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 
@@ -30,6 +31,23 @@ TEST(LocalSearch, ImprovesMinMinOnABraunInstanceAndReportsATrueScore) {
                 1e-9 * r.evaluation.objective);
     ASSERT_GE(r.trace.size(), 2u);
     EXPECT_DOUBLE_EQ(r.trace.front().best, start);
+}
+
+// On the general path DeltaState's totals are approximate (DeltaState::approximate()): the
+// tracker re-scores the best once, so the Result carries exactly a fresh evaluation's score.
+TEST(LocalSearch, ReportsTheExactScoreOfAClusterSchedule) {
+    generators::ClusterSpec spec;
+    spec.jobs = 150;
+    spec.nodes = 10;
+    spec.arrival_rate = 10;
+    const Problem p = generators::generate_cluster(spec);
+    Evaluator ev(p, {.threads = 1});
+    const double start = ev.evaluate(heuristics::min_min(p, ev)).objective;
+    const Result r = run(p, heuristics::min_min, {.max_evaluations = 20000});
+    const Evaluation fresh = ev.evaluate(r.allocation);
+    EXPECT_EQ(r.evaluation.objective, fresh.objective);
+    EXPECT_EQ(r.evaluation.violation, fresh.violation);
+    EXPECT_LT(r.evaluation.objective, start);
 }
 
 TEST(LocalSearch, SameSeedSameResultForOneAndTwoThreads) {
