@@ -358,12 +358,6 @@ double speed_factor(const Throughput& job, GpuClass c) {
     return significant(throughput(job, c) / job.v100);
 }
 
-/// Time on one GPU of `node` (or on a CPU-only node, where the job is never allowed and the
-/// speed-up table has no factor) as Problem::time computes it: v100_time / factor.
-double time_on(const Throughput& job, double v100_time, const Node& node) {
-    return node.gpu ? v100_time / speed_factor(job, *node.gpu) : v100_time;
-}
-
 Speedups ClusterBuilder::speedups() const {
     Speedups out;
     for (const Throughput* job : job_types_) {
@@ -487,10 +481,15 @@ Task ClusterBuilder::pod_job(JobKind kind, Rng& rng, const Pod& pod) const {
     t.workload = significant(run * pod.num_gpu);
     t.demand = {{"cpu", pod.cpu_milli / 1000.0}, {"memory_gb", pod.memory_mib / 1024.0}};
     if (kind == JobKind::serving) {
-        double fastest = kInfinity;  // shortest duration on a node that can host the pod
+        std::array<bool, 3> hosts{};  // per GPU class: whether a node of it can host the pod
         for (const Node& node : nodes_) {
-            if (fits(node, pod, pod.num_gpu))
-                fastest = std::min(fastest, time_on(proxy, t.workload, node) / pod.num_gpu);
+            if (fits(node, pod, pod.num_gpu)) hosts[static_cast<std::size_t>(*node.gpu)] = true;
+        }
+        double fastest = kInfinity;  // shortest duration there, as Problem::time gives it
+        for (std::size_t c = 0; c < hosts.size(); ++c) {
+            if (!hosts[c]) continue;
+            const double time = t.workload / speed_factor(proxy, static_cast<GpuClass>(c));
+            fastest = std::min(fastest, time / pod.num_gpu);
         }
         const double slo = kSloFactors[rng.below(kSloFactors.size())];
         t.deadline = slo * fastest;  // the arrival is added by the caller
