@@ -41,6 +41,9 @@ std::string summary(const std::string& path, const ProblemFile& file) {
         if (p.has_demand_matrix(k)) matrices += " demand." + p.dimensions()[k];
     }
     out << "; dense matrices:" << (matrices.empty() ? " none" : matrices);
+    if (p.has_speedups()) {
+        out << "; speed-up table: " << p.data().speedups.size() << " task types";
+    }
     if (file.allocation) {
         std::size_t placed = 0;
         for (std::size_t i = 0; i < file.allocation->size(); ++i) {

@@ -133,6 +133,7 @@ class ProblemReader {
     std::map<std::string, double> read_amounts(const YAML::Node& node, const std::string& key);
     Matrix read_matrix(const YAML::Node& node, const std::string& key, std::size_t rows,
                        std::size_t cols);
+    Speedups read_speedups(const YAML::Node& node);
     Objective read_objective(const YAML::Node& node);
     /// Duplicate resource ids, told in the file's terms (which entry, made by which `count`).
     void check_resource_ids(const YAML::Node& list, const ProblemData& data) const;
@@ -156,8 +157,8 @@ ProblemFile ProblemReader::read(std::string_view text) {
                  "expected a problem: a mapping with 'resources' and 'tasks'");
     }
     in_.check_keys(root, "",
-                   {"name", "description", "mode", "policy", "resources", "tasks", "time", "cost",
-                    "demand", "objective", "horizon", "hard", "allocation"});
+                   {"name", "description", "mode", "policy", "resources", "tasks", "speedups",
+                    "time", "cost", "demand", "objective", "horizon", "hard", "allocation"});
     ProblemData data;
     if (root["name"]) data.name = in_.text(root["name"], "name");
     if (root["description"]) in_.text(root["description"], "description");
@@ -187,6 +188,7 @@ ProblemFile ProblemReader::read(std::string_view text) {
     check_resource_ids(root["resources"], data);
     read_tasks(root["tasks"], data);
     const std::size_t n = data.tasks.size(), m = data.resources.size();
+    if (root["speedups"]) data.speedups = read_speedups(root["speedups"]);
     if (root["time"]) data.time = read_matrix(root["time"], "time", n, m);
     if (root["cost"]) data.cost = read_matrix(root["cost"], "cost", n, m);
     if (const YAML::Node demand = root["demand"]) {
@@ -304,7 +306,7 @@ Task ProblemReader::read_task(const YAML::Node& node, const std::string& key) {
     in_.remember(key, node);
     in_.check_keys(node, key,
                    {"id", "kind", "workload", "frequency", "priority", "arrival", "deadline",
-                    "demand", "units", "scaling", "allowed", "optional"});
+                    "demand", "units", "scaling", "allowed", "optional", "type"});
     Task t;
     if (!node["id"]) in_.fail(node, key + ".id", "", "every task needs an id");
     t.id = in_.text(node["id"], key + ".id");
@@ -340,6 +342,11 @@ Task ProblemReader::read_task(const YAML::Node& node, const std::string& key) {
         }
     }
     if (node["optional"]) t.optional = in_.boolean(node["optional"], key + ".optional");
+    if (const YAML::Node type = node["type"]) {
+        in_.remember(key + ".type", type);
+        t.type = in_.text(type, key + ".type");
+        if (t.type.empty()) in_.fail(type, key + ".type", "\"\"", "leave 'type' out for none");
+    }
     return t;
 }
 
@@ -460,6 +467,24 @@ Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key
             if (v < 0) in_.fail(row[j], vkey, row[j].Scalar(), "must not be negative");
             out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
         }
+    }
+    return out;
+}
+
+Speedups ProblemReader::read_speedups(const YAML::Node& node) {
+    in_.expect_map(node, "speedups");
+    in_.remember("speedups", node);
+    Speedups out;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string type = in_.text(it->first, "speedups");
+        const std::string key = "speedups." + type;
+        in_.note_key(key, it->first, it->second);
+        if (out.count(type)) in_.fail(it->first, key, type, "duplicate key");
+        if (it->second.IsScalar()) {
+            in_.fail(it->second, key, YamlValues::show(it->second),
+                     "expected a mapping of resource kinds to speed factors, e.g. {gpu: 2}");
+        }
+        out[type] = read_amounts(it->second, key);  // Problem checks each factor and kind
     }
     return out;
 }
