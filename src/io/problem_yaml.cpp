@@ -121,7 +121,11 @@ class ProblemReader {
   public:
     explicit ProblemReader(std::string file) : in_(std::move(file)) {}
 
-    ProblemFile read(std::string_view text, const ReadOptions& options);
+    /// With `owner` (the string `text` views), the text is freed once parsed, and the tree too
+    /// before the Problem is built when the file has no allocation: the peak of memory is
+    /// then the Problem's, not the Problem's plus the file's.
+    ProblemFile read(std::string_view text, const ReadOptions& options,
+                     std::string* owner = nullptr);
 
   private:
     void read_resources(const YamlNode& list, ProblemData& data);
@@ -149,8 +153,10 @@ class ProblemReader {
     std::vector<Expansion> expansions_;
 };
 
-ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& options) {
+ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& options,
+                                std::string* owner) {
     const YamlNode root = in_.load(text, options.progress);
+    if (owner) std::string().swap(*owner);
     if (!root.is_map()) {
         in_.fail(root, "", YamlValues::show(root),
                  "expected a problem: a mapping with 'resources' and 'tasks'");
@@ -206,6 +212,8 @@ ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& option
         data.horizon = in_.number(horizon, "horizon");
     }
     if (root["hard"]) read_hard(root["hard"], data);
+    const bool has_allocation = static_cast<bool>(root["allocation"]);
+    if (owner && !has_allocation) in_.release_tree();
 
     std::optional<Problem> problem;
     try {
@@ -214,9 +222,9 @@ ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& option
         throw place(e);
     }
     ProblemFile out{std::move(*problem), std::nullopt};
-    if (const YamlNode allocation = root["allocation"]) {
+    if (has_allocation) {
         out.allocation =
-            AllocationReader(in_.file(), out.problem).read_list(allocation, "allocation");
+            AllocationReader(in_.file(), out.problem).read_list(root["allocation"], "allocation");
     }
     return out;
 }
@@ -629,7 +637,8 @@ ProblemFile parse_problem(std::string_view text, const std::string& file_name,
 }
 
 ProblemFile read_problem_file(const std::string& path, const ReadOptions& options) {
-    return parse_problem(read_file_text(path), path, options);
+    std::string text = read_file_text(path);
+    return ProblemReader(path).read(text, options, &text);
 }
 
 Problem read_problem(const std::string& path) {

@@ -48,64 +48,22 @@ bool is_null_text(std::string_view s) {
 
 }  // namespace
 
-YamlNode::Kind YamlNode::kind() const {
-    return static_cast<Kind>(tree_->nodes_[index_].bits & 3);
-}
-
-std::size_t YamlNode::size() const {
-    if (!tree_) return 0;
-    const auto& n = tree_->nodes_[index_];
-    const Kind k = static_cast<Kind>(n.bits & 3);
-    return k == Kind::list || k == Kind::map ? n.bits >> 3 : 0;
-}
-
-std::string_view YamlNode::scalar() const {
-    if (!is_scalar()) return {};
-    const auto& n = tree_->nodes_[index_];
-    return std::string_view(tree_->arena_).substr(n.first, n.bits >> 3);
-}
-
-bool YamlNode::quoted() const {
-    return tree_ && (tree_->nodes_[index_].bits & 4) != 0;
-}
-
 std::string_view YamlNode::tag() const {
     if (!tree_ || tree_->tags_.empty()) return {};
     const auto it = tree_->tags_.find(index_);
     return it == tree_->tags_.end() ? std::string_view() : std::string_view(it->second);
 }
 
-YamlMark YamlNode::mark() const {
-    if (!tree_) return {};
-    const auto& n = tree_->nodes_[index_];
-    return {n.line, n.column};
-}
-
-YamlNode YamlNode::operator[](std::size_t i) const {
-    if (!is_list() || i >= size()) return {};
-    const auto& n = tree_->nodes_[index_];
-    return YamlNode(tree_, tree_->children_[n.first + static_cast<std::uint32_t>(i)]);
-}
-
 YamlNode YamlNode::operator[](std::string_view key) const {
     if (!is_map()) return {};
-    for (std::size_t i = 0, n = size(); i < n; ++i) {
-        const YamlNode k = this->key(i);
-        if (k.is_scalar() && k.scalar() == key) return value(i);
+    const std::uint32_t first = tree_->nodes_[index_].first;
+    for (std::uint32_t i = 0, n = static_cast<std::uint32_t>(size()); i < n; ++i) {
+        const YamlNode k(tree_, tree_->children_[first + 2 * i]);
+        if (k.is_scalar() && k.scalar() == key) {
+            return YamlNode(tree_, tree_->children_[first + 2 * i + 1]);
+        }
     }
     return {};
-}
-
-YamlNode YamlNode::key(std::size_t i) const {
-    if (!is_map() || i >= size()) return {};
-    const auto& n = tree_->nodes_[index_];
-    return YamlNode(tree_, tree_->children_[n.first + 2 * static_cast<std::uint32_t>(i)]);
-}
-
-YamlNode YamlNode::value(std::size_t i) const {
-    if (!is_map() || i >= size()) return {};
-    const auto& n = tree_->nodes_[index_];
-    return YamlNode(tree_, tree_->children_[n.first + 2 * static_cast<std::uint32_t>(i) + 1]);
 }
 
 bool YamlTree::parse(std::string_view text, YamlSyntaxError& error, const Progress& progress) {

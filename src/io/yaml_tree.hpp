@@ -126,4 +126,52 @@ class YamlTree {
     std::uint32_t root_ = 0;
 };
 
+// The accessors are inline: readers call them a few times per value of large files.
+
+inline YamlNode::Kind YamlNode::kind() const {
+    return static_cast<Kind>(tree_->nodes_[index_].bits & 3);
+}
+
+inline std::size_t YamlNode::size() const {
+    if (!tree_) return 0;
+    const std::uint32_t bits = tree_->nodes_[index_].bits;
+    const auto k = static_cast<Kind>(bits & 3);
+    return k == Kind::list || k == Kind::map ? bits >> 3 : 0;
+}
+
+inline std::string_view YamlNode::scalar() const {
+    if (!is_scalar()) return {};
+    const auto& n = tree_->nodes_[index_];
+    return std::string_view(tree_->arena_).substr(n.first, n.bits >> 3);
+}
+
+inline bool YamlNode::quoted() const {
+    return tree_ && (tree_->nodes_[index_].bits & 4) != 0;
+}
+
+inline YamlMark YamlNode::mark() const {
+    if (!tree_) return {};
+    const auto& n = tree_->nodes_[index_];
+    return {n.line, n.column};
+}
+
+inline YamlNode YamlNode::operator[](std::size_t i) const {
+    if (!is_list() || i >= size()) return {};
+    return YamlNode(tree_,
+                    tree_->children_[tree_->nodes_[index_].first + static_cast<std::uint32_t>(i)]);
+}
+
+inline YamlNode YamlNode::key(std::size_t i) const {
+    if (!is_map() || i >= size()) return {};
+    return YamlNode(
+        tree_, tree_->children_[tree_->nodes_[index_].first + 2 * static_cast<std::uint32_t>(i)]);
+}
+
+inline YamlNode YamlNode::value(std::size_t i) const {
+    if (!is_map() || i >= size()) return {};
+    return YamlNode(
+        tree_,
+        tree_->children_[tree_->nodes_[index_].first + 2 * static_cast<std::uint32_t>(i) + 1]);
+}
+
 }  // namespace allocopt::detail

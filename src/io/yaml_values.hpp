@@ -28,6 +28,8 @@ class YamlValues {
     /// UTF-8) and parses them as exactly one YAML document. The tree lives as long as this
     /// object (or until the next load()).
     YamlNode load(std::string_view text, const YamlTree::Progress& progress = {});
+    /// Frees the tree: the nodes load() returned must not be used after this.
+    void release_tree() { tree_ = YamlTree(); }
 
     /// Throws InputError at `node`. A null value (`key:` with nothing after it) is placed by
     /// libyaml at the next token, so errors about one are placed at its key when check_keys()
