@@ -2,7 +2,6 @@
 
 #include <yaml.h>
 
-#include <cstring>
 #include <new>
 
 namespace allocopt::detail {
@@ -67,6 +66,11 @@ YamlNode YamlNode::operator[](std::string_view key) const {
 }
 
 bool YamlTree::parse(std::string_view text, YamlSyntaxError& error, const Progress& progress) {
+    if (text.size() > kMaxBytes) {
+        error = {
+            YamlSyntaxError::Kind::syntax, "the text is too large (at most 1 GiB)", {}, "", {}};
+        return false;
+    }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) throw std::bad_alloc();
     ParserGuard parser_guard{&parser};
