@@ -1,5 +1,7 @@
 // allocopt validate FILE: reads a problem, checks everything, prints a one-paragraph summary.
 
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -69,7 +71,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
     add_problem_options(*command, *source);
     command->callback([source, &exit_code] {
         exit_code = guarded([&] {
-            const ProblemFile file = load_problem(*source);
+            const ProblemFile file = load_problem(*source, isatty(STDERR_FILENO));
             std::cout << summary(source->path, file);
             return kOk;
         });
