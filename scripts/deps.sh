@@ -3,7 +3,7 @@
 # Non-interactive: runs as root (CI, containers: no sudo needed) or through sudo, with no TTY or
 # stdin; apt-get waits for a dpkg lock held by a boot-time upgrade instead of failing.
 set -euo pipefail
-packages=(cmake make g++ libeigen3-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+packages=(cmake make g++ libeigen3-dev libyaml-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libbenchmark-dev)
 missing=()
 for p in "${packages[@]}"; do

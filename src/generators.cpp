@@ -178,6 +178,8 @@ constexpr std::array<std::string_view, 4> kJobKindNames = {"training", "inferenc
                                                            "serving"};
 
 enum class GpuClass : std::uint8_t { v100, p100, k80 };
+/// Resource kinds of the GPU nodes, indexed by GpuClass.
+constexpr std::array<std::string_view, 3> kGpuClassNames = {"v100", "p100", "k80"};
 /// USD per GPU-hour, Gavel's `gcp` prices (scheduler/utils.py), indexed by GpuClass.
 constexpr std::array<double, 3> kGpuPrice = {0.74, 0.43, 0.135};
 
@@ -308,31 +310,66 @@ class ClusterBuilder {
             }
             if (runs_everywhere) job_types_.push_back(&t);
         }
+        for (const Node& node : nodes_) {
+            if (!node.gpu) continue;
+            const std::string kind(kGpuClassNames[static_cast<std::size_t>(*node.gpu)]);
+            if (std::find(gpu_kinds_.begin(), gpu_kinds_.end(), kind) == gpu_kinds_.end())
+                gpu_kinds_.push_back(kind);
+        }
+        std::sort(gpu_kinds_.begin(), gpu_kinds_.end());
     }
 
     std::vector<Resource> resources() const;
+    /// The speed-up row of every job type: its single-GPU throughput on each GPU class of the
+    /// nodes relative to a V100's, to 6 significant digits.
+    Speedups speedups() const;
 
     /// Indices of the trace's pods that suit `kind` and fit some node that may run it.
     std::vector<std::size_t> pod_pool(JobKind kind) const;
 
-    Task make_task(JobKind kind, std::size_t index, const std::vector<std::size_t>& pool, Rng& rng,
-                   std::vector<double>& time) const;
+    Task make_task(JobKind kind, std::size_t index, const std::vector<std::size_t>& pool,
+                   Rng& rng) const;
 
   private:
     /// Whether GPU node `node` can host `pod` with `gpus` GPUs.
     static bool fits(const Node& node, const Pod& pod, int gpus);
     bool fits_gpu_node(const Pod& pod, int gpus) const;
-    void gpu_times(const Throughput& job_type, double v100_time, std::vector<double>& time) const;
-    Task training(Rng& rng, const Pod& pod, std::vector<double>& time) const;
-    Task pod_job(JobKind kind, Rng& rng, const Pod& pod, std::vector<double>& time) const;
-    Task preprocessing(const Pod& pod, std::vector<double>& time) const;
+    Task training(Rng& rng, const Pod& pod) const;
+    Task pod_job(JobKind kind, Rng& rng, const Pod& pod) const;
+    Task preprocessing(const Pod& pod) const;
 
     const ClusterSpec& spec_;
     std::vector<Node> nodes_;
     int max_gpus_ = 0;
     int max_cores_ = 0;
     std::vector<const Throughput*> job_types_;  // single-GPU rows that run on every GPU node
+    std::vector<std::string> gpu_kinds_;        // of the nodes, sorted
 };
+
+/// A task type naming a Gavel job type: "resnet-18-bs64", "a3c", ...
+std::string job_type_label(const Throughput& job) {
+    std::string label = lower(job.job_type);
+    if (job.batch_size > 0) label += "-bs" + std::to_string(job.batch_size);
+    return label;
+}
+
+/// A job type's single-GPU speed on class `c` relative to a V100, to 6 significant digits.
+double speed_factor(const Throughput& job, GpuClass c) {
+    return significant(throughput(job, c) / job.v100);
+}
+
+Speedups ClusterBuilder::speedups() const {
+    Speedups out;
+    for (const Throughput* job : job_types_) {
+        auto& row = out[job_type_label(*job)];
+        for (const Node& node : nodes_) {
+            if (node.gpu)
+                row[std::string(kGpuClassNames[static_cast<std::size_t>(*node.gpu)])] =
+                    speed_factor(*job, *node.gpu);
+        }
+    }
+    return out;
+}
 
 std::vector<Resource> ClusterBuilder::resources() const {
     std::vector<Resource> out;
@@ -348,7 +385,7 @@ std::vector<Resource> ClusterBuilder::resources() const {
         const double cores = t.cpu_milli / 1000.0;
         const double memory_gb = t.memory_mib / 1024.0;
         if (node.gpu) {
-            r.kind = "gpu";
+            r.kind = kGpuClassNames[static_cast<std::size_t>(*node.gpu)];
             r.capacity = {{std::string(kUnitsDimension), t.gpus_per_node},
                           {"cpu", cores},
                           {"memory_gb", memory_gb}};
@@ -405,24 +442,14 @@ std::vector<std::size_t> ClusterBuilder::pod_pool(JobKind kind) const {
     return pool;
 }
 
-/// Time on one GPU of each node, from the time on one V100 and the job type's single-GPU
-/// throughputs; CPU-only nodes (never allowed) get the V100 time.
-void ClusterBuilder::gpu_times(const Throughput& job_type, double v100_time,
-                               std::vector<double>& time) const {
-    for (std::size_t j = 0; j < nodes_.size(); ++j) {
-        const Node& node = nodes_[j];
-        time[j] = significant(node.gpu ? v100_time * job_type.v100 / throughput(job_type, *node.gpu)
-                                       : v100_time);
-    }
-}
-
-Task ClusterBuilder::training(Rng& rng, const Pod& pod, std::vector<double>& time) const {
+Task ClusterBuilder::training(Rng& rng, const Pod& pod) const {
     const Throughput& job = *job_types_[rng.below(job_types_.size())];
     // Gavel's duration distribution (scheduler/utils.py), on one V100.
     const double exponent = rng.uniform() < 0.8 ? uniform(rng, 1.5, 3.0) : uniform(rng, 3.0, 4.0);
     const double hours = significant(60.0 * std::pow(10.0, exponent) / kHour);
     Task t;
     t.kind = TaskKind::compute;
+    t.type = job_type_label(job);
     t.workload = hours;
     t.demand = {{"cpu", pod.cpu_milli / 1000.0}, {"memory_gb", pod.memory_mib / 1024.0}};
     std::vector<int> units;
@@ -440,26 +467,29 @@ Task ClusterBuilder::training(Rng& rng, const Pod& pod, std::vector<double>& tim
     } else {
         t.scaling.table.clear();  // one GPU: linear, the default
     }
-    gpu_times(job, hours, time);
     return t;
 }
 
-Task ClusterBuilder::pod_job(JobKind kind, Rng& rng, const Pod& pod,
-                             std::vector<double>& time) const {
+Task ClusterBuilder::pod_job(JobKind kind, Rng& rng, const Pod& pod) const {
     const Throughput& proxy = *job_types_[rng.below(job_types_.size())];
     const double run = std::clamp<double>(pod.runtime_s, kShortestRun, kLongestRun) / kHour;
     Task t;
     t.kind = TaskKind::compute;
+    t.type = job_type_label(proxy);
     t.units = UnitChoice::exactly(pod.num_gpu);
     // The pod ran on num_gpu GPUs; linear scaling makes one GPU take num_gpu times longer.
     t.workload = significant(run * pod.num_gpu);
     t.demand = {{"cpu", pod.cpu_milli / 1000.0}, {"memory_gb", pod.memory_mib / 1024.0}};
-    gpu_times(proxy, t.workload, time);
     if (kind == JobKind::serving) {
-        double fastest = kInfinity;  // shortest duration on a node that can host the pod
-        for (std::size_t j = 0; j < nodes_.size(); ++j) {
-            if (fits(nodes_[j], pod, pod.num_gpu))
-                fastest = std::min(fastest, time[j] / pod.num_gpu);
+        std::array<bool, 3> hosts{};  // per GPU class: whether a node of it can host the pod
+        for (const Node& node : nodes_) {
+            if (fits(node, pod, pod.num_gpu)) hosts[static_cast<std::size_t>(*node.gpu)] = true;
+        }
+        double fastest = kInfinity;  // shortest duration there, as Problem::time gives it
+        for (std::size_t c = 0; c < hosts.size(); ++c) {
+            if (!hosts[c]) continue;
+            const double time = t.workload / speed_factor(proxy, static_cast<GpuClass>(c));
+            fastest = std::min(fastest, time / pod.num_gpu);
         }
         const double slo = kSloFactors[rng.below(kSloFactors.size())];
         t.deadline = slo * fastest;  // the arrival is added by the caller
@@ -467,7 +497,7 @@ Task ClusterBuilder::pod_job(JobKind kind, Rng& rng, const Pod& pod,
     return t;
 }
 
-Task ClusterBuilder::preprocessing(const Pod& pod, std::vector<double>& time) const {
+Task ClusterBuilder::preprocessing(const Pod& pod) const {
     const int cores = std::max(1, (pod.cpu_milli + 999) / 1000);
     Task t;
     t.kind = TaskKind::data;
@@ -477,29 +507,30 @@ Task ClusterBuilder::preprocessing(const Pod& pod, std::vector<double>& time) co
     const double run = std::clamp<double>(pod.runtime_s, kShortestRun, kLongestRun) / kHour;
     t.workload = significant(run * t.scaling.speedup(cores));  // one core's time
     t.demand = {{"memory_gb", pod.memory_mib / 1024.0}};
-    std::fill(time.begin(), time.end(), t.workload);
     return t;
 }
 
 Task ClusterBuilder::make_task(JobKind kind, std::size_t index,
-                               const std::vector<std::size_t>& pool, Rng& rng,
-                               std::vector<double>& time) const {
+                               const std::vector<std::size_t>& pool, Rng& rng) const {
     const Pod& pod = detail::alibaba_pods()[pool[rng.below(pool.size())]];
     Task t;
     switch (kind) {
         case JobKind::training:
-            t = training(rng, pod, time);
+            t = training(rng, pod);
             break;
         case JobKind::inference:
         case JobKind::serving:
-            t = pod_job(kind, rng, pod, time);
+            t = pod_job(kind, rng, pod);
             break;
         case JobKind::preprocessing:
-            t = preprocessing(pod, time);
+            t = preprocessing(pod);
             break;
     }
     t.id = std::string(kJobKindNames[static_cast<std::size_t>(kind)]) + "-" + std::to_string(index);
-    t.allowed = {kind == JobKind::preprocessing ? "cpu" : "gpu"};
+    if (kind == JobKind::preprocessing)
+        t.allowed = {"cpu"};
+    else
+        t.allowed = gpu_kinds_;
     if (kind == JobKind::serving) {
         t.priority = kHighPriority;
     } else {
@@ -693,21 +724,20 @@ Problem generate_cluster(const ClusterSpec& spec) {
     data.policy = Policy::priority;
     data.objective = {Sense::minimize, {{Metric::weighted_completion, 1.0}, {Metric::cost, 1.0}}};
     data.resources = cluster.resources();
-    const auto n = static_cast<Eigen::Index>(spec.jobs);
-    const auto m = static_cast<Eigen::Index>(data.resources.size());
-    data.time.resize(n, m);
+    // O(n + m): times come from the speed-up rows of the job types drawn.
+    const Speedups speedups = cluster.speedups();
+    data.tasks.reserve(kinds.size());
     Rng rng(spec.seed, 3);
-    std::vector<double> time(static_cast<std::size_t>(m));
     double arrival = 0;
     for (std::size_t i = 0; i < kinds.size(); ++i) {
         const JobKind kind = kinds[i];
-        Task t = cluster.make_task(kind, i, pools[static_cast<std::size_t>(kind)], rng, time);
+        Task t = cluster.make_task(kind, i, pools[static_cast<std::size_t>(kind)], rng);
         t.arrival = significant(arrival);
         if (kind == JobKind::serving) t.deadline = significant(t.arrival + t.deadline);
         if (spec.arrival_rate > 0)
             arrival += -std::log(uniform_open_closed(rng)) / spec.arrival_rate;
-        for (Eigen::Index j = 0; j < m; ++j)
-            data.time(static_cast<Eigen::Index>(i), j) = time[static_cast<std::size_t>(j)];
+        if (!t.type.empty() && !data.speedups.count(t.type))
+            data.speedups.emplace(t.type, speedups.at(t.type));
         data.tasks.push_back(std::move(t));
     }
     return Problem(std::move(data));

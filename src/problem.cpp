@@ -113,6 +113,7 @@ Problem::Problem(ProblemData data) : data_(std::move(data)) {
     validate_matrices();
     validate_objective();
     build_allowed();
+    build_speedups();
     check_every_task_fits();
     check_totals_stay_finite();
 }
@@ -312,6 +313,101 @@ void Problem::build_allowed() {
     }
 }
 
+void Problem::build_speedups() {
+    const Speedups& table = data_.speedups;
+    if (table.empty()) {
+        for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+            if (!data_.tasks[i].type.empty()) {
+                throw InputError(at("tasks", i) + ".type", data_.tasks[i].type,
+                                 "the problem has no 'speedups' table to give this type's "
+                                 "speed factors");
+            }
+        }
+        return;
+    }
+    if (has_time_) {
+        throw InputError("speedups", "",
+                         "give either a 'time' matrix or 'speedups', not both (the matrix "
+                         "would override every factor)");
+    }
+    std::set<std::string> kinds;
+    for (const Resource& r : data_.resources)
+        kinds.insert(r.kind);
+    kinds_.assign(kinds.begin(), kinds.end());
+    const std::size_t nk = kinds_.size();
+    const auto kind_index = [&](std::string_view kind) {
+        return static_cast<std::size_t>(std::lower_bound(kinds_.begin(), kinds_.end(), kind) -
+                                        kinds_.begin());
+    };
+    // Row 0: tasks without a type. A pair a row lacks keeps factor 1 (see time()).
+    factor_.assign((table.size() + 1) * nk, 1.0);
+    has_factor_.assign((table.size() + 1) * nk, 0);
+    std::fill(has_factor_.begin(), has_factor_.begin() + static_cast<std::ptrdiff_t>(nk), 1);
+    std::vector<std::string> types;
+    for (const auto& [type, row] : table) {
+        const std::string key = "speedups." + type;
+        require_id(type, "speedups");
+        if (row.empty()) throw InputError(key, "{}", "a type needs a factor for some kind");
+        const std::size_t offset = (types.size() + 1) * nk;
+        for (const auto& [kind, factor] : row) {
+            require_positive(factor, key + "." + kind);
+            if (!kinds.count(kind)) {
+                throw InputError(key + "." + kind, kind,
+                                 "no resource has this kind" + detail::did_you_mean(kind, kinds_));
+            }
+            factor_[offset + kind_index(kind)] = factor;
+            has_factor_[offset + kind_index(kind)] = 1;
+        }
+        types.push_back(type);
+    }
+    type_row_.assign(data_.tasks.size(), 0);
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        const std::string& type = data_.tasks[i].type;
+        if (type.empty()) continue;
+        const auto it = table.find(type);
+        if (it == table.end()) {
+            throw InputError(at("tasks", i) + ".type", type,
+                             "no such row in 'speedups'" + detail::did_you_mean(type, types));
+        }
+        const auto row = static_cast<std::size_t>(std::distance(table.begin(), it)) + 1;
+        type_row_[i] = static_cast<std::int32_t>(row * nk);
+    }
+    kind_of_.resize(data_.resources.size());
+    for (std::size_t j = 0; j < data_.resources.size(); ++j)
+        kind_of_[j] = static_cast<std::int32_t>(kind_index(data_.resources[j].kind));
+    check_speedup_rows();
+}
+
+void Problem::check_speedup_rows() const {
+    // Every kind a typed task may be placed on needs a factor in its row. Per allowed set, the
+    // first resource of each kind it allows; each (set, type) pair is checked once:
+    // O(n log n + sets x m + pairs x kinds).
+    const std::size_t m = data_.resources.size(), nk = kinds_.size();
+    std::map<int, std::vector<std::size_t>> first_of_kind;  // allowed set -> per kind (m: none)
+    std::set<std::pair<int, std::int32_t>> checked;         // (allowed set, row offset)
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        const std::int32_t row = type_row_[i];
+        if (row == 0 || !checked.emplace(allowed_set_[i], row).second) continue;
+        auto [it, fresh] = first_of_kind.try_emplace(allowed_set_[i], nk, m);
+        if (fresh) {
+            for (std::size_t j = m; j-- > 0;) {
+                if (allowed(i, j)) it->second[static_cast<std::size_t>(kind_of_[j])] = j;
+            }
+        }
+        for (std::size_t k = 0; k < nk; ++k) {
+            const std::size_t j = it->second[k];
+            if (j == m || has_factor_[static_cast<std::size_t>(row) + k]) continue;
+            const Task& t = data_.tasks[i];
+            const Resource& r = data_.resources[j];
+            throw InputError("speedups." + t.type, r.kind,
+                             "this row lacks kind '" + r.kind + "', where task '" + t.id + "' (" +
+                                 at("tasks", i) + ") may be placed (resource '" + r.id +
+                                 "'): give its factor, or leave the kind out of the task's "
+                                 "'allowed' list");
+        }
+    }
+}
+
 bool Problem::can_host(std::size_t i, std::size_t j) const {
     if (!allowed(i, j)) return false;
     if (data_.tasks[i].units.min > capacity(j, 0)) return false;
@@ -426,25 +522,38 @@ class Total {
 void Problem::check_totals_stay_finite() const {
     // Worst cases per task, over every resource (a solver's candidate may place a task
     // anywhere) and every admissible unit count: one pass over the matrices when given, else
-    // O(n + m). Each bound is at least what the Evaluator can compute.
+    // O(n + types x m). Each bound is at least what the Evaluator can compute.
     const std::size_t n = data_.tasks.size(), m = data_.resources.size(), d = dims();
     const auto& resources = data_.resources;
     // Per resource: the slowest and fastest speeds, the largest cost_per_hour / speed and
     // weight / speed, the largest and smallest weights, and per dimension the smallest positive
-    // capacity.
-    std::size_t slowest = 0, fastest = 0, priciest = 0, weighty = 0, weightiest = 0, lightest = 0;
+    // capacity. With speedups, speed means speed x factor, per row of the table (row 0: the
+    // tasks without a type).
+    const std::size_t nk = std::max<std::size_t>(kinds_.size(), 1);
+    const std::size_t rows = factor_.empty() ? 1 : factor_.size() / nk;
+    const auto speed_at = [&](std::size_t row, std::size_t j) {
+        if (factor_.empty()) return resources[j].speed;
+        return resources[j].speed * factor_[row * nk + static_cast<std::size_t>(kind_of_[j])];
+    };
+    std::vector<std::size_t> slowest(rows, 0), fastest(rows, 0), priciest(rows, 0),
+        weighty(rows, 0);
+    for (std::size_t row = 0; row < rows; ++row) {
+        for (std::size_t j = 1; j < m; ++j) {
+            const Resource& r = resources[j];
+            const double s = speed_at(row, j);
+            if (s < speed_at(row, slowest[row])) slowest[row] = j;
+            if (s > speed_at(row, fastest[row])) fastest[row] = j;
+            const std::size_t jc = priciest[row], jw = weighty[row];
+            if (r.cost_per_hour / s > resources[jc].cost_per_hour / speed_at(row, jc)) {
+                priciest[row] = j;
+            }
+            if (r.weight / s > resources[jw].weight / speed_at(row, jw)) weighty[row] = j;
+        }
+    }
+    std::size_t weightiest = 0, lightest = 0;
     for (std::size_t j = 1; j < m; ++j) {
         const Resource& r = resources[j];
-        if (r.speed < resources[slowest].speed) slowest = j;
-        if (r.speed > resources[fastest].speed) fastest = j;
         if (r.weight < resources[lightest].weight) lightest = j;
-        if (r.cost_per_hour / r.speed >
-            resources[priciest].cost_per_hour / resources[priciest].speed) {
-            priciest = j;
-        }
-        if (r.weight / r.speed > resources[weighty].weight / resources[weighty].speed) {
-            weighty = j;
-        }
         if (r.weight > resources[weightiest].weight) weightiest = j;
     }
     std::vector<std::size_t> tightest(d, m);  // per dimension, m = none declared
@@ -492,6 +601,7 @@ void Problem::check_totals_stay_finite() const {
         const Task& t = data_.tasks[i];
         const auto who = [&] { return "task '" + t.id + "'"; };
         const auto key = [&](const std::string& field) { return at("tasks", i) + "." + field; };
+        const std::size_t row = factor_.empty() ? 0 : static_cast<std::size_t>(type_row_[i]) / nk;
         // The smallest speed-up and the largest units / speed-up over admissible unit counts.
         double slow = t.scaling.speedup(t.units.min);
         int slow_units = t.units.min;
@@ -533,11 +643,11 @@ void Problem::check_totals_stay_finite() const {
                 }
             }
         } else {
-            jt = slowest, jc = priciest, jw = weighty, js = fastest;
-            longest_time = t.workload / resources[jt].speed;
-            if (t.workload > 0) shortest_time = t.workload / resources[js].speed;
-            time_cost = times(t.workload, resources[jc].cost_per_hour / resources[jc].speed);
-            time_weight = times(t.workload, resources[jw].weight / resources[jw].speed);
+            jt = slowest[row], jc = priciest[row], jw = weighty[row], js = fastest[row];
+            longest_time = t.workload / speed_at(row, jt);
+            if (t.workload > 0) shortest_time = t.workload / speed_at(row, js);
+            time_cost = times(t.workload, resources[jc].cost_per_hour / speed_at(row, jc));
+            time_weight = times(t.workload, resources[jw].weight / speed_at(row, jw));
         }
         if (has_cost_matrix()) {
             for (std::size_t j = 0; j < m; ++j) {
@@ -556,8 +666,11 @@ void Problem::check_totals_stay_finite() const {
             return workload();
         };
         const auto speed_of = [&](std::size_t j) {
-            const double speed = has_time_ ? 1.0 : resources[j].speed;
-            return resource_factor(j, "speed", speed, 1 / speed);
+            const double s = has_time_ ? 1.0 : resources[j].speed;
+            const Factor own = resource_factor(j, "speed", s, 1 / s);
+            if (row == 0) return own;
+            const double f = factor_[row * nk + static_cast<std::size_t>(kind_of_[j])];
+            return heaviest({own, {"speedups." + t.type + "." + resources[j].kind, f, 1 / f}});
         };
         const auto duration_factors = [&] {
             return Factors{time_of(jt),

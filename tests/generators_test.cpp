@@ -484,11 +484,96 @@ TEST(GenerateCluster, DefaultProblemIsFeasibleAndRoundTrips) {
     EXPECT_EQ(p.mode(), Mode::schedule);
     EXPECT_EQ(p.policy(), Policy::priority);
     EXPECT_EQ(p.objective().describe(), "minimize 1*weighted_completion + 1*cost");
+    EXPECT_FALSE(p.has_time_matrix());
+    EXPECT_TRUE(p.has_speedups());
     const Problem back = through_a_file(p);
-    EXPECT_EQ(back.data().time, p.data().time);
+    EXPECT_EQ(back.data().speedups, p.data().speedups);
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        for (std::size_t j = 0; j < p.num_resources(); ++j)
+            EXPECT_EQ(back.time(i, j), p.time(i, j));
+    }
     EXPECT_EQ(problem_text(back), problem_text(p));
     expect_feasible(p);
     expect_feasible(back);
+}
+
+/// The compact form is the problem the dense `time` matrix gave (issue #12): the files in
+/// tests/data/cluster-dense were written by the generator before it (commit 62d0d28), whose
+/// times were significant(v100_time x thr_v100 / thr_class); now the factor thr_class /
+/// thr_v100 is kept to 6 significant digits instead, so each side is rounded once.
+TEST(GenerateCluster, CompactTimesAreTheDenseMatrixOfBefore) {
+    constexpr double kRounding = 2 * 5e-6 + 1e-12;  // two roundings to 6 significant digits
+    const auto close = [&](double a, double b) { return std::abs(a - b) <= kRounding * b; };
+    struct Case {
+        const char* file;
+        gen::ClusterSpec spec;
+    };
+    const gen::JobMix gpu_only{.training = 1, .inference = 0, .preprocessing = 0, .serving = 1};
+    const Case cases[] = {
+        {"cluster-200x16-seed1.yaml", {.jobs = 200, .nodes = 16, .seed = 1}},
+        {"cluster-60x8-seed4.yaml", {.jobs = 60, .nodes = 8, .arrival_rate = 2, .seed = 4}},
+        {"cluster-80x5-seed7.yaml", {.jobs = 80, .nodes = 5, .seed = 7}},
+        {"cluster-50x12-seed2.yaml", {.jobs = 50, .nodes = 12, .mix = gpu_only, .seed = 2}},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.file);
+        const Problem before =
+            read_problem(std::string(ALLOCOPT_TEST_DATA) + "/cluster-dense/" + c.file);
+        const Problem now = gen::generate_cluster(c.spec);
+        ASSERT_TRUE(before.has_time_matrix());
+        ASSERT_FALSE(now.has_time_matrix());
+        EXPECT_EQ(now.name(), before.name());
+        ASSERT_EQ(now.num_resources(), before.num_resources());
+        ASSERT_EQ(now.num_tasks(), before.num_tasks());
+        std::set<std::string> gpu_kinds;
+        for (std::size_t j = 0; j < now.num_resources(); ++j) {
+            const Resource &r = now.resource(j), &old = before.resource(j);
+            EXPECT_EQ(r.id, old.id);
+            EXPECT_EQ(r.capacity, old.capacity);
+            EXPECT_EQ(r.cost_per_hour, old.cost_per_hour);
+            EXPECT_EQ(r.kind == "cpu", old.kind == "cpu") << r.id;
+            if (r.kind != "cpu") gpu_kinds.insert(r.kind);
+        }
+        for (std::size_t i = 0; i < now.num_tasks(); ++i) {
+            const Task &t = now.task(i), &old = before.task(i);
+            SCOPED_TRACE(t.id);
+            EXPECT_EQ(t.id, old.id);
+            EXPECT_EQ(t.workload, old.workload);
+            EXPECT_EQ(t.arrival, old.arrival);
+            EXPECT_EQ(t.priority, old.priority);
+            EXPECT_EQ(t.demand, old.demand);
+            EXPECT_EQ(t.units.values, old.units.values);
+            EXPECT_EQ(t.scaling.table, old.scaling.table);
+            EXPECT_EQ(t.type.empty(), kind_of(t) == "preprocessing");
+            if (std::isfinite(old.deadline)) {
+                EXPECT_TRUE(close(t.deadline, old.deadline)) << t.deadline << " " << old.deadline;
+            } else {
+                EXPECT_EQ(t.deadline, old.deadline);
+            }
+            if (old.allowed == std::vector<std::string>{"gpu"}) {
+                EXPECT_EQ(std::set<std::string>(t.allowed.begin(), t.allowed.end()), gpu_kinds);
+            } else {
+                EXPECT_EQ(t.allowed, old.allowed);
+            }
+            for (std::size_t j = 0; j < now.num_resources(); ++j) {
+                EXPECT_TRUE(close(now.time(i, j), before.time(i, j)))
+                    << now.resource(j).id << ": " << now.time(i, j) << " vs " << before.time(i, j);
+            }
+        }
+        // And so the Evaluator's view: one allocation scores alike on both.
+        Allocation a(now.num_tasks());
+        for (std::size_t i = 0; i < now.num_tasks(); ++i) {
+            for (std::size_t j = 0; j < now.num_resources(); ++j) {
+                if (!now.can_host(i, j)) continue;
+                a.place(i, static_cast<std::int32_t>(j), now.task(i).units.min);
+                break;
+            }
+        }
+        Evaluator ev_now(now), ev_before(before);
+        const Evaluation x = ev_now.evaluate(a), y = ev_before.evaluate(a);
+        EXPECT_NEAR(x.objective, y.objective, 1e-4 * std::abs(y.objective));
+        EXPECT_EQ(x.violation, y.violation);
+    }
 }
 
 TEST(GenerateCluster, EveryProblemIsFeasibleForManySeedsAndSizes) {
@@ -500,7 +585,7 @@ TEST(GenerateCluster, EveryProblemIsFeasibleForManySeedsAndSizes) {
             bool cpu = false, gpu = false;
             for (const Resource& r : p.resources()) {
                 cpu = cpu || r.kind == "cpu";
-                gpu = gpu || r.kind == "gpu";
+                gpu = gpu || r.kind == "v100" || r.kind == "p100";
             }
             EXPECT_TRUE(cpu && gpu);
         }
@@ -532,11 +617,14 @@ TEST(GenerateCluster, JobsAndNodesFollowTheModel) {
     const auto k_memory = p.dimension_index("memory_gb");
     ASSERT_TRUE(k_cpu && k_memory);
     std::set<double> gpu_prices;
+    std::vector<std::string> gpu_kinds;  // sorted
     for (std::size_t j = 0; j < p.num_resources(); ++j) {
         const Resource& r = p.resource(j);
-        EXPECT_TRUE(r.kind == "gpu" || r.kind == "cpu") << r.id;
+        if (r.kind != "cpu" && !std::count(gpu_kinds.begin(), gpu_kinds.end(), r.kind))
+            gpu_kinds.push_back(r.kind);
+        EXPECT_TRUE(r.kind == "v100" || r.kind == "p100" || r.kind == "cpu") << r.id;
         EXPECT_GT(p.capacity(j, *k_memory), 0) << r.id;
-        if (r.kind == "gpu") {
+        if (r.kind != "cpu") {
             EXPECT_LE(p.capacity(j, 0), 8) << r.id;
             EXPECT_GT(p.capacity(j, *k_cpu), 0) << r.id;
             gpu_prices.insert(r.cost_per_hour);
@@ -547,6 +635,7 @@ TEST(GenerateCluster, JobsAndNodesFollowTheModel) {
     }
     for (double price : gpu_prices)
         EXPECT_TRUE(price == 0.74 || price == 0.43) << price;
+    std::sort(gpu_kinds.begin(), gpu_kinds.end());
     double previous_arrival = 0;
     std::set<std::string> kinds;
     for (std::size_t i = 0; i < p.num_tasks(); ++i) {
@@ -570,7 +659,9 @@ TEST(GenerateCluster, JobsAndNodesFollowTheModel) {
             continue;
         }
         EXPECT_EQ(t.kind, TaskKind::compute);
-        EXPECT_EQ(t.allowed, std::vector<std::string>{"gpu"});
+        EXPECT_EQ(t.allowed, gpu_kinds);
+        ASSERT_TRUE(p.data().speedups.count(t.type)) << t.type;
+        EXPECT_EQ(p.data().speedups.at(t.type).at("v100"), 1.0);
         EXPECT_EQ(t.demand.count("cpu"), 1u);
         if (kind == "training") {
             for (int k = 0; k < t.units.count(); ++k) {

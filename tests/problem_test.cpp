@@ -181,6 +181,104 @@ TEST(Problem, AcceptsLargeButSafeValues) {
     EXPECT_NO_THROW(Problem p(d));
 }
 
+// ---- The speed-up table ----
+
+/// two_by_two() with a table: train (allowed on gpu) is a resnet, prep has no type.
+ProblemData with_speedups() {
+    ProblemData d = two_by_two();
+    d.speedups = {{"resnet", {{"gpu", 4.0}}}, {"lm", {{"gpu", 2.0}, {"cpu", 0.5}}}};
+    d.tasks[0].type = "resnet";
+    return d;
+}
+
+std::string message_of_error(const ProblemData& d) {
+    try {
+        Problem p(d);
+    } catch (const InputError& e) {
+        return e.value() + " | " + e.message();
+    }
+    return "(no error)";
+}
+
+TEST(Problem, SpeedupsDivideTheTimeByTheFactorOfTypeAndKind) {
+    const Problem p(with_speedups());
+    EXPECT_TRUE(p.has_speedups());
+    EXPECT_FALSE(p.has_time_matrix());
+    EXPECT_DOUBLE_EQ(p.time(0, 0), 100 / (2.0 * 4.0));
+    EXPECT_DOUBLE_EQ(p.time(0, 1), 100.0);     // not allowed on cpu, which its row lacks: 1
+    EXPECT_DOUBLE_EQ(p.time(1, 0), 30 / 2.0);  // no type: workload / speed, as without a table
+    EXPECT_DOUBLE_EQ(p.time(1, 1), 30.0);
+    ProblemData d = with_speedups();
+    d.tasks[1].type = "lm";
+    const Problem q(d);
+    EXPECT_DOUBLE_EQ(q.time(1, 0), 30 / (2.0 * 2.0));
+    EXPECT_DOUBLE_EQ(q.time(1, 1), 30 / 0.5);
+    EXPECT_FALSE(Problem(two_by_two()).has_speedups());
+}
+
+TEST(Problem, RejectsBadSpeedupTables) {
+    ProblemData d = with_speedups();
+    d.speedups["lm"]["cpu"] = 0;
+    EXPECT_EQ(key_of_error(d), "speedups.lm.cpu");
+    d.speedups["lm"]["cpu"] = -kInfinity;
+    EXPECT_EQ(key_of_error(d), "speedups.lm.cpu");
+    d.speedups["lm"]["cpu"] = std::nan("");
+    EXPECT_EQ(key_of_error(d), "speedups.lm.cpu");
+
+    d = with_speedups();
+    d.speedups["lm"].erase("cpu");
+    d.speedups["lm"]["cpus"] = 1;
+    EXPECT_EQ(key_of_error(d), "speedups.lm.cpus");
+    EXPECT_NE(message_of_error(d).find("no resource has this kind (did you mean 'cpu'?)"),
+              std::string::npos);
+
+    d = with_speedups();
+    d.speedups["lm"].clear();
+    EXPECT_EQ(key_of_error(d), "speedups.lm");
+
+    d = with_speedups();
+    d.tasks[1].type = "resnt";
+    EXPECT_EQ(key_of_error(d), "tasks[1].type");
+    EXPECT_NE(message_of_error(d).find("did you mean 'resnet'?"), std::string::npos);
+
+    d = two_by_two();
+    d.tasks[1].type = "lm";  // a type with no table at all
+    EXPECT_EQ(key_of_error(d), "tasks[1].type");
+
+    d = with_speedups();
+    d.time = Matrix::Constant(2, 2, 1.0);
+    EXPECT_EQ(key_of_error(d), "speedups");
+}
+
+TEST(Problem, ASpeedupRowMustCoverEveryKindItsTaskMayUse) {
+    ProblemData d = with_speedups();
+    d.tasks[1].type = "resnet";  // prep may go anywhere, the resnet row has only gpu
+    EXPECT_EQ(key_of_error(d), "speedups.resnet");
+    EXPECT_NE(message_of_error(d).find("cpu | this row lacks kind 'cpu', where task 'prep' "
+                                       "(tasks[1]) may be placed (resource 'c')"),
+              std::string::npos)
+        << message_of_error(d);
+    d.tasks[1].allowed = {"g"};  // by id: the gpu kind, which the row has
+    EXPECT_EQ(key_of_error(d), "(no error)");
+    d.tasks[1].allowed = {"g", "c"};
+    EXPECT_EQ(key_of_error(d), "speedups.resnet");
+}
+
+TEST(Problem, SpeedupFactorsCountInTheOverflowCheck) {
+    ProblemData d = with_speedups();
+    d.tasks[0].workload = 1e10;
+    d.speedups["resnet"]["gpu"] = 1e-300;  // 1e10 / (2 x 1e-300) is past every limit
+    EXPECT_EQ(key_of_error(d), "speedups.resnet.gpu");
+    d.speedups["resnet"]["gpu"] = 1e-200;  // 5e209: large but safe
+    EXPECT_EQ(key_of_error(d), "(no error)");
+    // A small factor on one kind is not hidden by a large one on another.
+    d = with_speedups();
+    d.tasks[1].type = "lm";
+    d.tasks[1].workload = 1e10;
+    d.speedups["lm"] = {{"gpu", 1e300}, {"cpu", 1e-300}};
+    EXPECT_EQ(key_of_error(d), "speedups.lm.cpu");
+}
+
 TEST(Scaling, LinearAmdahlAndTable) {
     Scaling s;
     EXPECT_DOUBLE_EQ(s.speedup(4), 4.0);

@@ -107,34 +107,43 @@ struct ClusterSpec {
     std::uint64_t seed = 1;
 };
 
-/// A GPU-cluster scheduling problem (schedule mode, priority policy), times in hours:
+/// A GPU-cluster scheduling problem (schedule mode, priority policy), times in hours, in the
+/// compact form (no `time` matrix: memory and file size O(n + m + types x kinds)):
 ///
 /// * Nodes: `nodes` rows of Alibaba's node table, drawn in proportion to their node counts
 ///   (one CPU-only or GPU node replaces a drawn one when the mix needs that kind and none was
-///   drawn), grouped by type: ids `g2-0`, `t4-0`, `cpu-0`, ...; kind `gpu` with capacity
-///   {units: GPUs, cpu: cores, memory_gb} and cost_per_hour = the GPU class's Gavel price per
-///   GPU-hour, or kind `cpu` with capacity {units: cores, memory_gb} and cost_per_hour =
-///   cpu_core_price (an assumption: the sources give no CPU price).
+///   drawn), grouped by type: ids `g2-0`, `t4-0`, `cpu-0`, ...; a GPU node has the kind of
+///   its GPU class (`v100` or `p100`), capacity {units: GPUs, cpu: cores, memory_gb} and
+///   cost_per_hour = the class's Gavel price per GPU-hour; a CPU-only node has kind `cpu`,
+///   capacity {units: cores, memory_gb} and cost_per_hour = cpu_core_price (an assumption:
+///   the sources give no CPU price). Every speed is 1.
 /// * GPU classes: Gavel measured V100, P100 and K80. V100M16, V100M32 -> V100; P100 -> P100;
 ///   T4 -> P100 (similar single-precision throughput, far below a V100); A10 and the
 ///   undisclosed G2, G3 -> V100 (8-GPU training machines like the V100M32 ones; the fastest
 ///   class Gavel has). No Alibaba model maps to K80.
-/// * Training (kind compute, allowed [gpu]): a Gavel job type drawn uniformly; its V100
-///   duration from Gavel's generator (60 * 10^U(1.5, 3) s with probability 0.8, else
-///   60 * 10^U(3, 4) s); time on one GPU of class c = duration * thr_V100 / thr_c. Units: the
-///   scale factors Gavel measured (1, 2, 4, 8) that fit the largest GPU node, with the V100
-///   speed-up table thr(u) / thr(1), capped at u (Gavel warns its super-linear rows are a
-///   lookup table, not a scaling law). CPU and memory demand from an Alibaba GPU pod that asks
-///   for whole GPUs and is not latency-sensitive.
-/// * Inference (compute, [gpu]): an Alibaba best-effort GPU pod: its GPUs (a fraction of a GPU
-///   holds a whole one: units are integers), CPU, memory and run time, taken as the V100-class
-///   time and scaled to the other classes by a Gavel job type's single-GPU throughputs.
-/// * Serving (compute, [gpu]): the same from a latency-sensitive (LS) pod, priority 5, and a
-///   deadline = arrival + SLO * its shortest possible duration, SLO drawn from Gavel's
-///   {1.2, 2, 10}. Deadlines are soft (counted by deadline_misses).
-/// * Preprocessing (kind data, allowed [cpu]): an Alibaba CPU-only pod: units (cores) in
-///   [1, its cores], Amdahl scaling with p = 0.95 (an assumption), its run time at its cores,
-///   its memory.
+/// * Job types: each GPU job has the `type` of a Gavel job type (`resnet-18-bs64`, `a3c`,
+///   ...), and `speedups` has a row for each type drawn: per GPU class of the nodes,
+///   thr_class / thr_V100 of its single-GPU throughputs, to 6 significant digits (so the
+///   `v100` factor is 1). A task's `workload` is its time on one V100, and Problem::time
+///   gives workload / factor on a GPU node (the same times, to rounding, as the dense
+///   matrix of significant(duration * thr_V100 / thr_c) that earlier versions wrote).
+/// * Training (kind compute, allowed: the GPU classes of the nodes): a Gavel job type drawn
+///   uniformly; its V100 duration from Gavel's generator (60 * 10^U(1.5, 3) s with
+///   probability 0.8, else 60 * 10^U(3, 4) s). Units: the scale factors Gavel measured
+///   (1, 2, 4, 8) that fit the largest GPU node, with the V100 speed-up table
+///   thr(u) / thr(1), capped at u (Gavel warns its super-linear rows are a lookup table, not
+///   a scaling law). CPU and memory demand from an Alibaba GPU pod that asks for whole GPUs
+///   and is not latency-sensitive.
+/// * Inference (compute, allowed: the GPU classes): an Alibaba best-effort GPU pod: its GPUs
+///   (a fraction of a GPU holds a whole one: units are integers), CPU, memory and run time,
+///   taken as the V100-class time and scaled to the other classes by the speed-up row of a
+///   Gavel job type drawn uniformly (the task's `type`).
+/// * Serving (compute, the GPU classes): the same from a latency-sensitive (LS) pod, priority
+///   5, and a deadline = arrival + SLO * its shortest possible duration, SLO drawn from
+///   Gavel's {1.2, 2, 10}. Deadlines are soft (counted by deadline_misses).
+/// * Preprocessing (kind data, allowed [cpu], no type): an Alibaba CPU-only pod: units
+///   (cores) in [1, its cores], Amdahl scaling with p = 0.95 (an assumption), its run time at
+///   its cores, its memory.
 /// * Run times of pods are clipped to [60 s, 600,000 s] (Gavel's longest duration). Priority:
 ///   5 for serving; for the other kinds 5 with probability 0.2, else 1 (Gavel's
 ///   multi-priority option). Only pods that fit some allowed node are drawn, so every task

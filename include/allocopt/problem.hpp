@@ -85,7 +85,11 @@ struct Task {
     Scaling scaling;
     std::vector<std::string> allowed;  ///< resource ids or kinds; empty = any resource
     bool optional = false;             ///< may stay unplaced without violation
+    std::string type;                  ///< a row of ProblemData::speedups; empty = no type
 };
+
+/// Relative speed factors per task type and resource kind: speedups[type][kind] > 0.
+using Speedups = std::map<std::string, std::map<std::string, double>>;
 
 /// Everything a Problem is made of, before validation. Resources are already expanded (no
 /// `count`); matrices are either empty (0 x 0) or n x m.
@@ -96,6 +100,7 @@ struct ProblemData {
     std::vector<Resource> resources;
     std::vector<Task> tasks;
     Matrix time;                           ///< time of one execution on one unit
+    Speedups speedups;                     ///< per (task type, resource kind); not with `time`
     Matrix cost;                           ///< total cost of task i on resource j
     std::map<std::string, Matrix> demand;  ///< resource-specific demand per dimension
     Objective objective;
@@ -112,7 +117,10 @@ class Problem {
     /// and the value for anything invalid: non-finite numbers, out-of-range values, duplicate
     /// ids, unknown `allowed` names or dimensions, matrices of the wrong shape, a task that no
     /// allowed resource can ever hold, numbers so large that the Evaluator's totals (sums of
-    /// durations, costs, work, priority x completion, demand) could overflow.
+    /// durations, costs, work, priority x completion, demand) could overflow; and for
+    /// `speedups`: a factor that is not finite and > 0, a kind no resource has, a table given
+    /// with a `time` matrix, a task type that is not a row (`tasks[i].type`), a row lacking
+    /// the kind of a resource its task may be placed on (`speedups.TYPE`, value the kind).
     explicit Problem(ProblemData data);
 
     /// The validated input. Its `demand` map is moved into per-dimension storage: read demand
@@ -150,11 +158,18 @@ class Problem {
     const Matrix& demand_matrix(std::size_t k) const { return demand_matrix_[k]; }
 
     /// Time of one execution of task i on one unit of resource j: the `time` matrix when
-    /// given, else workload_i / speed_j.
+    /// given, else workload_i / (speed_j x speedup factor of (type_i, kind_j)); the factor is
+    /// 1 for a task without a type, and for a pair its row lacks (only where i may not be
+    /// placed: validation refuses the others).
     double time(std::size_t i, std::size_t j) const {
-        return has_time_ ? data_.time(i, j) : data_.tasks[i].workload / data_.resources[j].speed;
+        if (has_time_) return data_.time(i, j);
+        const double speed = data_.resources[j].speed;
+        if (factor_.empty()) return data_.tasks[i].workload / speed;
+        return data_.tasks[i].workload /
+               (speed * factor_[static_cast<std::size_t>(type_row_[i] + kind_of_[j])]);
     }
     bool has_time_matrix() const { return has_time_; }
+    bool has_speedups() const { return !factor_.empty(); }
     bool has_cost_matrix() const { return data_.cost.size() != 0; }
 
     /// Whether task i may be placed on resource j (its `allowed` list; any when empty).
@@ -177,6 +192,8 @@ class Problem {
     void validate_matrices();
     void validate_objective() const;
     void build_allowed();
+    void build_speedups();
+    void check_speedup_rows() const;
     void check_every_task_fits() const;
     void check_totals_stay_finite() const;
 
@@ -186,6 +203,13 @@ class Problem {
     std::vector<double> demand_;         // n x d (column 0 unused)
     std::vector<Matrix> demand_matrix_;  // per dimension, 0 x 0 when not given
     bool has_time_ = false;
+    // With speedups: the factor of (type t, kind k) is factor_[t x kinds + k], row 0 being
+    // the tasks without a type (all 1). Per task the offset of its row, per resource its kind.
+    std::vector<std::string> kinds_;          // sorted
+    std::vector<std::int32_t> type_row_;      // n
+    std::vector<std::int32_t> kind_of_;       // m
+    std::vector<double> factor_;              // (types + 1) x kinds
+    std::vector<std::uint8_t> has_factor_;    // (types + 1) x kinds: given in the table
     std::vector<int> allowed_set_;            // per task: index of its allowed set, -1 = any
     std::vector<std::uint8_t> allowed_mask_;  // sets x m
     std::map<std::string, std::size_t, std::less<>> task_index_;

@@ -1,9 +1,12 @@
 #include "cli/common.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -171,8 +174,50 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
                      "orlib-gap: read costs as profits (OR-Library's sense for gap1-gap12)");
 }
 
-ProblemFile load_problem(const ProblemSource& source) {
-    if (source.from.empty()) return read_problem_file(source.path);
+namespace {
+
+/// The `reading FILE (SIZE)... PERCENT` line on stderr, in the style of solve's progress line:
+/// drawn with '\r' from 0.25 s after the start (a quick read shows nothing) at most every
+/// 0.1 s, erased when the reading ends (or fails).
+class ReadingLine {
+  public:
+    explicit ReadingLine(std::string path)
+        : path_(std::move(path)), last_(std::chrono::steady_clock::now() - kStep + kDelay) {}
+    ReadingLine(const ReadingLine&) = delete;
+    ReadingLine& operator=(const ReadingLine&) = delete;
+    ~ReadingLine() {
+        if (width_ == 0) return;
+        std::fprintf(stderr, "\r%*s\r", width_, "");
+        std::fflush(stderr);
+    }
+    void operator()(std::uint64_t done, std::uint64_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < kStep) return;
+        last_ = now;
+        const double percent = total ? 100.0 * static_cast<double>(done) / total : 100.0;
+        const int width = std::fprintf(stderr, "\r  reading %s (%.1f MB)... %3.0f%% ",
+                                       path_.c_str(), static_cast<double>(total) / 1e6, percent);
+        width_ = std::max(width_, width);
+        std::fflush(stderr);
+    }
+
+  private:
+    static constexpr std::chrono::milliseconds kStep{100}, kDelay{250};
+    std::string path_;
+    int width_ = 0;  // of the longest line drawn, so that erasing covers it
+    std::chrono::steady_clock::time_point last_;
+};
+
+}  // namespace
+
+ProblemFile load_problem(const ProblemSource& source, bool show_progress) {
+    if (source.from.empty()) {
+        if (!show_progress) return read_problem_file(source.path);
+        ReadingLine line(source.path);
+        return read_problem_file(
+            source.path,
+            {.progress = [&line](std::uint64_t done, std::uint64_t total) { line(done, total); }});
+    }
     return {import_problem(source.from, source.path, source.import), std::nullopt};
 }
 

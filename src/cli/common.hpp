@@ -65,8 +65,10 @@ struct ProblemSource {
 /// Adds FILE, --from, --machines, --tasks, --instance and --maximize to `command`.
 void add_problem_options(CLI::App& command, ProblemSource& source);
 
-/// Reads the problem (and, for YAML, its optional allocation).
-ProblemFile load_problem(const ProblemSource& source);
+/// Reads the problem (and, for YAML, its optional allocation). With `show_progress`, a YAML
+/// file's reading is shown on stderr as `reading FILE (52.1 MB)... 40%`, rewritten in place
+/// and cleared when done (the caller checks that stderr is a terminal).
+ProblemFile load_problem(const ProblemSource& source, bool show_progress = false);
 
 /// The allocation to read: `allocation_path` when given, else the problem file's own
 /// `allocation:` list. Throws InputError when there is neither.

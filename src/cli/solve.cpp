@@ -205,7 +205,7 @@ int stopped_by_signal(const Options& o) {
 }
 
 int run(const Options& o) {
-    const ProblemFile file = load_problem(o.source);
+    const ProblemFile file = load_problem(o.source, !o.quiet && isatty(STDERR_FILENO));
     const Problem& problem = file.problem;
     const std::string name = o.solver;
     const SolverEntry& entry = [&]() -> const SolverEntry& {

@@ -1,5 +1,7 @@
 // allocopt validate FILE: reads a problem, checks everything, prints a one-paragraph summary.
 
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -41,6 +43,9 @@ std::string summary(const std::string& path, const ProblemFile& file) {
         if (p.has_demand_matrix(k)) matrices += " demand." + p.dimensions()[k];
     }
     out << "; dense matrices:" << (matrices.empty() ? " none" : matrices);
+    if (p.has_speedups()) {
+        out << "; speed-up table: " << p.data().speedups.size() << " task types";
+    }
     if (file.allocation) {
         std::size_t placed = 0;
         for (std::size_t i = 0; i < file.allocation->size(); ++i) {
@@ -66,7 +71,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
     add_problem_options(*command, *source);
     command->callback([source, &exit_code] {
         exit_code = guarded([&] {
-            const ProblemFile file = load_problem(*source);
+            const ProblemFile file = load_problem(*source, isatty(STDERR_FILENO));
             std::cout << summary(source->path, file);
             return kOk;
         });

@@ -91,6 +91,7 @@ void task(YAML::Emitter& out, const Task& t) {
     if (t.kind != defaults.kind) {
         out << YAML::Key << "kind" << YAML::Value << std::string(task_kind_name(t.kind));
     }
+    if (!t.type.empty()) out << YAML::Key << "type" << YAML::Value << t.type;
     auto field = [&](const char* key, double value, double default_value) {
         if (value == default_value) return;
         out << YAML::Key << key << YAML::Value;
@@ -165,6 +166,14 @@ std::string problem_text(const Problem& problem, const ProblemTextOptions& optio
     for (const Resource& r : problem.resources())
         resource(out, r);
     out << YAML::EndSeq;
+    if (!data.speedups.empty()) {
+        out << YAML::Key << "speedups" << YAML::Value << YAML::BeginMap;
+        for (const auto& [type, row] : data.speedups) {
+            out << YAML::Key << type << YAML::Value;
+            amounts(out, row, false);
+        }
+        out << YAML::EndMap;
+    }
     out << YAML::Key << "tasks" << YAML::Value << YAML::BeginSeq;
     for (const Task& t : problem.tasks())
         task(out, t);

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "detail/text.hpp"
 #include "io/yaml_values.hpp"
@@ -14,6 +13,7 @@ namespace allocopt {
 
 namespace {
 
+using detail::YamlNode;
 using detail::YamlValues;
 
 // A resource entry's `count` expands it into this many resources; beyond this a file is
@@ -31,20 +31,20 @@ class AllocationReader {
         : in_(std::move(file)), problem_(problem) {}
 
     Allocation read(std::string_view text) {
-        const YAML::Node root = in_.load(text);
-        if (!root.IsMap()) {
+        const YamlNode root = in_.load(text);
+        if (!root.is_map()) {
             in_.fail(root, "", YamlValues::show(root),
                      "expected a mapping with an 'allocation' or 'assignment' list");
         }
         const char* name = root["assignment"] ? "assignment" : "allocation";
-        const YAML::Node list = root[name];
+        const YamlNode list = root[name];
         if (!list) {
             in_.fail(root, "allocation", "", "no 'allocation' or 'assignment' list in this file");
         }
         return read_list(list, name);
     }
 
-    Allocation read_list(const YAML::Node& list, const std::string& name) {
+    Allocation read_list(const YamlNode& list, const std::string& name) {
         in_.expect_list(list, name);
         in_.remember(name, list);
         std::vector<std::string> task_ids, resource_ids;
@@ -55,7 +55,7 @@ class AllocationReader {
         Allocation allocation(problem_.num_tasks());
         std::vector<int> entry_of_task(problem_.num_tasks(), -1);
         for (std::size_t e = 0; e < list.size(); ++e) {
-            const YAML::Node entry = list[e];
+            const YamlNode entry = list[e];
             const std::string key = at(name, e);
             in_.expect_map(entry, key);
             in_.check_keys(entry, key, {"task", "resource", "units", "start", "end"});
@@ -73,8 +73,8 @@ class AllocationReader {
             }
             entry_of_task[*i] = static_cast<int>(e);
             in_.remember(at("allocation", *i), entry);
-            const YAML::Node resource = entry["resource"];
-            if (!resource || resource.IsNull()) continue;  // unplaced
+            const YamlNode resource = entry["resource"];
+            if (!resource || resource.is_null()) continue;  // unplaced
             const std::string rid = in_.text(resource, key + ".resource");
             in_.remember(at("allocation", *i) + ".resource", resource);
             const auto j = problem_.resource_index(rid);
@@ -121,22 +121,27 @@ class ProblemReader {
   public:
     explicit ProblemReader(std::string file) : in_(std::move(file)) {}
 
-    ProblemFile read(std::string_view text);
+    /// With `owner` (the string `text` views), the text is freed once parsed, and the tree too
+    /// before the Problem is built when the file has no allocation: the peak of memory is
+    /// then the Problem's, not the Problem's plus the file's.
+    ProblemFile read(std::string_view text, const ReadOptions& options,
+                     std::string* owner = nullptr);
 
   private:
-    void read_resources(const YAML::Node& list, ProblemData& data);
-    Resource read_resource(const YAML::Node& node, const std::string& key, int& count);
-    void read_tasks(const YAML::Node& list, ProblemData& data);
-    Task read_task(const YAML::Node& node, const std::string& key);
-    UnitChoice read_units(const YAML::Node& node, const std::string& key);
-    Scaling read_scaling(const YAML::Node& node, const std::string& key);
-    std::map<std::string, double> read_amounts(const YAML::Node& node, const std::string& key);
-    Matrix read_matrix(const YAML::Node& node, const std::string& key, std::size_t rows,
+    void read_resources(const YamlNode& list, ProblemData& data);
+    Resource read_resource(const YamlNode& node, const std::string& key, int& count);
+    void read_tasks(const YamlNode& list, ProblemData& data);
+    Task read_task(const YamlNode& node, const std::string& key);
+    UnitChoice read_units(const YamlNode& node, const std::string& key);
+    Scaling read_scaling(const YamlNode& node, const std::string& key);
+    std::map<std::string, double> read_amounts(const YamlNode& node, const std::string& key);
+    Matrix read_matrix(const YamlNode& node, const std::string& key, std::size_t rows,
                        std::size_t cols);
-    Objective read_objective(const YAML::Node& node);
+    Speedups read_speedups(const YamlNode& node);
+    Objective read_objective(const YamlNode& node);
     /// Duplicate resource ids, told in the file's terms (which entry, made by which `count`).
-    void check_resource_ids(const YAML::Node& list, const ProblemData& data) const;
-    void read_hard(const YAML::Node& node, ProblemData& data);
+    void check_resource_ids(const YamlNode& list, const ProblemData& data) const;
+    void read_hard(const YamlNode& node, ProblemData& data);
     /// Maps a key of the expanded model (resources[k] after `count`) to the file's key.
     std::string file_key(const std::string& key) const;
     InputError place(const InputError& error) const;
@@ -149,19 +154,21 @@ class ProblemReader {
     std::vector<Expansion> expansions_;
 };
 
-ProblemFile ProblemReader::read(std::string_view text) {
-    const YAML::Node root = in_.load(text);
-    if (!root.IsMap()) {
+ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& options,
+                                std::string* owner) {
+    const YamlNode root = in_.load(text, options.progress);
+    if (owner) std::string().swap(*owner);
+    if (!root.is_map()) {
         in_.fail(root, "", YamlValues::show(root),
                  "expected a problem: a mapping with 'resources' and 'tasks'");
     }
     in_.check_keys(root, "",
-                   {"name", "description", "mode", "policy", "resources", "tasks", "time", "cost",
-                    "demand", "objective", "horizon", "hard", "allocation"});
+                   {"name", "description", "mode", "policy", "resources", "tasks", "speedups",
+                    "time", "cost", "demand", "objective", "horizon", "hard", "allocation"});
     ProblemData data;
     if (root["name"]) data.name = in_.text(root["name"], "name");
     if (root["description"]) in_.text(root["description"], "description");
-    if (const YAML::Node mode = root["mode"]) {
+    if (const YamlNode mode = root["mode"]) {
         const std::string s = in_.text(mode, "mode");
         if (s == "schedule")
             data.mode = Mode::schedule;
@@ -170,7 +177,7 @@ ProblemFile ProblemReader::read(std::string_view text) {
         else
             in_.fail(mode, "mode", s, "expected schedule or packing");
     }
-    if (const YAML::Node policy = root["policy"]) {
+    if (const YamlNode policy = root["policy"]) {
         const std::string s = in_.text(policy, "policy");
         if (s == "fcfs")
             data.policy = Policy::fcfs;
@@ -187,25 +194,28 @@ ProblemFile ProblemReader::read(std::string_view text) {
     check_resource_ids(root["resources"], data);
     read_tasks(root["tasks"], data);
     const std::size_t n = data.tasks.size(), m = data.resources.size();
+    if (root["speedups"]) data.speedups = read_speedups(root["speedups"]);
     if (root["time"]) data.time = read_matrix(root["time"], "time", n, m);
     if (root["cost"]) data.cost = read_matrix(root["cost"], "cost", n, m);
-    if (const YAML::Node demand = root["demand"]) {
+    if (const YamlNode demand = root["demand"]) {
         in_.expect_map(demand, "demand");
         in_.remember("demand", demand);
-        for (auto it = demand.begin(); it != demand.end(); ++it) {
-            const std::string dim = in_.text(it->first, "demand");
+        for (std::size_t k = 0; k < demand.size(); ++k) {
+            const std::string dim = in_.text(demand.key(k), "demand");
             const std::string dkey = "demand." + dim;
-            in_.note_key(dkey, it->first, it->second);
-            if (data.demand.count(dim)) in_.fail(it->first, dkey, dim, "duplicate key");
-            data.demand[dim] = read_matrix(it->second, dkey, n, m);
+            in_.note_key(dkey, demand.key(k), demand.value(k));
+            if (data.demand.count(dim)) in_.fail(demand.key(k), dkey, dim, "duplicate key");
+            data.demand[dim] = read_matrix(demand.value(k), dkey, n, m);
         }
     }
     if (root["objective"]) data.objective = read_objective(root["objective"]);
-    if (const YAML::Node horizon = root["horizon"]) {
+    if (const YamlNode horizon = root["horizon"]) {
         in_.remember("horizon", horizon);
         data.horizon = in_.number(horizon, "horizon");
     }
     if (root["hard"]) read_hard(root["hard"], data);
+    const bool has_allocation = static_cast<bool>(root["allocation"]);
+    if (owner && !has_allocation) in_.release_tree();
 
     std::optional<Problem> problem;
     try {
@@ -214,14 +224,14 @@ ProblemFile ProblemReader::read(std::string_view text) {
         throw place(e);
     }
     ProblemFile out{std::move(*problem), std::nullopt};
-    if (const YAML::Node allocation = root["allocation"]) {
+    if (has_allocation) {
         out.allocation =
-            AllocationReader(in_.file(), out.problem).read_list(allocation, "allocation");
+            AllocationReader(in_.file(), out.problem).read_list(root["allocation"], "allocation");
     }
     return out;
 }
 
-void ProblemReader::read_resources(const YAML::Node& list, ProblemData& data) {
+void ProblemReader::read_resources(const YamlNode& list, ProblemData& data) {
     in_.expect_list(list, "resources");
     in_.remember("resources", list);
     for (std::size_t e = 0; e < list.size(); ++e) {
@@ -248,7 +258,7 @@ void ProblemReader::read_resources(const YAML::Node& list, ProblemData& data) {
     }
 }
 
-Resource ProblemReader::read_resource(const YAML::Node& node, const std::string& key, int& count) {
+Resource ProblemReader::read_resource(const YamlNode& node, const std::string& key, int& count) {
     in_.expect_map(node, key);
     in_.remember(key, node);
     in_.check_keys(
@@ -277,10 +287,10 @@ Resource ProblemReader::read_resource(const YAML::Node& node, const std::string&
     if (!node["capacity"]) {
         in_.fail(node, key + ".capacity", "", "every resource needs a capacity with 'units'");
     }
-    if (node["capacity"].IsScalar()) {
+    if (node["capacity"].is_scalar()) {
         in_.fail(node["capacity"], key + ".capacity", YamlValues::show(node["capacity"]),
                  "expected a mapping of dimensions to amounts, e.g. {units: " +
-                     node["capacity"].Scalar() + "}");
+                     node["capacity"].str() + "}");
     }
     r.capacity = read_amounts(node["capacity"], key + ".capacity");
     if (node["speed"]) r.speed = field("speed");
@@ -290,7 +300,7 @@ Resource ProblemReader::read_resource(const YAML::Node& node, const std::string&
     return r;
 }
 
-void ProblemReader::read_tasks(const YAML::Node& list, ProblemData& data) {
+void ProblemReader::read_tasks(const YamlNode& list, ProblemData& data) {
     in_.expect_list(list, "tasks");
     in_.remember("tasks", list);
     data.tasks.reserve(list.size());
@@ -299,17 +309,17 @@ void ProblemReader::read_tasks(const YAML::Node& list, ProblemData& data) {
     }
 }
 
-Task ProblemReader::read_task(const YAML::Node& node, const std::string& key) {
+Task ProblemReader::read_task(const YamlNode& node, const std::string& key) {
     in_.expect_map(node, key);
     in_.remember(key, node);
     in_.check_keys(node, key,
                    {"id", "kind", "workload", "frequency", "priority", "arrival", "deadline",
-                    "demand", "units", "scaling", "allowed", "optional"});
+                    "demand", "units", "scaling", "allowed", "optional", "type"});
     Task t;
     if (!node["id"]) in_.fail(node, key + ".id", "", "every task needs an id");
     t.id = in_.text(node["id"], key + ".id");
     in_.remember(key + ".id", node["id"]);
-    if (const YAML::Node kind = node["kind"]) {
+    if (const YamlNode kind = node["kind"]) {
         const std::string s = in_.text(kind, key + ".kind");
         if (s == "compute")
             t.kind = TaskKind::compute;
@@ -331,7 +341,7 @@ Task ProblemReader::read_task(const YAML::Node& node, const std::string& key) {
     if (node["demand"]) t.demand = read_amounts(node["demand"], key + ".demand");
     if (node["units"]) t.units = read_units(node["units"], key + ".units");
     if (node["scaling"]) t.scaling = read_scaling(node["scaling"], key + ".scaling");
-    if (const YAML::Node allowed = node["allowed"]) {
+    if (const YamlNode allowed = node["allowed"]) {
         in_.expect_list(allowed, key + ".allowed");
         for (std::size_t a = 0; a < allowed.size(); ++a) {
             const std::string akey = key + ".allowed" + "[" + std::to_string(a) + "]";
@@ -340,13 +350,18 @@ Task ProblemReader::read_task(const YAML::Node& node, const std::string& key) {
         }
     }
     if (node["optional"]) t.optional = in_.boolean(node["optional"], key + ".optional");
+    if (const YamlNode type = node["type"]) {
+        in_.remember(key + ".type", type);
+        t.type = in_.text(type, key + ".type");
+        if (t.type.empty()) in_.fail(type, key + ".type", "\"\"", "leave 'type' out for none");
+    }
     return t;
 }
 
-UnitChoice ProblemReader::read_units(const YAML::Node& node, const std::string& key) {
+UnitChoice ProblemReader::read_units(const YamlNode& node, const std::string& key) {
     in_.remember(key, node);
-    if (node.IsScalar()) return UnitChoice::exactly(in_.integer(node, key));
-    if (node.IsSequence()) {
+    if (node.is_scalar()) return UnitChoice::exactly(in_.integer(node, key));
+    if (node.is_list()) {
         if (node.size() == 0) in_.fail(node, key, "[]", "the list of unit counts is empty");
         std::vector<int> values;
         for (std::size_t k = 0; k < node.size(); ++k) {
@@ -357,7 +372,7 @@ UnitChoice ProblemReader::read_units(const YAML::Node& node, const std::string& 
         }
         return UnitChoice::list(std::move(values));
     }
-    if (node.IsMap()) {
+    if (node.is_map()) {
         in_.check_keys(node, key, {"min", "max"});
         if (!node["min"] || !node["max"]) {
             in_.fail(node, key, "a mapping", "a unit range needs both min and max");
@@ -375,12 +390,12 @@ UnitChoice ProblemReader::read_units(const YAML::Node& node, const std::string& 
              "expected a unit count, {min, max} or a list of counts");
 }
 
-Scaling ProblemReader::read_scaling(const YAML::Node& node, const std::string& key) {
+Scaling ProblemReader::read_scaling(const YamlNode& node, const std::string& key) {
     in_.remember(key, node);
     Scaling s;
-    if (node.IsScalar()) {
-        if (node.Scalar() != "linear") {
-            in_.fail(node, key, node.Scalar(),
+    if (node.is_scalar()) {
+        if (node.str() != "linear") {
+            in_.fail(node, key, node.str(),
                      "expected linear, {amdahl: p} or {table: {units: speed-up, ...}}");
         }
         return s;
@@ -388,55 +403,57 @@ Scaling ProblemReader::read_scaling(const YAML::Node& node, const std::string& k
     in_.expect_map(node, key);
     in_.check_keys(node, key, {"amdahl", "table"});
     if (node.size() != 1) in_.fail(node, key, "a mapping", "give either amdahl or table");
-    if (const YAML::Node p = node["amdahl"]) {
+    if (const YamlNode p = node["amdahl"]) {
         s.type = Scaling::Type::amdahl;
         s.parallel_fraction = in_.number(p, key + ".amdahl");
         if (s.parallel_fraction < 0 || s.parallel_fraction > 1) {
-            in_.fail(p, key + ".amdahl", node["amdahl"].Scalar(),
+            in_.fail(p, key + ".amdahl", node["amdahl"].str(),
                      "the parallel fraction must be in [0, 1]");
         }
         return s;
     }
-    const YAML::Node table = node["table"];
+    const YamlNode table = node["table"];
     in_.expect_map(table, key + ".table");
     in_.remember(key + ".table", table);
     if (table.size() == 0) in_.fail(table, key + ".table", "{}", "the table is empty");
     s.type = Scaling::Type::table;
-    for (auto it = table.begin(); it != table.end(); ++it) {
-        const int units = in_.integer(it->first, key + ".table");
-        if (units < 1) in_.fail(it->first, key + ".table", std::to_string(units), "must be >= 1");
+    for (std::size_t k = 0; k < table.size(); ++k) {
+        const int units = in_.integer(table.key(k), key + ".table");
+        if (units < 1)
+            in_.fail(table.key(k), key + ".table", std::to_string(units), "must be >= 1");
         const std::string ekey = key + ".table." + std::to_string(units);
-        in_.note_key(ekey, it->first, it->second);
-        in_.remember(ekey, it->second);
+        in_.note_key(ekey, table.key(k), table.value(k));
+        in_.remember(ekey, table.value(k));
         for (const auto& entry : s.table) {
             if (entry.first == units)
-                in_.fail(it->first, ekey, it->first.Scalar(), "duplicate key");
+                in_.fail(table.key(k), ekey, table.key(k).str(), "duplicate key");
         }
-        const double speedup = in_.number(it->second, ekey);
-        if (speedup <= 0) in_.fail(it->second, ekey, it->second.Scalar(), "must be greater than 0");
+        const double speedup = in_.number(table.value(k), ekey);
+        if (speedup <= 0)
+            in_.fail(table.value(k), ekey, table.value(k).str(), "must be greater than 0");
         s.table.emplace_back(units, speedup);
     }
     std::sort(s.table.begin(), s.table.end());
     return s;
 }
 
-std::map<std::string, double> ProblemReader::read_amounts(const YAML::Node& node,
+std::map<std::string, double> ProblemReader::read_amounts(const YamlNode& node,
                                                           const std::string& key) {
     in_.expect_map(node, key);
     in_.remember(key, node);
     std::map<std::string, double> out;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const std::string name = in_.text(it->first, key);
+    for (std::size_t k = 0; k < node.size(); ++k) {
+        const std::string name = in_.text(node.key(k), key);
         const std::string vkey = key + "." + name;
-        in_.note_key(vkey, it->first, it->second);
-        if (out.count(name)) in_.fail(it->first, vkey, name, "duplicate key");
-        in_.remember(vkey, it->second);
-        out[name] = in_.number(it->second, vkey);
+        in_.note_key(vkey, node.key(k), node.value(k));
+        if (out.count(name)) in_.fail(node.key(k), vkey, name, "duplicate key");
+        in_.remember(vkey, node.value(k));
+        out[name] = in_.number(node.value(k), vkey);
     }
     return out;
 }
 
-Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key, std::size_t rows,
+Matrix ProblemReader::read_matrix(const YamlNode& node, const std::string& key, std::size_t rows,
                                   std::size_t cols) {
     in_.expect_list(node, key);
     in_.remember(key, node);
@@ -446,7 +463,7 @@ Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key
     }
     Matrix out(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
     for (std::size_t i = 0; i < rows; ++i) {
-        const YAML::Node row = node[i];
+        const YamlNode row = node[i];
         const std::string rkey = at(key, i);
         in_.expect_list(row, rkey);
         in_.remember(rkey, row);  // places Problem's errors about a cell (a total too large)
@@ -455,20 +472,43 @@ Matrix ProblemReader::read_matrix(const YAML::Node& node, const std::string& key
                      "each row needs one value per resource (" + std::to_string(cols) + ")");
         }
         for (std::size_t j = 0; j < cols; ++j) {
-            const std::string vkey = rkey + "[" + std::to_string(j) + "]";
-            const double v = in_.number(row[j], vkey);
-            if (v < 0) in_.fail(row[j], vkey, row[j].Scalar(), "must not be negative");
+            // The key is built only for an error: a matrix may hold millions of cells.
+            double v = 0;
+            const YamlNode cell = row[j];
+            if (!YamlValues::try_number(cell, v) || v < 0) {
+                const std::string vkey = rkey + "[" + std::to_string(j) + "]";
+                v = in_.number(cell, vkey);
+                in_.fail(cell, vkey, cell.str(), "must not be negative");
+            }
             out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
         }
     }
     return out;
 }
 
-Objective ProblemReader::read_objective(const YAML::Node& node) {
-    if (node.IsScalar()) {
-        in_.fail(node, "objective", node.Scalar(),
+Speedups ProblemReader::read_speedups(const YamlNode& node) {
+    in_.expect_map(node, "speedups");
+    in_.remember("speedups", node);
+    Speedups out;
+    for (std::size_t k = 0; k < node.size(); ++k) {
+        const std::string type = in_.text(node.key(k), "speedups");
+        const std::string key = "speedups." + type;
+        in_.note_key(key, node.key(k), node.value(k));
+        if (out.count(type)) in_.fail(node.key(k), key, type, "duplicate key");
+        if (node.value(k).is_scalar()) {
+            in_.fail(node.value(k), key, YamlValues::show(node.value(k)),
+                     "expected a mapping of resource kinds to speed factors, e.g. {gpu: 2}");
+        }
+        out[type] = read_amounts(node.value(k), key);  // Problem checks each factor and kind
+    }
+    return out;
+}
+
+Objective ProblemReader::read_objective(const YamlNode& node) {
+    if (node.is_scalar()) {
+        in_.fail(node, "objective", node.str(),
                  "expected {minimize: METRIC} or {maximize: METRIC}, e.g. {minimize: " +
-                     node.Scalar() + "}");
+                     node.str() + "}");
     }
     in_.expect_map(node, "objective");
     in_.remember("objective", node);
@@ -480,27 +520,27 @@ Objective ProblemReader::read_objective(const YAML::Node& node) {
     const bool minimize = static_cast<bool>(node["minimize"]);
     objective.sense = minimize ? Sense::minimize : Sense::maximize;
     const std::string key = minimize ? "objective.minimize" : "objective.maximize";
-    const YAML::Node what = node[minimize ? "minimize" : "maximize"];
+    const YamlNode what = node[minimize ? "minimize" : "maximize"];
     std::vector<std::string> names;
     for (Metric m : kAllMetrics)
         names.emplace_back(metric_name(m));
-    auto metric = [&](const YAML::Node& n) {
+    auto metric = [&](const YamlNode& n) {
         const std::string name = in_.text(n, key);
         auto parsed = parse_metric(name);
         if (!parsed) in_.fail(n, key, name, "unknown metric" + detail::did_you_mean(name, names));
         return *parsed;
     };
     objective.terms.clear();
-    if (what.IsMap()) {
+    if (what.is_map()) {
         if (what.size() == 0) in_.fail(what, key, "{}", "the weighted sum has no terms");
-        for (auto it = what.begin(); it != what.end(); ++it) {
-            const Metric m = metric(it->first);
+        for (std::size_t k = 0; k < what.size(); ++k) {
+            const Metric m = metric(what.key(k));
             for (const auto& term : objective.terms) {
-                if (term.first == m) in_.fail(it->first, key, it->first.Scalar(), "duplicate key");
+                if (term.first == m) in_.fail(what.key(k), key, what.key(k).str(), "duplicate key");
             }
-            const std::string wkey = key + "." + it->first.Scalar();
-            in_.note_key(wkey, it->first, it->second);
-            objective.terms.emplace_back(m, in_.number(it->second, wkey));
+            const std::string wkey = key + "." + what.key(k).str();
+            in_.note_key(wkey, what.key(k), what.value(k));
+            objective.terms.emplace_back(m, in_.number(what.value(k), wkey));
         }
     } else {
         objective.terms.emplace_back(metric(what), 1.0);
@@ -508,7 +548,7 @@ Objective ProblemReader::read_objective(const YAML::Node& node) {
     return objective;
 }
 
-void ProblemReader::read_hard(const YAML::Node& node, ProblemData& data) {
+void ProblemReader::read_hard(const YamlNode& node, ProblemData& data) {
     in_.expect_list(node, "hard");
     in_.remember("hard", node);
     for (std::size_t k = 0; k < node.size(); ++k) {
@@ -525,7 +565,7 @@ void ProblemReader::read_hard(const YAML::Node& node, ProblemData& data) {
     }
 }
 
-void ProblemReader::check_resource_ids(const YAML::Node& list, const ProblemData& data) const {
+void ProblemReader::check_resource_ids(const YamlNode& list, const ProblemData& data) const {
     // Which file entry made each expanded resource, and whether by `count`.
     struct Origin {
         std::size_t entry;
@@ -533,7 +573,7 @@ void ProblemReader::check_resource_ids(const YAML::Node& list, const ProblemData
     };
     std::map<std::string, Origin, std::less<>> seen;
     for (const Expansion& e : expansions_) {
-        const YAML::Node entry = list[e.entry];
+        const YamlNode entry = list[e.entry];
         const bool counted = static_cast<bool>(entry["count"]);
         const std::string key = at("resources", e.entry) + ".id";
         for (std::size_t c = 0; c < e.count; ++c) {
@@ -597,18 +637,33 @@ std::string read_file_text(const std::string& path) {
                              (error != 0 ? std::string(": ") + std::strerror(error) : ""),
                          {path, 0, 0});
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
+    // Read in place, without a second copy of the text: the size is a hint (0 for a pipe),
+    // and the loop reads whatever the stream holds.
+    std::string text;
+    const auto size = std::filesystem::is_regular_file(path, ec)
+                          ? std::filesystem::file_size(path, ec)
+                          : std::uintmax_t{0};
+    text.reserve(ec ? 0 : static_cast<std::size_t>(size) + 1);  // + 1: room to see the end
+    constexpr std::size_t kChunk = 1 << 20;
+    while (in) {
+        const std::size_t old = text.size();
+        const std::size_t want = text.capacity() > old ? text.capacity() - old : kChunk;
+        text.resize(old + want);
+        in.read(text.data() + old, static_cast<std::streamsize>(want));
+        text.resize(old + static_cast<std::size_t>(in.gcount()));
+    }
     if (in.bad()) throw InputError("", "", "cannot read file", {path, 0, 0});
-    return buffer.str();
+    return text;
 }
 
-ProblemFile parse_problem(std::string_view text, const std::string& file_name) {
-    return ProblemReader(file_name).read(text);
+ProblemFile parse_problem(std::string_view text, const std::string& file_name,
+                          const ReadOptions& options) {
+    return ProblemReader(file_name).read(text, options);
 }
 
-ProblemFile read_problem_file(const std::string& path) {
-    return parse_problem(read_file_text(path), path);
+ProblemFile read_problem_file(const std::string& path, const ReadOptions& options) {
+    std::string text = read_file_text(path);
+    return ProblemReader(path).read(text, options, &text);
 }
 
 Problem read_problem(const std::string& path) {

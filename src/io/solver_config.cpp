@@ -10,7 +10,8 @@ namespace allocopt {
 
 namespace {
 
-std::uint64_t count(const detail::YamlValues& y, const YAML::Node& node, const std::string& key) {
+std::uint64_t count(const detail::YamlValues& y, const detail::YamlNode& node,
+                    const std::string& key) {
     const double v = y.number(node, key);
     if (v < 0 || v != std::floor(v) || v > 1e18) {
         y.fail(node, key, detail::YamlValues::show(node), "expected a whole number >= 0");
@@ -18,7 +19,7 @@ std::uint64_t count(const detail::YamlValues& y, const YAML::Node& node, const s
     return static_cast<std::uint64_t>(v);
 }
 
-double seconds(const detail::YamlValues& y, const YAML::Node& node, const std::string& key) {
+double seconds(const detail::YamlValues& y, const detail::YamlNode& node, const std::string& key) {
     const double v = y.number(node, key);  // finite
     if (v < 0) y.fail(node, key, detail::YamlValues::show(node), "expected seconds >= 0");
     return v;
@@ -38,19 +39,18 @@ void SolverConfig::apply(OptionValues& values) const {
 
 SolverConfig parse_solver_config(const std::string& text, const std::string& file) {
     detail::YamlValues y(file);
-    const YAML::Node root = y.load(text);
+    const detail::YamlNode root = y.load(text);
     y.expect_map(root, "");
     y.check_keys(root, "",
                  {"solver", "seed", "threads", "time-limit", "max-evals", "target", "stall-evals",
                   "stall-seconds", "options"});
     SolverConfig c;
-    for (const auto& entry : root) {
-        const std::string key = entry.first.as<std::string>();
-        const YAML::Node& v = entry.second;
-        y.note_key(key, entry.first, v);
+    for (std::size_t k = 0; k < root.size(); ++k) {
+        const std::string key = root.key(k).str();
+        const detail::YamlNode v = root.value(k);
         if (key == "solver") {
             c.solver = y.text(v, key);
-            c.solver_position = y.position(v.Mark());
+            c.solver_position = y.position(v);
         } else if (key == "seed") {
             c.seed = count(y, v, key);
         } else if (key == "threads") {
@@ -71,19 +71,20 @@ SolverConfig parse_solver_config(const std::string& text, const std::string& fil
         } else if (key == "stall-seconds") {
             c.stall_seconds = seconds(y, v, key);
         } else if (key == "options") {
-            if (v.IsNull()) continue;
+            if (v.is_null()) continue;
             y.expect_map(v, key);
-            for (const auto& o : v) {
-                const std::string name = o.first.as<std::string>();
+            for (std::size_t o = 0; o < v.size(); ++o) {
+                const detail::YamlNode name_node = v.key(o), value = v.value(o);
+                const std::string name = y.text(name_node, key);
                 const std::string path = "options." + name;
-                y.note_key(path, o.first, o.second);
+                y.note_key(path, name_node, value);
                 for (const SolverConfig::Option& seen : c.options) {
-                    if (seen.name == name) y.fail(o.first, path, name, "duplicate key");
+                    if (seen.name == name) y.fail(name_node, path, name, "duplicate key");
                 }
-                if (!o.second.IsScalar()) {
-                    y.fail(o.second, path, y.show(o.second), "expected a single value");
+                if (!value.is_scalar()) {
+                    y.fail(value, path, y.show(value), "expected a single value");
                 }
-                c.options.push_back({name, o.second.Scalar(), y.position(o.first.Mark())});
+                c.options.push_back({name, value.str(), y.position(name_node)});
             }
         }
     }

@@ -1,17 +1,13 @@
 #include "io/yaml_values.hpp"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstring>
-#include <set>
-#include <sstream>
+#include <functional>
+#include <iterator>
 #include <vector>
 
 #include "detail/text.hpp"
@@ -75,17 +71,23 @@ void check_bytes(std::string_view text, const std::string& file) {
     int line = 1, column = 1;
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c < 0x7F) {  // the common case: printable ASCII
+            ++column;
+            ++i;
+            continue;
+        }
         const std::size_t len = utf8_length(text, i);
-        const SourcePosition where{file, line, column};
         if (c == 0) {
-            throw InputError("", hex_byte(c), "the file is binary, not text (NUL byte)", where);
+            throw InputError("", hex_byte(c), "the file is binary, not text (NUL byte)",
+                             {file, line, column});
         }
         if (len == 0) {
-            throw InputError("", hex_byte(c), "the file is not valid UTF-8 text", where);
+            throw InputError("", hex_byte(c), "the file is not valid UTF-8 text",
+                             {file, line, column});
         }
         if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
             throw InputError("", hex_byte(c), "control character in the file (is it binary?)",
-                             where);
+                             {file, line, column});
         }
         if (c == '\n') {
             ++line;
@@ -175,50 +177,18 @@ int document_start_line(std::string_view text, int content_line) {
     return found;
 }
 
-/// Records what the loader needs to know about one document from parser events: whether it
-/// started (and where) and the first null node standing on a ',' outside any flow collection
-/// (yaml-cpp makes such a null without consuming the comma).
-struct DocumentShape : YAML::EventHandler {
-    std::string_view text;
-    bool started = false;
-    YAML::Mark start = YAML::Mark::null_mark();
-    YAML::Mark stray = YAML::Mark::null_mark();
-    std::vector<bool> flow;  // per open collection: flow style?
-
-    bool in_flow() const { return std::find(flow.begin(), flow.end(), true) != flow.end(); }
-    void OnDocumentStart(const YAML::Mark& mark) override {
-        started = true;
-        start = mark;
-    }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-        if (!stray.is_null() || in_flow() || mark.is_null() || mark.pos < 0) return;
-        const auto pos = static_cast<std::size_t>(mark.pos);
-        if (pos < text.size() && text[pos] == ',') stray = mark;
-    }
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value style) override {
-        flow.push_back(style == YAML::EmitterStyle::Flow);
-    }
-    void OnSequenceEnd() override { flow.pop_back(); }
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value style) override {
-        flow.push_back(style == YAML::EmitterStyle::Flow);
-    }
-    void OnMapEnd() override { flow.pop_back(); }
-};
-
 }  // namespace
 
-SourcePosition YamlValues::position(const YAML::Mark& mark) const {
-    if (mark.is_null()) return {file_, 0, 0};
-    return {file_, mark.line + 1, mark.column + 1};
+SourcePosition YamlValues::position(YamlMark mark) const {
+    return {file_, static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
 }
 
-YAML::Node YamlValues::load(std::string_view text) const {
+SourcePosition YamlValues::position(const YamlNode& node) const {
+    if (!node) return {file_, 0, 0};
+    return position(node.mark());
+}
+
+YamlNode YamlValues::load(std::string_view text, const YamlTree::Progress& progress) {
     check_bytes(text, file_);
     switch (blank_kind(text)) {
         case Blank::empty:
@@ -233,72 +203,88 @@ YAML::Node YamlValues::load(std::string_view text) const {
         case Blank::no:
             break;
     }
-    // A first pass over parser events, before building nodes: it counts the documents without
-    // YAML::LoadAll, which loops forever (allocating) on a stray ',' outside brackets
-    // (yaml-cpp issue #1040), and finds that comma.
-    DocumentShape first, second;
-    try {
-        std::istringstream in{std::string(text)};
-        YAML::Parser parser(in);
-        first.text = second.text = text;
-        const bool any = parser.HandleNextDocument(first);
-        if (any && first.stray.is_null()) parser.HandleNextDocument(second);
-        const YAML::Mark stray = first.stray.is_null() ? second.stray : first.stray;
-        if (!stray.is_null()) {
+    if (text.size() > YamlTree::kMaxBytes) {
+        throw InputError("", std::to_string(text.size()) + " bytes",
+                         "the file is too large (at most 1 GiB)", {file_, 1, 1});
+    }
+    tree_ = YamlTree();
+    YamlSyntaxError e;
+    if (tree_.parse(text, e, progress)) return tree_.root();
+    const SourcePosition where = position(e.mark);
+    switch (e.kind) {
+        case YamlSyntaxError::Kind::stray_comma:
             throw InputError("", ",",
                              "unexpected ',' (a comma separates items only inside [...] or {...})",
-                             position(stray));
+                             where);
+        case YamlSyntaxError::Kind::undefined_alias:
+            throw InputError("", "", "invalid YAML: the referenced anchor is not defined", where);
+        case YamlSyntaxError::Kind::too_deep:
+            throw InputError("", "",
+                             "invalid YAML: lists or mappings nested too deeply (more than " +
+                                 std::to_string(YamlTree::kMaxDepth) + " levels)",
+                             where);
+        case YamlSyntaxError::Kind::second_document: {
+            const int line = document_start_line(text, static_cast<int>(e.mark.line));
+            throw InputError("", "---",
+                             "a second YAML document starts here; a file holds exactly one problem",
+                             {file_, line + 1, 1});
         }
-    } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's guard against stack overflow
-        throw InputError("", "", "invalid YAML: lists or mappings nested too deeply",
-                         position(e.mark));
-    } catch (const YAML::Exception& e) {
-        std::string message = "invalid YAML: " + e.msg;
-        const int line = e.mark.is_null() ? -1 : e.mark.line;
-        if (line >= 0 && (indented_with_tab(line_of(text, line)) ||
-                          (line > 0 && indented_with_tab(line_of(text, line - 1))))) {
-            message += " (YAML does not allow tabs for indentation; use spaces)";
-        } else if (line >= 0) {
-            // yaml-cpp notices an unclosed flow collection only where it ends up; say where it
-            // began.
-            const std::string open = unclosed_bracket(text, line, e.mark.column);
-            if (!open.empty()) message += " (" + open + ")";
+        case YamlSyntaxError::Kind::syntax:
+            break;
+    }
+    std::string message = "invalid YAML: " + e.problem;
+    const int line = static_cast<int>(e.mark.line);
+    if (indented_with_tab(line_of(text, line)) ||
+        (line > 0 && indented_with_tab(line_of(text, line - 1)))) {
+        message += " (YAML does not allow tabs for indentation; use spaces)";
+    } else {
+        // libyaml notices an unclosed flow collection only where it ends up; say where it
+        // began.
+        const std::string open = unclosed_bracket(text, line, static_cast<int>(e.mark.column));
+        if (!open.empty()) {
+            message += " (" + open + ")";
+        } else if (!e.context.empty() &&
+                   (e.context_mark.line != e.mark.line || e.context_mark.column != e.mark.column)) {
+            message += " (" + e.context + " at line " + std::to_string(e.context_mark.line + 1) +
+                       ", column " + std::to_string(e.context_mark.column + 1) + ")";
         }
-        throw InputError("", "", message, position(e.mark));
     }
-    if (second.started && second.stray.is_null()) {
-        const int last_line = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-        const YAML::Mark mark = second.start;
-        const int line = document_start_line(text, mark.is_null() ? last_line : mark.line);
-        throw InputError("", "---",
-                         "a second YAML document starts here; a file holds exactly one problem",
-                         {file_, line + 1, 1});
-    }
-    try {
-        return YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {  // the first pass has seen every parse error
-        throw InputError("", "", "invalid YAML: " + e.msg, position(e.mark));
-    }
+    throw InputError("", "", message, where);
 }
 
-void YamlValues::fail(const YAML::Node& node, const std::string& key, const std::string& value,
+void YamlValues::fail(const YamlNode& node, const std::string& key, const std::string& value,
                       const std::string& message) const {
-    if (!node.IsDefined() || node.IsNull()) {
+    if (!node || node.is_null()) {
         auto it = key_marks_.find(key);
         if (it != key_marks_.end()) throw InputError(key, value, message, position(it->second));
     }
-    throw InputError(key, value, message, position(node.Mark()));
+    throw InputError(key, value, message, position(node));
 }
 
-void YamlValues::note_key(const std::string& key, const YAML::Node& key_node,
-                          const YAML::Node& value) const {
-    if (value.IsNull()) key_marks_[key] = key_node.Mark();
+void YamlValues::note_key(const std::string& key, const YamlNode& key_node,
+                          const YamlNode& value) const {
+    if (value.is_null()) key_marks_[key] = key_node.mark();
+}
+
+void YamlValues::remember(std::string_view key, const YamlNode& node) {
+    if (!node) return;
+    marks_.emplace_back(std::hash<std::string_view>{}(key), node.mark());
+    marks_sorted_ = false;
 }
 
 SourcePosition YamlValues::locate(std::string key) const {
+    if (!marks_sorted_) {
+        // Stable: of two marks for one key, the later one (the last remember()) wins.
+        std::stable_sort(marks_.begin(), marks_.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        marks_sorted_ = true;
+    }
     while (true) {
-        auto it = marks_.find(key);
-        if (it != marks_.end()) return position(it->second);
+        const std::uint64_t h = std::hash<std::string_view>{}(key);
+        auto it = std::upper_bound(marks_.begin(), marks_.end(), h,
+                                   [](std::uint64_t v, const auto& m) { return v < m.first; });
+        if (it != marks_.begin() && std::prev(it)->first == h)
+            return position(std::prev(it)->second);
         const auto cut = key.find_last_of(".[");
         if (cut == std::string::npos || cut == 0) break;
         key.resize(cut);
@@ -306,117 +292,162 @@ SourcePosition YamlValues::locate(std::string key) const {
     return {file_, 0, 0};
 }
 
-std::string YamlValues::show(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Scalar: {
-            std::string s = node.Scalar();
+std::string YamlValues::show(const YamlNode& node) {
+    if (!node) return "nothing";
+    switch (node.kind()) {
+        case YamlNode::Kind::scalar: {
+            std::string s(node.scalar());
             if (s.size() > 60) s = s.substr(0, 57) + "...";
-            return node.Tag() == "!" ? "\"" + s + "\"" : s;
+            const bool quoted = node.tag().empty() ? node.quoted() : node.tag() == "!";
+            return quoted ? "\"" + s + "\"" : s;
         }
-        case YAML::NodeType::Sequence:
+        case YamlNode::Kind::list:
             return "a list";
-        case YAML::NodeType::Map:
+        case YamlNode::Kind::map:
             return "a mapping";
-        case YAML::NodeType::Null:
-            return "nothing";
-        case YAML::NodeType::Undefined:
+        case YamlNode::Kind::null:
             return "nothing";
     }
     return "?";
 }
 
-void YamlValues::expect_map(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsMap()) fail(node, key, show(node), "expected a mapping of keys to values");
+void YamlValues::expect_map(const YamlNode& node, const std::string& key) const {
+    if (!node.is_map()) fail(node, key, show(node), "expected a mapping of keys to values");
 }
 
-void YamlValues::expect_list(const YAML::Node& node, const std::string& key) const {
-    if (node.IsSequence()) return;
-    if (node.IsScalar()) {
+void YamlValues::expect_list(const YamlNode& node, const std::string& key) const {
+    if (node.is_list()) return;
+    if (node.is_scalar()) {
         fail(node, key, show(node),
-             "expected a list, got a single value (write it as [" + node.Scalar() + "])");
+             "expected a list, got a single value (write it as [" + std::string(node.scalar()) +
+                 "])");
     }
     fail(node, key, show(node), "expected a list");
 }
 
-void YamlValues::check_keys(const YAML::Node& map, const std::string& key,
+void YamlValues::check_keys(const YamlNode& map, const std::string& key,
                             std::initializer_list<std::string_view> allowed) const {
-    std::vector<std::string> names(allowed.begin(), allowed.end());
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-        const YAML::Node k = it->first;  // a copy: `*it` is a temporary
-        if (!k.IsScalar()) {
+    for (std::size_t i = 0, n = map.size(); i < n; ++i) {
+        const YamlNode k = map.key(i);
+        if (!k.is_scalar()) {
             fail(k, key, show(k), "a key must be a plain name, not " + show(k));
         }
-        const std::string name = k.Scalar();
-        const std::string path = key.empty() ? name : key + "." + name;
-        note_key(path, k, it->second);
-        if (!seen.insert(name).second) fail(k, path, name, "duplicate key");
-        if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+        const std::string_view name = k.scalar();
+        const YamlNode value = map.value(i);
+        const bool known = std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+        bool repeated = false;
+        for (std::size_t j = 0; j < i && !repeated; ++j) {
+            repeated = map.key(j).is_scalar() && map.key(j).scalar() == name;
+        }
+        if (known && !repeated && !value.is_null()) continue;  // the common case: no text built
+        const std::string path = key.empty() ? std::string(name) : key + "." + std::string(name);
+        note_key(path, k, value);
+        if (repeated) fail(k, path, std::string(name), "duplicate key");
+        if (known) continue;
         if (name == "<<") {
-            fail(k, path, name,
+            fail(k, path, std::string(name),
                  "merge keys ('<<') are not supported; write the keys out (an alias '*name' may "
                  "stand for a whole value)");
         }
+        std::vector<std::string> names(allowed.begin(), allowed.end());
         std::string expected;
-        for (std::size_t i = 0; i < names.size(); ++i) {
-            expected += (i ? ", " : "") + names[i];
+        for (std::size_t m = 0; m < names.size(); ++m) {
+            expected += (m ? ", " : "") + names[m];
         }
-        fail(k, path, name,
-             "unknown key" + did_you_mean(name, names) + "; expected one of: " + expected);
+        fail(k, path, std::string(name),
+             "unknown key" + did_you_mean(std::string(name), names) +
+                 "; expected one of: " + expected);
     }
 }
 
-double YamlValues::number(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsDefined() || node.IsNull()) fail(node, key, "nothing", "a number is required");
-    if (!node.IsScalar()) fail(node, key, show(node), "expected a number, got " + show(node));
-    const std::string& tag = node.Tag();
-    if (tag == "!") fail(node, key, show(node), "expected a number, got a quoted string");
-    if (tag != "?" && tag != "tag:yaml.org,2002:float" && tag != "tag:yaml.org,2002:int") {
-        const std::string core = "tag:yaml.org,2002:";
-        const std::string shown = tag.rfind(core, 0) == 0 ? "!!" + tag.substr(core.size()) : tag;
-        fail(node, key, shown + " " + show(node), "expected a number, got a value tagged " + shown);
-    }
-    const std::string& s = node.Scalar();
+namespace {
+
+/// A spelling of infinity or NaN (any case); every one holds an 'n'.
+bool non_finite_word(std::string_view s) {
+    if (s.find_first_of("nN") == std::string_view::npos) return false;
     std::string lower(s);
     for (char& c : lower)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     for (std::string_view special : {".nan", ".inf", "+.inf", "-.inf", "nan", "inf", "+inf", "-inf",
                                      "infinity", "+infinity", "-infinity"}) {
-        if (lower == special) fail(node, key, s, "must be a finite number");
+        if (lower == special) return true;
     }
+    return false;
+}
+
+enum class Parsed { ok, not_a_number, out_of_range, not_finite };
+
+Parsed parse_number(std::string_view s, double& value) {
+    if (non_finite_word(s)) return Parsed::not_finite;
     std::string_view digits = s;
     if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-    double value = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     // from_chars takes no leading '+', so one is skipped above; a second sign, trailing text or
     // a hex form is not a number. It does read "nan(...)", caught as non-finite below.
     if (digits.empty() || digits.front() == '+' || ptr != digits.data() + digits.size() ||
         (ec != std::errc() && ec != std::errc::result_out_of_range)) {
-        fail(node, key, show(node), "expected a number");
+        return Parsed::not_a_number;
     }
-    if (ec == std::errc::result_out_of_range) {
-        fail(node, key, s, "number out of range for a double");
+    if (ec == std::errc::result_out_of_range) return Parsed::out_of_range;
+    if (!std::isfinite(value)) return Parsed::not_finite;
+    return Parsed::ok;
+}
+
+}  // namespace
+
+bool YamlValues::try_number(const YamlNode& node, double& value) {
+    return node.is_scalar() && !node.quoted() && node.tag().empty() &&
+           parse_number(node.scalar(), value) == Parsed::ok;
+}
+
+double YamlValues::number(const YamlNode& node, const std::string& key) const {
+    if (!node || node.is_null()) fail(node, key, "nothing", "a number is required");
+    if (!node.is_scalar()) fail(node, key, show(node), "expected a number, got " + show(node));
+    const std::string_view tag = node.tag();
+    if (tag == "!" || (tag.empty() && node.quoted())) {
+        fail(node, key, show(node), "expected a number, got a quoted string");
     }
-    if (!std::isfinite(value)) fail(node, key, s, "must be a finite number");
+    if (!tag.empty() && tag != "tag:yaml.org,2002:float" && tag != "tag:yaml.org,2002:int") {
+        const std::string_view core = "tag:yaml.org,2002:";
+        const std::string shown = tag.substr(0, core.size()) == core
+                                      ? "!!" + std::string(tag.substr(core.size()))
+                                      : std::string(tag);
+        fail(node, key, shown + " " + show(node), "expected a number, got a value tagged " + shown);
+    }
+    const std::string s(node.scalar());
+    double value = 0;
+    switch (parse_number(s, value)) {
+        case Parsed::ok:
+            return value;
+        case Parsed::not_a_number:
+            fail(node, key, show(node), "expected a number");
+        case Parsed::out_of_range:
+            fail(node, key, s, "number out of range for a double");
+        case Parsed::not_finite:
+            fail(node, key, s, "must be a finite number");
+    }
     return value;
 }
 
-int YamlValues::integer(const YAML::Node& node, const std::string& key) const {
+int YamlValues::integer(const YamlNode& node, const std::string& key) const {
     const double value = number(node, key);
-    if (value != std::floor(value)) fail(node, key, node.Scalar(), "expected a whole number");
+    const std::string s(node.scalar());
+    if (value != std::floor(value)) fail(node, key, s, "expected a whole number");
     if (value < INT_MIN || value > INT_MAX) {
-        fail(node, key, node.Scalar(), "whole number out of range (at most 2147483647)");
+        fail(node, key, s, "whole number out of range (at most 2147483647)");
     }
     return static_cast<int>(value);
 }
 
-std::string YamlValues::text(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsDefined() || node.IsNull()) fail(node, key, "nothing", "a value is required");
-    if (!node.IsScalar()) fail(node, key, show(node), "expected a single value, got " + show(node));
-    return node.Scalar();
+std::string YamlValues::text(const YamlNode& node, const std::string& key) const {
+    if (!node || node.is_null()) fail(node, key, "nothing", "a value is required");
+    if (!node.is_scalar()) {
+        fail(node, key, show(node), "expected a single value, got " + show(node));
+    }
+    return std::string(node.scalar());
 }
 
-bool YamlValues::boolean(const YAML::Node& node, const std::string& key) const {
+bool YamlValues::boolean(const YamlNode& node, const std::string& key) const {
     const std::string s = text(node, key);
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;

@@ -64,7 +64,11 @@ void expect_same_problem(const Problem& a, const Problem& b) {
         EXPECT_EQ(x.scaling.table, y.scaling.table);
         EXPECT_EQ(x.allowed, y.allowed);
         EXPECT_EQ(x.optional, y.optional);
+        EXPECT_EQ(x.type, y.type);
+        for (std::size_t j = 0; j < a.num_resources(); ++j)
+            EXPECT_EQ(a.time(i, j), b.time(i, j)) << a.resource(j).id;
     }
+    EXPECT_EQ(a.data().speedups, b.data().speedups);
     EXPECT_EQ(a.has_time_matrix(), b.has_time_matrix());
     if (a.has_time_matrix()) {
         EXPECT_EQ(a.data().time, b.data().time);
@@ -95,6 +99,18 @@ void expect_round_trip(const Problem& problem) {
 TEST(ProblemWriter, EveryFormOfTheSchemaRoundTrips) {
     const Problem p = read_problem(std::string(ALLOCOPT_TEST_DATA) + "/good/all-forms.yaml");
     expect_round_trip(p);
+}
+
+TEST(ProblemWriter, SpeedupsAndTaskTypesRoundTrip) {
+    const Problem p = read_problem(std::string(ALLOCOPT_TEST_DATA) + "/good/speedups.yaml");
+    ASSERT_TRUE(p.has_speedups());
+    expect_round_trip(p);
+    const std::string text = problem_text(p);
+    EXPECT_NE(text.find("speedups:\n  lm: {cpu: 0.01, p100: 0.25, v100: 1}\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("{id: train, type: resnet, workload: 10, allowed: [v100, p100]}"),
+              std::string::npos)
+        << text;
 }
 
 TEST(ProblemWriter, SeedExampleRoundTrips) {

@@ -94,11 +94,13 @@ TEST(GoodProblemFiles, EveryOneParses) {
 // ---- The file as bytes ----
 
 TEST(BadProblemFiles, MalformedYamlNamesTheUnclosedBracket) {
-    expect_error("syntax.yaml",
-                 {5, 3, "", "invalid YAML: illegal block entry (the '{' at line 3, column 5", ""});
+    expect_error("syntax.yaml", {4, 1, "",
+                                 "invalid YAML: did not find expected ',' or '}' (the '{' at line "
+                                 "3, column 5",
+                                 ""});
 }
 
-// yaml-cpp's LoadAll loops forever, allocating, on this file (its issue #1040).
+// yaml-cpp's LoadAll looped forever, allocating, on this file (its issue #1040).
 TEST(BadProblemFiles, StrayCommaIsFoundNotAnEndlessLoop) {
     expect_error("stray-comma.yaml", {1, 1, "", "unexpected ','", ","});
 }
@@ -124,11 +126,11 @@ TEST(BadProblemFiles, ControlCharacter) {
 }
 
 TEST(BadProblemFiles, TabIndentation) {
-    expect_error("tab-indent.yaml", {2, 2, "", "does not allow tabs for indentation", ""});
+    expect_error("tab-indent.yaml", {2, 1, "", "does not allow tabs for indentation", ""});
 }
 
 TEST(BadProblemFiles, DeeplyNestedListsAreRefusedNotACrash) {
-    expect_error("deep-nesting.yaml", {5, 1, "", "nested too deeply", ""});
+    expect_error("deep-nesting.yaml", {4, 2017, "", "nested too deeply", ""});
 }
 
 TEST(BadProblemFiles, SecondDocument) {
@@ -689,6 +691,75 @@ TEST(ReadProblem, BooleanSpellings) {
     EXPECT_TRUE(parse_problem(head + "True}]").problem.task(0).optional);
     EXPECT_FALSE(parse_problem(head + "FALSE}]").problem.task(0).optional);
     EXPECT_TRUE(error_parsing(head + "on}]"));
+}
+
+// ---- Speed-up tables ----
+
+TEST(ReadProblem, SpeedupsGiveTimesPerTypeAndKind) {
+    const Problem p = read_problem(kGood + "speedups.yaml");
+    ASSERT_EQ(p.num_resources(), 4u);  // v-0, v-1, p, c
+    EXPECT_TRUE(p.has_speedups());
+    EXPECT_FALSE(p.has_time_matrix());
+    EXPECT_EQ(p.task(0).type, "resnet");
+    EXPECT_EQ(p.task(2).type, "");
+    EXPECT_DOUBLE_EQ(p.time(0, 0), 10 / (2 * 1.0));  // workload / (speed x factor)
+    EXPECT_DOUBLE_EQ(p.time(0, 2), 10 / (1 * 0.5));
+    EXPECT_DOUBLE_EQ(p.time(0, 3), 10.0);  // not allowed on cpu, which its row lacks: factor 1
+    EXPECT_DOUBLE_EQ(p.time(1, 1), 4 / (2 * 1.0));
+    EXPECT_DOUBLE_EQ(p.time(1, 2), 4 / 0.25);
+    EXPECT_DOUBLE_EQ(p.time(1, 3), 4 / 0.01);
+    EXPECT_DOUBLE_EQ(p.time(2, 0), 3 / 2.0);  // no type: workload / speed
+    EXPECT_DOUBLE_EQ(p.time(2, 3), 3.0);
+}
+
+TEST(BadProblemFiles, SpeedupFactorNotPositive) {
+    expect_error("speedups-zero-factor.yaml",
+                 {4, 18, "speedups.resnet.v100", "must be greater than 0", "0"});
+    expect_error("speedups-nan-factor.yaml",
+                 {4, 18, "speedups.resnet.v100", "must be a finite number", ".nan"});
+}
+
+TEST(BadProblemFiles, SpeedupRowLacksAKindTheTaskMayUse) {
+    expect_error("speedups-missing-kind.yaml",
+                 {5, 11, "speedups.resnet",
+                  "this row lacks kind 'p100', where task 'anywhere' (tasks[1]) may be placed "
+                  "(resource 'p')",
+                  "p100"});
+}
+
+TEST(BadProblemFiles, SpeedupKindNoResourceHas) {
+    expect_error(
+        "speedups-unknown-kind.yaml",
+        {4, 26, "speedups.resnet.v10", "no resource has this kind (did you mean 'v100'?)", "v10"});
+}
+
+TEST(BadProblemFiles, SpeedupRowNotAMapping) {
+    expect_error("speedups-row-scalar.yaml",
+                 {4, 11, "speedups.resnet", "expected a mapping of resource kinds", "2"});
+}
+
+TEST(BadProblemFiles, SpeedupsAndATimeMatrix) {
+    expect_error("speedups-with-time.yaml",
+                 {4, 3, "speedups", "give either a 'time' matrix or 'speedups', not both", ""});
+}
+
+TEST(BadProblemFiles, TaskTypeNotInTheTable) {
+    expect_error(
+        "task-type-unknown.yaml",
+        {7, 19, "tasks[1].type", "no such row in 'speedups' (did you mean 'resnet'?)", "resnt"});
+    expect_error("task-type-without-speedups.yaml",
+                 {4, 19, "tasks[0].type", "no 'speedups' table", "resnet"});
+    expect_error("task-type-empty.yaml", {6, 19, "tasks[0].type", "leave 'type' out", "\"\""});
+}
+
+TEST(BadProblemFiles, SpeedupsKeyNearMiss) {
+    expect_error("speedups-key-near-miss.yaml",
+                 {3, 1, "speedup", "unknown key (did you mean 'speedups'?)", "speedup"});
+}
+
+TEST(BadProblemFiles, SpeedupFactorMakesTotalsOverflow) {
+    expect_error("speedups-total-overflow.yaml",
+                 {4, 18, "speedups.resnet.v100", "sum of task durations", "1e-300"});
 }
 
 }  // namespace

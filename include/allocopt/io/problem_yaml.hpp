@@ -7,6 +7,8 @@
 // mean" hint), a non-finite number, a value out of range, an inconsistent model. Nothing is
 // returned half-built.
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,14 +25,22 @@ struct ProblemFile {
     std::optional<Allocation> allocation;
 };
 
+/// How to read a problem.
+struct ReadOptions {
+    /// Called with (bytes parsed, total bytes) while the text is parsed: at most about every
+    /// 64 KB of input and once at the end. May be empty; must not throw.
+    std::function<void(std::uint64_t bytes_done, std::uint64_t bytes_total)> progress;
+};
+
 /// Reads and validates the problem in `path`.
-ProblemFile read_problem_file(const std::string& path);
+ProblemFile read_problem_file(const std::string& path, const ReadOptions& options = {});
 
 /// Same as read_problem_file(path).problem.
 Problem read_problem(const std::string& path);
 
 /// Parses problem text; `file_name` is used only in error positions.
-ProblemFile parse_problem(std::string_view text, const std::string& file_name = "<input>");
+ProblemFile parse_problem(std::string_view text, const std::string& file_name = "<input>",
+                          const ReadOptions& options = {});
 
 /// Reads an allocation for `problem` from `path`: a YAML file whose `assignment:` (a result
 /// written by `solve`) or `allocation:` list has entries {task, resource, units}. Tasks not
