@@ -92,7 +92,7 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     }
     out.push_back({"mct", h::mct, nc});
     out.push_back({"min-min", h::min_min, min_min});
-    if (p.num_tasks() <= kSlowHeuristicTasks) out.push_back({"sufferage", h::sufferage, n * n});
+    out.push_back({"sufferage", h::sufferage, n * n});
     return out;
 }
 
@@ -116,6 +116,12 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     for (std::size_t b = 0; b < builds.size(); ++b) {
         if (tracker_.should_stop()) break;
         const StartBuild& build = builds[b];
+        if (build.build == heuristics::sufferage && problem_.num_tasks() > kSlowHeuristicTasks) {
+            tracker_.note("sufferage start skipped: it takes O(n^2) steps, and " +
+                          std::to_string(problem_.num_tasks()) + " tasks are more than " +
+                          std::to_string(kSlowHeuristicTasks));
+            continue;
+        }
         const std::optional<double> left = tracker_.seconds_left();
         if (left && per_look > 0 && per_look * build.looks > 0.1 * *left) {
             tracker_.note(std::string(build.name) + " start skipped: it would take about " +
