@@ -271,6 +271,8 @@ def main():
     os.makedirs(work, exist_ok=True)
     b = Bench(o, work)
     load = open("/proc/loadavg").read().split()[:3]
+    print("Regenerate: `bash bench/cluster.sh --write` (about 8 minutes; `bash bench/cluster.sh "
+          "--help` for the options).\n")
     print(f"Load average before: {' '.join(load)}; {o.threads} threads.\n")
     try:
         if "small" in parts:
