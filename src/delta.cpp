@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "delta_schedule.hpp"
+#include "detail/top_three.hpp"
 
 namespace allocopt {
 
@@ -134,21 +135,7 @@ double DeltaState::overflow(std::size_t j, std::size_t k, double usage) const {
 void DeltaState::refresh_top() {
     // The three largest loads: a move changes at most two, so the largest of the others is
     // always among these three.
-    const auto m = static_cast<std::int32_t>(load_.size());
-    top_ = {-1, -1, -1};
-    for (std::int32_t j = 0; j < m; ++j) {
-        const double l = load_[static_cast<std::size_t>(j)];
-        auto above = [&](std::int32_t other) {
-            return other < 0 || l > load_[static_cast<std::size_t>(other)];
-        };
-        if (above(top_[0])) {
-            top_ = {j, top_[0], top_[1]};
-        } else if (above(top_[1])) {
-            top_ = {top_[0], j, top_[1]};
-        } else if (above(top_[2])) {
-            top_[2] = j;
-        }
-    }
+    top_ = detail::top_three(load_.size(), [&](std::size_t j) { return load_[j]; });
 }
 
 Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,

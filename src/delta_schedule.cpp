@@ -15,30 +15,11 @@
 
 #include "delta_schedule.hpp"
 
+#include "detail/top_three.hpp"
+
 namespace allocopt {
 
 namespace {
-
-/// Indices of the three largest of value(0) .. value(m - 1) (-1 where m < 3).
-template <class Value>
-std::array<std::int32_t, 3> top_three(std::size_t m, Value value) {
-    std::array<std::int32_t, 3> top = {-1, -1, -1};
-    for (std::size_t j = 0; j < m; ++j) {
-        const double v = value(j);
-        const auto above = [&](std::int32_t other) {
-            return other < 0 || v > value(static_cast<std::size_t>(other));
-        };
-        const auto jj = static_cast<std::int32_t>(j);
-        if (above(top[0])) {
-            top = {jj, top[0], top[1]};
-        } else if (above(top[1])) {
-            top = {top[0], jj, top[1]};
-        } else if (above(top[2])) {
-            top[2] = jj;
-        }
-    }
-    return top;
-}
 
 /// The largest value(j) over the resources not in touched[0 .. count), from the top three.
 template <class Value>
@@ -263,8 +244,8 @@ void DeltaState::settle_schedule() {
     s.touched.clear();
     s.total.clean();
     const std::size_t m = problem_.num_resources();
-    s.top_end = top_three(m, [&](std::size_t j) { return s.sums[j].max_end; });
-    s.top_load = top_three(m, [&](std::size_t j) { return s.sums[j].load; });
+    s.top_end = detail::top_three(m, [&](std::size_t j) { return s.sums[j].max_end; });
+    s.top_load = detail::top_three(m, [&](std::size_t j) { return s.sums[j].load; });
     const double makespan =
         s.top_end[0] >= 0 ? s.sums[static_cast<std::size_t>(s.top_end[0])].max_end : 0.0;
     const double max_load =

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <iomanip>
@@ -89,6 +89,7 @@ class ProgressLine : public Observer {
         std::lock_guard lock(mutex_);
         phase_ = phase;
     }
+
   private:
     void draw_loop() {
         const auto start = std::chrono::steady_clock::now();

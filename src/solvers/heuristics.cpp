@@ -39,7 +39,8 @@ std::vector<Index> index_order(std::size_t n) {
 
 // ---- Schedule model ---------------------------------------------------------------------------
 
-/// The admissible unit count within j's unit capacity that runs task i fastest; 0 if none fits.
+}  // namespace
+
 int fastest_units(const Problem& p, std::size_t i, std::size_t j) {
     const Task& t = p.task(i);
     const UnitChoice& u = t.units;
@@ -62,6 +63,8 @@ int fastest_units(const Problem& p, std::size_t i, std::size_t j) {
     return *(last - 1);  // u.min = values.front() <= cap
 }
 
+namespace {
+
 /// A placement and when it is estimated to finish.
 struct Choice {
     Index resource = kNone;
@@ -83,7 +86,8 @@ constexpr std::size_t kTableLimit = std::size_t{1} << 22;
 
 std::size_t distinct_resources(const Problem& p) {
     const std::vector<std::int32_t> cls = resource_classes(p);
-    return cls.empty() ? 0 : static_cast<std::size_t>(*std::max_element(cls.begin(), cls.end())) + 1;
+    return cls.empty() ? 0
+                       : static_cast<std::size_t>(*std::max_element(cls.begin(), cls.end())) + 1;
 }
 
 std::vector<std::int32_t> resource_classes(const Problem& p) {
@@ -121,8 +125,8 @@ std::vector<std::int32_t> resource_classes(const Problem& p) {
     for (std::size_t k = 0; k < m; ++k) {
         const std::size_t j = order[k];
         const bool alone = matrices || named[j];
-        const bool same = k > 0 && !alone && !named[order[k - 1]] &&
-                          !key_less(order[k - 1], j) && !key_less(j, order[k - 1]);
+        const bool same = k > 0 && !alone && !named[order[k - 1]] && !key_less(order[k - 1], j) &&
+                          !key_less(j, order[k - 1]);
         group[j] = same ? group[order[k - 1]] : groups++;
     }
     std::vector<std::int32_t> renumber(static_cast<std::size_t>(groups), -1);
@@ -272,13 +276,13 @@ class ReadyTimes {
     const Evaluator& ev_;
     std::size_t m_;
     std::vector<double> ready_;
-    std::vector<std::int32_t> class_of_;       // m
+    std::vector<std::int32_t> class_of_;  // m
     std::size_t classes_ = 0;
-    std::vector<std::vector<Index>> members_;  // per class, by index
-    std::vector<std::size_t> position_;        // m: place in its class's member list
-    std::vector<std::size_t> leaves_;          // per class: leaves of its min tree
-    std::vector<std::size_t> tree_offset_;     // classes + 1
-    std::vector<double> tree_;                 // per class a min tree, 1-based, padded
+    std::vector<std::vector<Index>> members_;      // per class, by index
+    std::vector<std::size_t> position_;            // m: place in its class's member list
+    std::vector<std::size_t> leaves_;              // per class: leaves of its min tree
+    std::vector<std::size_t> tree_offset_;         // classes + 1
+    std::vector<double> tree_;                     // per class a min tree, 1-based, padded
     std::vector<std::pair<double, int>> fastest_;  // n x classes, when small enough
 };
 
@@ -460,7 +464,8 @@ Allocation min_min_by_lists(const Problem& p, const Evaluator& ev, Poll& poll) {
             const double finish = std::max(rt.ready(j), arrival) + item.duration;
             if (pick_task == kNone || finish < pick.finish ||
                 (finish == pick.finish &&
-                 (item.task < pick_task || (item.task == pick_task && as_index(j) < pick.resource)))) {
+                 (item.task < pick_task ||
+                  (item.task == pick_task && as_index(j) < pick.resource)))) {
                 pick = {as_index(j), item.units, finish};
                 pick_task = item.task;
             }

@@ -1,5 +1,7 @@
 #include "allocopt/solvers/local_search.hpp"
 
+#include "allocopt/solvers/heuristics.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -45,21 +47,7 @@ int unit_tries(const Problem& p, const Allocation& a, std::size_t t, std::size_t
     const std::int32_t current = a.units[t];
     add(current);
     add(choice.min);
-    // The fastest count on r.
-    if (task.scaling.type == Scaling::Type::table) {
-        int best = 0;
-        double best_speedup = 0;
-        for (int k = 0; k < choice.count() && choice.nth(k) <= cap; ++k) {
-            const double speedup = task.scaling.speedup(choice.nth(k));
-            if (speedup > best_speedup) best = choice.nth(k), best_speedup = speedup;
-        }
-        if (best > 0) add(best);
-    } else if (choice.values.empty()) {
-        add(std::min<std::int64_t>(choice.max, static_cast<std::int64_t>(cap)));
-    } else {
-        const auto last = std::upper_bound(choice.values.begin(), choice.values.end(), cap);
-        if (last != choice.values.begin()) add(*(last - 1));
-    }
+    add(heuristics::fastest_units(p, t, r));  // 0 when nothing fits: not added
     if (choice.values.empty()) {
         add(std::int64_t{current} - 1);
         add(std::int64_t{current} + 1);

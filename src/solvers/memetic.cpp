@@ -84,8 +84,8 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     const double min_min = same_arrival && nc <= double(1 << 22) ? nc * std::log2(n + 2) : n * n;
     if (kernel) return {{"min-min", h::min_min, min_min}};
     std::vector<StartBuild> out;
-    const StartBuild policies[] = {{"fcfs", h::fcfs, nc}, {"sjf", h::sjf, nc},
-                                   {"priority", h::priority, nc}};
+    const StartBuild policies[] = {
+        {"fcfs", h::fcfs, nc}, {"sjf", h::sjf, nc}, {"priority", h::priority, nc}};
     out.push_back(policies[static_cast<std::size_t>(p.policy())]);
     for (const StartBuild& b : policies) {
         if (b.build != out.front().build) out.push_back(b);
@@ -128,8 +128,7 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
                           seconds_text(per_look * build.looks) + " on " +
                           std::to_string(problem_.num_tasks()) + " tasks x " +
                           std::to_string(problem_.num_resources()) +
-                          " resources, more than a tenth of the " + seconds_text(*left) +
-                          " left");
+                          " resources, more than a tenth of the " + seconds_text(*left) + " left");
             continue;
         }
         tracker_.phase("starts: " + std::string(build.name) + " (" + std::to_string(b + 1) + "/" +
@@ -156,8 +155,7 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
             return better(scores[x], scores[y], sense);
         });
     }
-    const std::optional<double> left =
-        schedule ? tracker_.seconds_left() : std::optional<double>();
+    const std::optional<double> left = schedule ? tracker_.seconds_left() : std::optional<double>();
     for (std::size_t k = 0; k < order.size() && !tracker_.should_stop(); ++k) {
         tracker_.phase("improving starts (" + std::to_string(k + 1) + "/" +
                        std::to_string(order.size()) + ")");
@@ -439,9 +437,9 @@ void Memetic::mutate(Allocation& a, std::size_t k, Rng& rng) {
                     choice.values.empty()
                         ? static_cast<int>(std::min<double>(choice.max, std::floor(cap))) -
                               choice.min + 1
-                        : static_cast<int>(std::upper_bound(choice.values.begin(),
-                                                            choice.values.end(), cap) -
-                                           choice.values.begin());
+                        : static_cast<int>(
+                              std::upper_bound(choice.values.begin(), choice.values.end(), cap) -
+                              choice.values.begin());
                 if (fitting > 0) u = choice.nth(static_cast<int>(rng.below(fitting)));
             }
             a.place(t, static_cast<std::int32_t>(r), u);

@@ -60,6 +60,11 @@ std::vector<std::int32_t> resource_classes(const Problem& problem);
 /// The number of classes of resource_classes().
 std::size_t distinct_resources(const Problem& problem);
 
+/// The admissible unit count within resource j's unit capacity that runs task i fastest (the
+/// largest for linear or Amdahl scaling, the best table entry, the smallest when the speed-up
+/// is flat); 0 if none fits.
+int fastest_units(const Problem& problem, std::size_t i, std::size_t j);
+
 // ---- Grid scheduling (Braun et al. 2001), schedule model --------------------------------
 
 /// Min-Min: repeatedly takes the unplaced task whose earliest finish (over resources and
