@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "allocopt/error.hpp"
+#include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
@@ -91,6 +92,35 @@ TEST(Genetic, EndsOnItsOwnWhenTheSearchSpaceIsExhausted) {
     EXPECT_EQ(r.stop, StopReason::finished);
     EXPECT_LT(r.seconds, 30);
     EXPECT_TRUE(r.evaluation.feasible());
+}
+
+TEST(Genetic, ScoresEveryAllocationOfATinyProblem) {
+    // seed-example: preprocessing on cpu with 1..8 units, training on gpu with 1, 2 or 4: 24
+    // allocations, each scored once; the best of them is a proven optimum.
+    const ProblemFile file = read_problem_file(ALLOCOPT_PROBLEMS "/seed-example.yaml");
+    const Problem& p = file.problem;
+    const Result r = run(p, {.max_evaluations = 1000});
+    EXPECT_EQ(r.stop, StopReason::finished);
+    EXPECT_EQ(r.evaluations, 24u);
+    Evaluator ev(p, {.threads = 1});
+    Allocation a(p.num_tasks());
+    for (int cpu = 1; cpu <= 8; ++cpu) {
+        for (const int gpu : {1, 2, 4}) {
+            a.place(0, 0, cpu);
+            a.place(1, 1, gpu);
+            EXPECT_FALSE(better(ev.evaluate(a), r.evaluation, p.objective().sense));
+        }
+    }
+}
+
+TEST(Genetic, ItsNotesSayWhichStartsItSkipped) {
+    // Sufferage takes O(n^2) steps: above 5,000 tasks it is no start, and the Result says so.
+    const Problem big = generators::generate_cluster({.jobs = 5001, .nodes = 16, .seed = 2});
+    const Result r = run(big, {.max_evaluations = 200});
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("sufferage start skipped"), std::string::npos) << r.notes[0];
+    const Problem small = generators::generate_cluster({.jobs = 300, .nodes = 16, .seed = 2});
+    EXPECT_TRUE(run(small, {.max_evaluations = 200}).notes.empty());
 }
 
 TEST(Genetic, AnInterruptBeforeTheStartStillReturnsAnAllocation) {
