@@ -214,6 +214,9 @@ bool Memetic::exhaust_small_space() {
         space *= double(std::max<std::size_t>(choices[t].size(), 1));
     }
     if (n == 0 || space > kExhaustiveSpace || tracker_.budget() < space) return false;
+    for (const auto& c : choices) {
+        if (c.empty()) return false;  // a task nothing can take (Problem refuses those)
+    }
     tracker_.phase("scoring all " + std::to_string(static_cast<long>(space)) + " allocations");
     std::vector<std::size_t> digit(n, 0);
     Allocation a(n);
