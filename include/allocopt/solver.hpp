@@ -181,6 +181,9 @@ class SearchTracker {
     /// Evaluations left in the budget (UINT64_MAX without one). Scoring sites check it before
     /// they score.
     std::uint64_t budget() const;
+    /// Whether the run has a budget of evaluations (then no choice may depend on the clock:
+    /// the same budget gives the same result).
+    bool has_budget() const { return termination_.max_evaluations != 0; }
     /// The wall-clock limit and the interrupt, for polling in long loops (thread-safe).
     const StopClock& clock() const { return clock_; }
     /// Whether the time limit has passed or the interrupt flag is set (no observer call).

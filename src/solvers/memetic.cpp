@@ -110,8 +110,10 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     std::vector<Evaluation> scores;
     Rng rng(0x5eed);
     // Seconds per look, measured on the first start: a start that would take more than a
-    // tenth of the time left is skipped, and the notes say so. Without a time limit every
-    // start runs (the same ones for any run: a budget of evaluations stays reproducible).
+    // tenth of the time left is skipped, and the notes say so. Only for a run bounded by time
+    // alone: with a budget of evaluations (or without a time limit) every start runs, so that
+    // the same budget gives the same result on any machine and at any load.
+    const bool timed = !tracker_.has_budget();
     double per_look = 0;
     for (std::size_t b = 0; b < builds.size(); ++b) {
         if (tracker_.should_stop()) break;
@@ -122,7 +124,7 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
                           std::to_string(kSlowHeuristicTasks));
             continue;
         }
-        const std::optional<double> left = tracker_.seconds_left();
+        const std::optional<double> left = timed ? tracker_.seconds_left() : std::nullopt;
         if (left && per_look > 0 && per_look * build.looks > 0.1 * *left) {
             tracker_.note(std::string(build.name) + " start skipped: it would take about " +
                           seconds_text(per_look * build.looks) + " on " +
@@ -143,8 +145,8 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
         scores.push_back(evaluator_.evaluate(out.back()));
         tracker_.offer(out.back(), scores.back());
     }
-    // Improve the starts, best first. Under a time limit the starts share at most a third of
-    // it, so that the search proper always has the rest.
+    // Improve the starts, best first. Under a time limit (and no budget) the starts share at
+    // most a third of it, so that the search proper always has the rest.
     // (Packing and the makespan kernel keep the order of the list, as before.)
     std::vector<std::size_t> order(scores.size());
     std::iota(order.begin(), order.end(), 0);
@@ -155,7 +157,8 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
             return better(scores[x], scores[y], sense);
         });
     }
-    const std::optional<double> left = schedule ? tracker_.seconds_left() : std::optional<double>();
+    const std::optional<double> left =
+        schedule && timed ? tracker_.seconds_left() : std::optional<double>();
     for (std::size_t k = 0; k < order.size() && !tracker_.should_stop(); ++k) {
         tracker_.phase("improving starts (" + std::to_string(k + 1) + "/" +
                        std::to_string(order.size()) + ")");
