@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -54,11 +55,13 @@ namespace {
 
 using Build = Allocation (*)(const Problem&, const Evaluator&, const StopClock&);
 
-/// A heuristic start and a rough count of its elementary steps (task x resource looks).
+/// A heuristic start, a rough count of its elementary steps (task x resource looks) and, for
+/// a quadratic one, the most tasks it is a start for (whatever the limits).
 struct StartBuild {
     std::string_view name;
     Build build;
     double looks;
+    std::size_t max_tasks = std::numeric_limits<std::size_t>::max();
 };
 
 /// The constructive starts that suit the problem, the problem's own policy first, then the
@@ -92,7 +95,7 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     }
     out.push_back({"mct", h::mct, nc});
     out.push_back({"min-min", h::min_min, min_min});
-    out.push_back({"sufferage", h::sufferage, n * n});
+    out.push_back({"sufferage", h::sufferage, n * n, kSlowHeuristicTasks});
     return out;
 }
 
@@ -118,10 +121,10 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     for (std::size_t b = 0; b < builds.size(); ++b) {
         if (tracker_.should_stop()) break;
         const StartBuild& build = builds[b];
-        if (build.build == heuristics::sufferage && problem_.num_tasks() > kSlowHeuristicTasks) {
-            tracker_.note("sufferage start skipped: it takes O(n^2) steps, and " +
+        if (problem_.num_tasks() > build.max_tasks) {
+            tracker_.note(std::string(build.name) + " start skipped: it takes O(n^2) steps, and " +
                           std::to_string(problem_.num_tasks()) + " tasks are more than " +
-                          std::to_string(kSlowHeuristicTasks));
+                          std::to_string(build.max_tasks));
             continue;
         }
         const std::optional<double> left = timed ? tracker_.seconds_left() : std::nullopt;
