@@ -28,26 +28,56 @@ std::string_view stop_reason_name(StopReason reason) {
     return "?";
 }
 
-SearchTracker::SearchTracker(Evaluator& evaluator, const Termination& termination,
-                             Observer* observer)
+double RunSettings::effective_time_limit() const {
+    return bounded() ? time_limit : kDefaultTimeLimit;
+}
+
+const OptionTable<RunSettings>& run_settings_table() {
+    using S = RunSettings;
+    constexpr double kNoMax = 18446744073709551615.0;
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    static const OptionTable<S> table =
+        OptionTable<S>()
+            .text("solver", &S::solver, "solver name (see 'allocopt solvers')")
+            .integer("seed", &S::seed, "random seed; same seed and settings, same result", 0,
+                     kNoMax)
+            .integer("threads", &S::threads,
+                     "threads for evaluation and the parallel improvement steps (0 = all cores)", 0,
+                     kMaxThreads)
+            .real("time-limit", &S::time_limit,
+                  "stop after this many seconds (10 when no other limit ends the run)", 0, kInf)
+            .integer("max-evals", &S::max_evaluations, "stop after this many evaluations", 0,
+                     kNoMax, OptionTable<S>::Scale::log)
+            .real("target", &S::target, "stop once a feasible value this good is found", -kInf,
+                  kInf)
+            .integer("stall-evals", &S::stall_evaluations,
+                     "stop after this many evaluations without improvement", 0, kNoMax)
+            .real("stall-seconds", &S::stall_seconds,
+                  "stop after this many seconds without improvement", 0, kInf);
+    return table;
+}
+
+SearchTracker::SearchTracker(Evaluator& evaluator, const RunSettings& settings, Observer* observer)
     : evaluator_(evaluator),
-      termination_(termination),
+      settings_(settings),
       observer_(observer),
       sense_(evaluator.problem().objective().sense),
       start_(std::chrono::steady_clock::now()),
       start_evaluations_(evaluator.evaluations()) {
+    run_settings_table().validate(settings);
+    settings_.time_limit = settings.effective_time_limit();
     std::optional<std::chrono::steady_clock::time_point> deadline;
-    if (termination.time_limit > 0) {
+    if (settings_.time_limit > 0) {
         deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                std::chrono::duration<double>(termination.time_limit));
+                                std::chrono::duration<double>(settings_.time_limit));
     }
-    clock_ = StopClock(deadline, termination.interrupt);
+    clock_ = StopClock(deadline, settings.interrupt);
 }
 
 std::uint64_t SearchTracker::budget() const {
-    if (!termination_.max_evaluations) return std::numeric_limits<std::uint64_t>::max();
+    if (!settings_.max_evaluations) return std::numeric_limits<std::uint64_t>::max();
     const std::uint64_t used = evaluator_.evaluations() - start_evaluations_;
-    return used >= termination_.max_evaluations ? 0 : termination_.max_evaluations - used;
+    return used >= settings_.max_evaluations ? 0 : settings_.max_evaluations - used;
 }
 
 double SearchTracker::seconds() const {
@@ -55,8 +85,8 @@ double SearchTracker::seconds() const {
 }
 
 std::optional<double> SearchTracker::seconds_left() const {
-    if (termination_.time_limit <= 0) return std::nullopt;
-    return std::max(0.0, termination_.time_limit - seconds());
+    if (settings_.time_limit <= 0) return std::nullopt;
+    return std::max(0.0, settings_.time_limit - seconds());
 }
 
 bool SearchTracker::offer(const Allocation& allocation, const Evaluation& evaluation,
@@ -78,7 +108,7 @@ bool SearchTracker::should_stop() {
     const std::uint64_t used = evaluator_.evaluations() - start_evaluations_;
     const double now = seconds();
     if (observer_ && has_best_) observer_->on_tick(trace_.back(), used, now);
-    const Termination& t = termination_;
+    const RunSettings& t = settings_;
     auto stop = [&](StopReason why) {
         reason_ = why;
         return true;
@@ -126,124 +156,6 @@ Result SearchTracker::finish() {
     r.found = has_best_;
     r.notes = notes_;
     return r;
-}
-
-const OptionSpec& OptionValues::spec(std::string_view name) const {
-    static const std::vector<OptionSpec> none;
-    const std::vector<OptionSpec>& table = table_ ? *table_ : none;
-    for (const OptionSpec& s : table) {
-        if (s.name == name) return s;
-    }
-    std::vector<std::string> names;
-    for (const OptionSpec& s : table)
-        names.emplace_back(s.name);
-    std::string list;
-    for (const std::string& n : names)
-        list += (list.empty() ? "" : ", ") + n;
-    throw InputError(std::string(name), "",
-                     "unknown solver option" + detail::did_you_mean(name, names) +
-                         (list.empty() ? "; this solver has no options" : "; options: " + list));
-}
-
-void OptionValues::set(std::string_view name, std::string_view text) {
-    const OptionSpec& s = spec(name);
-    const std::string key(name), value(text);
-    double v = 0;
-    if (s.type == OptionSpec::Type::boolean) {
-        if (text == "true" || text == "1")
-            v = 1;
-        else if (text == "false" || text == "0")
-            v = 0;
-        else
-            throw InputError(key, value, "expected true or false");
-    } else if (s.type == OptionSpec::Type::choice) {
-        auto it = std::find(s.choices.begin(), s.choices.end(), text);
-        if (it == s.choices.end()) {
-            std::vector<std::string> names(s.choices.begin(), s.choices.end());
-            throw InputError(key, value, "unknown choice" + detail::did_you_mean(text, names));
-        }
-        v = static_cast<double>(it - s.choices.begin());
-    } else {
-        std::size_t used = 0;
-        try {
-            v = std::stod(value, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != value.size() || value.empty() || !std::isfinite(v)) {
-            throw InputError(key, value, "expected a number");
-        }
-        if (s.type == OptionSpec::Type::integer && v != std::floor(v)) {
-            throw InputError(key, value, "expected a whole number");
-        }
-        if (v < s.min || v > s.max) {
-            throw InputError(key, value,
-                             "must be in [" + detail::format_number(s.min) + ", " +
-                                 detail::format_number(s.max) + "]");
-        }
-    }
-    for (auto& [n, old] : values_) {
-        if (n == name) {
-            old = v;
-            return;
-        }
-    }
-    values_.emplace_back(key, v);
-}
-
-double OptionValues::get(std::string_view name) const {
-    for (const auto& [n, v] : values_) {
-        if (n == name) return v;
-    }
-    return spec(name).default_value;
-}
-
-bool OptionValues::is_set(std::string_view name) const {
-    spec(name);  // throws for an unknown name
-    for (const auto& [n, v] : values_) {
-        if (n == name) return true;
-    }
-    return false;
-}
-
-void OptionValues::require_not_above(std::string_view low, std::string_view high) const {
-    const double a = get(low), b = get(high);
-    if (a <= b) return;
-    auto shown = [&](std::string_view name, double v) {
-        return std::string(name) + "=" + detail::format_number(v) +
-               (is_set(name) ? "" : " (the default)");
-    };
-    throw InputError("", "",
-                     "solver options " + shown(low, a) + " and " + shown(high, b) +
-                         " contradict each other: " + std::string(low) + " must be at most " +
-                         std::string(high));
-}
-
-std::vector<std::pair<std::string, double>> OptionValues::all() const {
-    std::vector<std::pair<std::string, double>> out;
-    if (!table_) return out;
-    for (const OptionSpec& s : *table_)
-        out.emplace_back(std::string(s.name), get(s.name));
-    return out;
-}
-
-std::vector<std::pair<std::string, std::string>> OptionValues::all_text() const {
-    std::vector<std::pair<std::string, std::string>> out;
-    if (!table_) return out;
-    for (const OptionSpec& s : *table_) {
-        const double v = get(s.name);
-        std::string text;
-        if (s.type == OptionSpec::Type::boolean) {
-            text = v != 0 ? "true" : "false";
-        } else if (s.type == OptionSpec::Type::choice) {
-            const auto i = static_cast<std::size_t>(v);
-            text = i < s.choices.size() ? std::string(s.choices[i]) : detail::format_number(v);
-        } else {
-            text = detail::format_number(v);
-        }
-        out.emplace_back(std::string(s.name), std::move(text));
-    }
-    return out;
 }
 
 }  // namespace allocopt

@@ -23,7 +23,7 @@ Problem two_machines() {
 }
 
 // Walks through allocations (task i on machine bit i of k) until the tracker says stop.
-StopReason run(const Problem& p, const Termination& termination, int* steps = nullptr) {
+StopReason run(const Problem& p, const RunSettings& termination, int* steps = nullptr) {
     Evaluator ev(p);
     SearchTracker tracker(ev, termination, nullptr);
     int k = 0;
@@ -122,33 +122,6 @@ TEST(SearchTracker, CountsDownTheBudgetAndPollsTheClock) {
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
     EXPECT_TRUE(poll());
     EXPECT_TRUE(poll.fired());
-}
-
-TEST(OptionValues, ChecksNamesTypesAndBounds) {
-    const std::vector<OptionSpec> table = {
-        {"population", "individuals", OptionSpec::Type::integer, 64, 2, 10000},
-        {"crossover", "probability", OptionSpec::Type::real, 0.9, 0, 1},
-        {"elitism", "keep the best", OptionSpec::Type::boolean, 1, 0, 1},
-        {"operator", "crossover kind", OptionSpec::Type::choice, 0, 0, 1, {"uniform", "two-point"}},
-    };
-    OptionValues v(&table);
-    EXPECT_EQ(v.get_int("population"), 64);
-    v.set("population", "128");
-    v.set("operator", "two-point");
-    v.set("elitism", "false");
-    EXPECT_EQ(v.get_int("population"), 128);
-    EXPECT_EQ(v.get("operator"), 1.0);
-    EXPECT_EQ(v.get("elitism"), 0.0);
-    EXPECT_THROW(v.set("population", "1.5"), InputError);
-    EXPECT_THROW(v.set("crossover", "1.5"), InputError);
-    EXPECT_THROW(v.set("crossover", "abc"), InputError);
-    EXPECT_THROW(v.set("operator", "one-point"), InputError);
-    try {
-        v.set("populaton", "3");
-        FAIL() << "no error for an unknown option";
-    } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("did you mean 'population'?"), std::string::npos);
-    }
 }
 
 }  // namespace

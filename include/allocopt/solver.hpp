@@ -1,9 +1,11 @@
 #pragma once
 // The solver interface (docs/design.md §Solvers): a solver is a type with one entry point,
-//   Result solve(const Problem&, Evaluator&, const Termination&, Observer*),
+//   Result solve(const Problem&, Evaluator&, const RunSettings&, Observer*),
 // that hands every candidate it scores to the Evaluator, reports improvements through a
-// SearchTracker, and stops when the Termination says so, always returning the best
-// allocation found. Names ("min-min", "ga") exist only in the registry at the CLI edge.
+// SearchTracker, and stops when the RunSettings' limits say so, always returning the best
+// allocation found. Names ("min-min", "ga") exist only in the registry
+// (allocopt/solvers/registry.hpp), which makes solvers by name for the CLI, embedders and the
+// tuner.
 
 #include <algorithm>
 #include <atomic>
@@ -17,10 +19,15 @@
 
 #include "allocopt/allocation.hpp"
 #include "allocopt/evaluator.hpp"
+#include "allocopt/options.hpp"
 
 namespace allocopt {
 
-/// When to stop: whichever limit comes first. A zero limit is no limit.
+/// How one run goes: which solver, its seed, the threads, and when to stop: whichever limit
+/// comes first. A zero limit is no limit; a run given none stops after kDefaultTimeLimit
+/// seconds (so a default-constructed RunSettings always stops). The rows of
+/// run_settings_table() describe every field; the CLI's flags, `--config` files and result
+/// files all derive from it.
 ///
 /// What counts as one evaluation (the unit of max_evaluations, stall_evaluations and
 /// Result::evaluations):
@@ -39,14 +46,42 @@ namespace allocopt {
 ///
 /// The time limit and the interrupt are kept in every phase: the long loops (heuristic
 /// starts, descents, sweeps) poll them every ~1000 elementary steps and return what they have.
-struct Termination {
+///
+/// Solver::solve reads the limits only: the solver and the seed are chosen when the solver is
+/// made (make_solver), the threads by the Evaluator.
+struct RunSettings {
+    std::string solver = "ga";            ///< a name from solver_registry()
+    std::uint64_t seed = 1;               ///< same seed and settings, same result
+    int threads = 0;                      ///< evaluation threads; 0 = all cores
     std::uint64_t max_evaluations = 0;    ///< at most this many evaluations (see above)
     double time_limit = 0;                ///< seconds of wall time
     std::optional<double> target;         ///< stop once a feasible value this good is found
     std::uint64_t stall_evaluations = 0;  ///< stop after this many evaluations without gain
     double stall_seconds = 0;             ///< stop after this long without gain
     const std::atomic<bool>* interrupt = nullptr;  ///< set by a signal handler (Ctrl-C)
+
+    /// Whether a limit that ends every run is set: evaluations, time or a stall. A target
+    /// alone may never be reached.
+    bool bounded() const {
+        return max_evaluations != 0 || time_limit > 0 || stall_evaluations != 0 ||
+               stall_seconds > 0;
+    }
+    /// The time limit in force: time_limit, or kDefaultTimeLimit for a run not bounded().
+    double effective_time_limit() const;
 };
+
+/// The time limit of a run given no other limit that ends it.
+inline constexpr double kDefaultTimeLimit = 10;
+
+/// The most threads a run accepts. Fixed rather than taken from the machine, so that settings
+/// valid on one machine are valid on every other; far above any useful count (threads beyond
+/// the cores only take turns), and few enough that OpenMP can create them under ordinary
+/// limits (asking for 100000 crashed it).
+inline constexpr int kMaxThreads = 1024;
+
+/// The rows of RunSettings: `solver`, `seed`, `threads`, `time-limit`, `max-evals`, `target`,
+/// `stall-evals`, `stall-seconds` (the interrupt is not a setting).
+const OptionTable<RunSettings>& run_settings_table();
 
 /// A cheap, thread-safe test of the wall-clock limit and the interrupt flag, for the long
 /// inner loops (a clock read, ~20 ns: poll it every ~1000 elementary steps, see Poll). A
@@ -162,7 +197,7 @@ class Observer {
 /// the termination test.
 class SearchTracker {
   public:
-    SearchTracker(Evaluator& evaluator, const Termination& termination, Observer* observer);
+    SearchTracker(Evaluator& evaluator, const RunSettings& settings, Observer* observer);
 
     /// Records `allocation` if it beats the best so far (feasibility-first). Returns whether
     /// it did. `approximate`: the evaluation may differ from a fresh Evaluator::evaluate() in
@@ -183,7 +218,7 @@ class SearchTracker {
     std::uint64_t budget() const;
     /// Whether the run has a budget of evaluations (then no choice may depend on the clock:
     /// the same budget gives the same result).
-    bool has_budget() const { return termination_.max_evaluations != 0; }
+    bool has_budget() const { return settings_.max_evaluations != 0; }
     /// The wall-clock limit and the interrupt, for polling in long loops (thread-safe).
     const StopClock& clock() const { return clock_; }
     /// Whether the time limit has passed or the interrupt flag is set (no observer call).
@@ -202,7 +237,7 @@ class SearchTracker {
 
   private:
     Evaluator& evaluator_;
-    Termination termination_;
+    RunSettings settings_;
     Observer* observer_;
     Sense sense_;
     std::chrono::steady_clock::time_point start_;
@@ -219,54 +254,12 @@ class SearchTracker {
     StopReason reason_ = StopReason::finished;
 };
 
-/// A solver's tunable parameter: one row of its options table, from which the CLI flags,
-/// the YAML config keys and the tuner's parameter space are all derived.
-struct OptionSpec {
-    enum class Type : std::uint8_t { integer, real, boolean, choice };
-    std::string_view name;
-    std::string_view description;
-    Type type = Type::real;
-    double default_value = 0;
-    double min = 0;
-    double max = 0;
-    std::vector<std::string_view> choices;  ///< for Type::choice; the value is the index
-};
-
-/// Option values by name, checked against a table.
-class OptionValues {
-  public:
-    OptionValues() = default;
-    explicit OptionValues(const std::vector<OptionSpec>* table) : table_(table) {}
-
-    /// Sets `name` from text ("0.9", "true", a choice name). Throws InputError (key = name)
-    /// for an unknown name (with a hint), a bad value or a value out of bounds.
-    void set(std::string_view name, std::string_view text);
-    double get(std::string_view name) const;  ///< the value or the table's default
-    int get_int(std::string_view name) const { return static_cast<int>(get(name)); }
-    /// Whether set() gave `name` a value (else get() returns the table's default).
-    bool is_set(std::string_view name) const;
-    /// Throws InputError naming both options and their values when `low` is above `high`
-    /// (such as ruin_min=9 with ruin_max=2): called once every option is set.
-    void require_not_above(std::string_view low, std::string_view high) const;
-    /// Every option with its value, in table order.
-    std::vector<std::pair<std::string, double>> all() const;
-    /// Every option with its value as set() reads it back (a choice's name, true/false, a
-    /// number), in table order: what result files and configs show.
-    std::vector<std::pair<std::string, std::string>> all_text() const;
-
-  private:
-    const OptionSpec& spec(std::string_view name) const;
-    const std::vector<OptionSpec>* table_ = nullptr;
-    std::vector<std::pair<std::string, double>> values_;
-};
-
 class Solver {
   public:
     virtual ~Solver() = default;
     /// Searches for a good allocation of evaluator.problem(). Never throws for a valid
     /// problem; returns the best allocation found when stopped.
-    virtual Result solve(Evaluator& evaluator, const Termination& termination,
-                         Observer* observer) = 0;
+    virtual Result solve(Evaluator& evaluator, const RunSettings& settings, Observer* observer) = 0;
 };
 
 }  // namespace allocopt

@@ -102,6 +102,19 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
         in_help);
 }
 
+CLI::Validator option_validator(const OptionSpec& spec) {
+    return CLI::Validator(
+        [spec](std::string& text) -> std::string {
+            try {
+                spec.parse(text);
+            } catch (const InputError& e) {
+                return e.message() + ", got " + shown(text);
+            }
+            return {};
+        },
+        "");
+}
+
 CLI::Validator non_negative_number() {
     return CLI::Validator(
         [](std::string& text) -> std::string {

@@ -11,6 +11,7 @@
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/io/result_io.hpp"
+#include "allocopt/options.hpp"
 
 namespace allocopt::cli {
 
@@ -43,6 +44,9 @@ CLI::Validator whole_number(std::uint64_t min, std::uint64_t max = UINT64_MAX);
 CLI::Validator non_negative_number();
 /// A finite number: refuses nan and inf.
 CLI::Validator finite_number();
+/// A value for the row `spec` of an options table, checked as the library checks it; the
+/// message names the value: "expected a whole number in [0, 1024], got '2000'".
+CLI::Validator option_validator(const OptionSpec& spec);
 /// A file name for -o: not empty ("-" is standard output).
 CLI::Validator output_path();
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -37,19 +39,20 @@ extern "C" void on_signal(int signal) {
 
 struct Options {
     ProblemSource source;
-    std::string solver = "ga";
+    /// Run settings given as flags, by row of run_settings_table(); flags win over --config.
+    std::map<std::string, std::string, std::less<>> flags;
     std::vector<std::string> opts;
-    std::uint64_t seed = 1;
-    int threads = 0;
-    double time_limit = 0;
-    std::uint64_t max_evals = 0;
-    std::optional<double> target;
-    std::uint64_t stall_evals = 0;
-    double stall_seconds = 0;
     std::string output;
     bool quiet = false;
     std::string config;
-    SolverConfig from_file;  // read from --config; command-line flags win
+};
+
+/// The run settings and the solver's options: the table's defaults, then the --config file,
+/// then the flags and --opt.
+struct Run {
+    RunSettings settings;
+    const SolverEntry* entry = nullptr;
+    OptionValues options;
 };
 
 /// A progress line on stderr, only on a terminal: the time, the evaluations, the best value
@@ -124,8 +127,6 @@ class ProgressLine : public Observer {
     std::string phase_;
 };
 
-constexpr double kDefaultSeconds = 10;  // when no stopping rule is given
-
 void print_summary(const Problem& p, const Result& r, const Report& report,
                    const std::string& solver, std::ostream& to) {
     std::ostringstream out;
@@ -172,19 +173,47 @@ void print_summary(const Problem& p, const Result& r, const Report& report,
     to << out.str();
 }
 
-/// Takes what --config sets, unless the same setting was given as a flag.
-void merge_config(const CLI::App& command, Options& o) {
-    o.from_file = read_solver_config(o.config);
-    const SolverConfig& c = o.from_file;
-    auto given = [&](const char* flag) { return command.count(flag) > 0; };
-    if (c.solver && !given("--solver")) o.solver = *c.solver;
-    if (c.seed && !given("--seed")) o.seed = *c.seed;
-    if (c.threads && !given("--threads")) o.threads = *c.threads;
-    if (c.time_limit && !given("--time-limit")) o.time_limit = *c.time_limit;
-    if (c.max_evaluations && !given("--max-evals")) o.max_evals = *c.max_evaluations;
-    if (c.target && !given("--target")) o.target = c.target;
-    if (c.stall_evaluations && !given("--stall-evals")) o.stall_evals = *c.stall_evaluations;
-    if (c.stall_seconds && !given("--stall-seconds")) o.stall_seconds = *c.stall_seconds;
+/// Reads the run settings from the table's defaults, the --config file and the flags, and
+/// the solver's options from the file and --opt; checks them all before anything runs.
+Run resolve(const CLI::App& command, const Options& o) {
+    const std::vector<OptionSpec>& rows = run_settings_table().specs();
+    OptionValues values(&rows);
+    SolverConfig file;
+    auto given = [&](std::string_view name) { return command.count("--" + std::string(name)) > 0; };
+    if (!o.config.empty()) {
+        file = read_solver_config(o.config);
+        file.apply_settings(values, given);
+    }
+    for (const OptionSpec& row : rows) {
+        if (!given(row.name)) continue;
+        const std::string& text = o.flags.find(row.name)->second;
+        try {
+            values.set(row.name, text);
+        } catch (const InputError& e) {
+            throw InputError("--" + std::string(row.name), text, e.message());
+        }
+    }
+    Run run;
+    run.settings = run_settings_table().read(values);
+    const std::string& name = run.settings.solver;
+    const SolverConfig::Entry* file_solver = file.setting("solver");
+    try {
+        run.entry = &find_solver(name);
+    } catch (const InputError& e) {
+        throw file_solver && !given("solver") ? e.at(file_solver->position) : e;
+    }
+    run.options = OptionValues(&run.entry->options);
+    // The file's options belong to the solver it names (ga when it names none).
+    const std::string file_solver_name = file_solver ? file_solver->value : RunSettings{}.solver;
+    if (file_solver_name == name) file.apply_options(run.options);
+    for (const std::string& opt : o.opts) {
+        const auto eq = opt.find('=');
+        if (eq == std::string::npos) {
+            throw InputError("--opt", opt, "expected NAME=VALUE");
+        }
+        run.options.set(opt.substr(0, eq), opt.substr(eq + 1));
+    }
+    return run;
 }
 
 /// The file -o names, opened before the search so that a path that cannot be written fails
@@ -205,43 +234,21 @@ int stopped_by_signal(const Options& o) {
     return signal == SIGTERM ? kTerminated : kInterrupted;
 }
 
-int run(const Options& o) {
-    const ProblemFile file = load_problem(o.source, !o.quiet && isatty(STDERR_FILENO));
-    const Problem& problem = file.problem;
-    const std::string name = o.solver;
-    const SolverEntry& entry = [&]() -> const SolverEntry& {
-        try {
-            return find_solver(name);
-        } catch (const InputError& e) {
-            const bool from_file = o.from_file.solver && *o.from_file.solver == name;
-            throw from_file ? e.at(o.from_file.solver_position) : e;
-        }
-    }();
-    OptionValues values(&entry.options);
-    if (!o.from_file.solver || *o.from_file.solver == name) o.from_file.apply(values);
-    for (const std::string& opt : o.opts) {
-        const auto eq = opt.find('=');
-        if (eq == std::string::npos) {
-            throw InputError("--opt", opt, "expected NAME=VALUE");
-        }
-        values.set(opt.substr(0, eq), opt.substr(eq + 1));
-    }
+int run(const CLI::App& command, const Options& o) {
+    Run settings = resolve(command, o);
     // Both before the search: the solver's options checked together, the output path tried
     // (after the handlers, so that a signal cannot leave the temporary file behind).
-    const std::unique_ptr<Solver> solver = entry.make(values, o.seed);
+    const std::unique_ptr<Solver> solver =
+        settings.entry->make(settings.options, settings.settings.seed);
+    const ProblemFile file = load_problem(o.source, !o.quiet && isatty(STDERR_FILENO));
+    const Problem& problem = file.problem;
+    const std::string& name = settings.settings.solver;
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const std::unique_ptr<OutputFile> output = open_result_file(o);
-    Evaluator evaluator(problem, {.threads = o.threads});
-    Termination termination;
-    termination.max_evaluations = o.max_evals;
-    termination.time_limit = o.time_limit;
-    termination.target = o.target;
-    termination.stall_evaluations = o.stall_evals;
-    termination.stall_seconds = o.stall_seconds;
+    Evaluator evaluator(problem, {.threads = settings.settings.threads});
+    RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
-    if (!o.max_evals && o.time_limit <= 0 && !o.target && !o.stall_evals && o.stall_seconds <= 0)
-        termination.time_limit = kDefaultSeconds;
     Result result;
     {
         ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
@@ -261,7 +268,8 @@ int run(const Options& o) {
         print_summary(problem, result, report, name,
                       output || o.output.empty() ? std::cout : std::cerr);
     if (!o.output.empty()) {
-        const SolverRun run{name, o.seed, values.all_text()};
+        const SolverRun run{name, termination.seed, settings.options.settings(),
+                            run_settings_table().values(termination).settings()};
         write_output(output.get(),
                      result_text(problem, result, report, run, format_for_path(o.output)));
         if (!o.quiet && output) std::cout << "  result written to " << o.output << '\n';
@@ -291,37 +299,22 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "(see docs/config.md)");
     auto o = std::make_shared<Options>();
     add_problem_options(*command, o->source);
-    command->add_option("--solver", o->solver, "Solver name (see 'allocopt solvers')")
-        ->default_str("ga");
+    // One flag per run setting, named, described and checked by run_settings_table().
+    for (const OptionSpec& row : run_settings_table().specs()) {
+        std::string help(row.description);
+        help[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(help[0])));
+        if (row.name == "threads") {
+            help += "; at most " + std::to_string(kMaxThreads) +
+                    ". Idle threads sleep (OMP_WAIT_POLICY=passive) unless the environment sets "
+                    "OMP_WAIT_POLICY or GOMP_SPINCOUNT";
+        }
+        const std::string name(row.name);
+        auto* flag = command->add_option("--" + name, o->flags[name], help)
+                         ->check(option_validator(row))
+                         ->type_name(row.type == OptionSpec::Type::text ? "TEXT" : "NUMBER");
+        if (!row.optional && row.default_text != "0") flag->default_str(row.default_text);
+    }
     command->add_option("--opt", o->opts, "Solver option NAME=VALUE (repeatable)");
-    command->add_option("--seed", o->seed, "Random seed; same seed and options, same result")
-        ->default_val(1)
-        ->check(whole_number(0));
-    command
-        ->add_option("--threads", o->threads,
-                     "Threads for evaluation and the parallel improvement steps (0 = all cores; "
-                     "at most " +
-                         std::to_string(kMaxThreads) +
-                         "). Idle threads sleep (OMP_WAIT_POLICY=passive) unless the "
-                         "environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT")
-        ->default_val(0)
-        ->check(whole_number(0, kMaxThreads));
-    command
-        ->add_option("--time-limit", o->time_limit,
-                     "Stop after S seconds (10 when no other stopping rule is given)")
-        ->check(non_negative_number());
-    command->add_option("--max-evals", o->max_evals, "Stop after N evaluations")
-        ->check(whole_number(0));
-    command->add_option("--target", o->target, "Stop once a feasible value this good is found")
-        ->check(finite_number());
-    command
-        ->add_option("--stall-evals", o->stall_evals,
-                     "Stop after N evaluations without improvement")
-        ->check(whole_number(0));
-    command
-        ->add_option("--stall-seconds", o->stall_seconds,
-                     "Stop after S seconds without improvement")
-        ->check(non_negative_number());
     command
         ->add_option("-o,--output", o->output,
                      "Write the result here (YAML, or JSON for a .json name), atomically; - for "
@@ -331,12 +324,8 @@ void add_solve_command(CLI::App& app, int& exit_code) {
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "
                         "(flags given here win); see docs/config.md");
-    command->callback([o, command, &exit_code] {
-        exit_code = guarded([&] {
-            if (!o->config.empty()) merge_config(*command, *o);
-            return run(*o);
-        });
-    });
+    command->callback(
+        [o, command, &exit_code] { exit_code = guarded([&] { return run(*command, *o); }); });
 }
 
 }  // namespace allocopt::cli

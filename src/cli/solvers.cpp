@@ -11,41 +11,18 @@ namespace allocopt::cli {
 
 namespace {
 
-std::string_view type_name(OptionSpec::Type type) {
-    switch (type) {
-        case OptionSpec::Type::integer:
-            return "integer";
-        case OptionSpec::Type::real:
-            return "real";
-        case OptionSpec::Type::boolean:
-            return "boolean";
-        case OptionSpec::Type::choice:
-            return "choice";
-    }
-    return "?";
-}
-
-std::string shown_default(const OptionSpec& s) {
-    if (s.type == OptionSpec::Type::boolean) return s.default_value != 0 ? "true" : "false";
-    if (s.type == OptionSpec::Type::choice) {
-        return std::string(s.choices[static_cast<std::size_t>(s.default_value)]);
-    }
-    return detail::format_number(s.default_value);
-}
-
 int run() {
     for (const SolverEntry& e : solver_registry()) {
         std::cout << std::left << std::setw(22) << e.name << e.description << '\n';
         for (const OptionSpec& s : e.options) {
             std::cout << "    --opt " << std::setw(20) << s.name << std::setw(9)
-                      << type_name(s.type) << "default " << shown_default(s);
-            if (s.type == OptionSpec::Type::choice) {
-                std::cout << ", one of";
-                for (auto c : s.choices)
-                    std::cout << ' ' << c;
-            } else if (s.type != OptionSpec::Type::boolean) {
-                std::cout << ", in [" << detail::format_number(s.min) << ", "
-                          << detail::format_number(s.max) << "]";
+                      << option_type_name(s.type) << "default " << s.default_text << ", "
+                      << s.domain();
+            if (s.scale == OptionSpec::Scale::log) std::cout << " (log scale)";
+            if (!s.depends_on.empty()) {
+                std::cout << ", only when " << s.depends_on << " is";
+                for (std::string_view w : s.when)
+                    std::cout << ' ' << w;
             }
             std::cout << "  " << s.description << '\n';
         }

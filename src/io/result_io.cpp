@@ -339,6 +339,27 @@ detail::Document report_document(const Problem& problem, const Allocation& alloc
     return doc;
 }
 
+/// A setting as its row's type says: integers as integers, booleans as booleans, choices and
+/// text as strings.
+detail::Document typed(const OptionSetting& setting) {
+    switch (setting.type) {
+        case OptionSpec::Type::integer:
+            if (!setting.text.empty() && setting.text.front() != '-' &&
+                setting.text.find_first_not_of("0123456789") == std::string::npos) {
+                return static_cast<std::uint64_t>(std::stoull(setting.text));
+            }
+            return static_cast<std::int64_t>(setting.number);
+        case OptionSpec::Type::real:
+            return detail::tidy(setting.number);
+        case OptionSpec::Type::boolean:
+            return setting.number != 0;
+        case OptionSpec::Type::choice:
+        case OptionSpec::Type::text:
+            break;
+    }
+    return setting.text;
+}
+
 }  // namespace
 
 std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
@@ -353,26 +374,13 @@ std::string result_text(const Problem& problem, const Result& result, const Repo
     Document solver;
     solver["name"] = run.name;
     solver["seed"] = run.seed;
-    Document options = Document::object();
-    for (const auto& [name, text] : run.options) {
-        // Written so that `--opt NAME=VALUE` or a config file reads it back.
-        std::size_t used = 0;
-        double number = 0;
-        try {
-            number = std::stod(text, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (text == "true" || text == "false")
-            options[name] = text == "true";
-        else if (used == text.size() && !text.empty() && number == std::floor(number) &&
-                 std::abs(number) < 9e15)
-            options[name] = static_cast<std::int64_t>(number);
-        else if (used == text.size() && !text.empty())
-            options[name] = tidy(number);
-        else
-            options[name] = text;
+    for (const OptionSetting& setting : run.settings) {
+        if (setting.name == "solver" || setting.name == "seed") continue;
+        solver[setting.name] = typed(setting);
     }
+    Document options = Document::object();
+    for (const OptionSetting& setting : run.options)
+        options[setting.name] = typed(setting);
     solver["options"] = std::move(options);
     solver["evaluations"] = result.evaluations;
     solver["seconds"] = tidy(result.seconds);

@@ -1,34 +1,39 @@
 #include "allocopt/io/solver_config.hpp"
 
-#include <cmath>
 #include <string>
 
 #include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/solver.hpp"
 #include "io/yaml_values.hpp"
 
 namespace allocopt {
 
 namespace {
 
-std::uint64_t count(const detail::YamlValues& y, const detail::YamlNode& node,
-                    const std::string& key) {
-    const double v = y.number(node, key);
-    if (v < 0 || v != std::floor(v) || v > 1e18) {
-        y.fail(node, key, detail::YamlValues::show(node), "expected a whole number >= 0");
+bool is_row(const std::vector<OptionSpec>& rows, std::string_view key) {
+    for (const OptionSpec& row : rows) {
+        if (row.name == key) return true;
     }
-    return static_cast<std::uint64_t>(v);
-}
-
-double seconds(const detail::YamlValues& y, const detail::YamlNode& node, const std::string& key) {
-    const double v = y.number(node, key);  // finite
-    if (v < 0) y.fail(node, key, detail::YamlValues::show(node), "expected seconds >= 0");
-    return v;
+    return false;
 }
 
 }  // namespace
 
-void SolverConfig::apply(OptionValues& values) const {
-    for (const Option& o : options) {
+const SolverConfig::Entry* SolverConfig::setting(std::string_view name) const {
+    for (const Entry& e : settings) {
+        if (e.name == name) return &e;
+    }
+    return nullptr;
+}
+
+RunSettings SolverConfig::run_settings() const {
+    OptionValues values(&run_settings_table().specs());
+    apply_settings(values, [](std::string_view) { return false; });
+    return run_settings_table().read(values);
+}
+
+void SolverConfig::apply_options(OptionValues& values) const {
+    for (const Entry& o : options) {
         try {
             values.set(o.name, o.value);
         } catch (const InputError& e) {
@@ -39,38 +44,38 @@ void SolverConfig::apply(OptionValues& values) const {
 
 SolverConfig parse_solver_config(const std::string& text, const std::string& file) {
     detail::YamlValues y(file);
-    const detail::YamlNode root = y.load(text);
+    detail::YamlNode root = y.load(text);
     y.expect_map(root, "");
-    y.check_keys(root, "",
-                 {"solver", "seed", "threads", "time-limit", "max-evals", "target", "stall-evals",
-                  "stall-seconds", "options"});
+    const std::vector<OptionSpec>& rows = run_settings_table().specs();
+    std::vector<std::string_view> keys;
+    for (const OptionSpec& row : rows)
+        keys.push_back(row.name);
+    keys.push_back("options");
+    // A result file: its `solver:` block holds the run's settings (the solver as `name`) and
+    // what the run reported, which a configuration ignores.
+    const bool result_file = root["solver"].is_map();
+    std::string_view prefix;
+    if (result_file) {
+        root = root["solver"];
+        prefix = "solver.";
+        keys.erase(keys.begin());  // `solver` is `name` here
+        for (std::string_view k :
+             {"name", "evaluations", "seconds", "stop", "lower_bound", "notes"})
+            keys.push_back(k);
+    }
+    y.check_keys(root, std::string(prefix.empty() ? "" : "solver"), keys);
     SolverConfig c;
+    OptionValues check(&rows);
     for (std::size_t k = 0; k < root.size(); ++k) {
-        const std::string key = root.key(k).str();
+        std::string key = root.key(k).str();
         const detail::YamlNode v = root.value(k);
-        if (key == "solver") {
-            c.solver = y.text(v, key);
-            c.solver_position = y.position(v);
-        } else if (key == "seed") {
-            c.seed = count(y, v, key);
-        } else if (key == "threads") {
-            const std::uint64_t threads = count(y, v, key);
-            if (threads > static_cast<std::uint64_t>(kMaxThreads)) {
-                y.fail(v, key, y.show(v),
-                       "expected at most " + std::to_string(kMaxThreads) + " threads");
-            }
-            c.threads = static_cast<int>(threads);
-        } else if (key == "time-limit") {
-            c.time_limit = seconds(y, v, key);
-        } else if (key == "max-evals") {
-            c.max_evaluations = count(y, v, key);
-        } else if (key == "target") {
-            c.target = y.number(v, key);
-        } else if (key == "stall-evals") {
-            c.stall_evaluations = count(y, v, key);
-        } else if (key == "stall-seconds") {
-            c.stall_seconds = seconds(y, v, key);
-        } else if (key == "options") {
+        if (result_file) {
+            if (key == "name")
+                key = "solver";
+            else if (key != "options" && !is_row(rows, key))
+                continue;  // what the run reported
+        }
+        if (key == "options") {
             if (v.is_null()) continue;
             y.expect_map(v, key);
             for (std::size_t o = 0; o < v.size(); ++o) {
@@ -78,7 +83,7 @@ SolverConfig parse_solver_config(const std::string& text, const std::string& fil
                 const std::string name = y.text(name_node, key);
                 const std::string path = "options." + name;
                 y.note_key(path, name_node, value);
-                for (const SolverConfig::Option& seen : c.options) {
+                for (const SolverConfig::Entry& seen : c.options) {
                     if (seen.name == name) y.fail(name_node, path, name, "duplicate key");
                 }
                 if (!value.is_scalar()) {
@@ -86,7 +91,18 @@ SolverConfig parse_solver_config(const std::string& text, const std::string& fil
                 }
                 c.options.push_back({name, value.str(), y.position(name_node)});
             }
+            continue;
         }
+        if (!v.is_scalar()) y.fail(v, key, y.show(v), "expected a single value");
+        // YAML's spellings of infinity and not-a-number are refused by the row as words.
+        const std::string value = v.str();
+        try {
+            if (value.empty()) throw InputError(key, value, "expected a value");
+            check.set(key, value);
+        } catch (const InputError& e) {
+            y.fail(v, key, value, e.message());
+        }
+        c.settings.push_back({key, value, y.position(v)});
     }
     return c;
 }

@@ -327,6 +327,11 @@ void YamlValues::expect_list(const YamlNode& node, const std::string& key) const
 
 void YamlValues::check_keys(const YamlNode& map, const std::string& key,
                             std::initializer_list<std::string_view> allowed) const {
+    check_keys(map, key, std::vector<std::string_view>(allowed));
+}
+
+void YamlValues::check_keys(const YamlNode& map, const std::string& key,
+                            const std::vector<std::string_view>& allowed) const {
     for (std::size_t i = 0, n = map.size(); i < n; ++i) {
         const YamlNode k = map.key(i);
         if (!k.is_scalar()) {

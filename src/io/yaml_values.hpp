@@ -53,6 +53,8 @@ class YamlValues {
     /// key that is not a plain scalar.
     void check_keys(const YamlNode& map, const std::string& key,
                     std::initializer_list<std::string_view> allowed) const;
+    void check_keys(const YamlNode& map, const std::string& key,
+                    const std::vector<std::string_view>& allowed) const;
 
     double number(const YamlNode& node, const std::string& key) const;
     /// number() without the error: false when `node` is not a plain finite number (then

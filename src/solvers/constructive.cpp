@@ -2,7 +2,7 @@
 
 namespace allocopt {
 
-Result ConstructiveSolver::solve(Evaluator& evaluator, const Termination& termination,
+Result ConstructiveSolver::solve(Evaluator& evaluator, const RunSettings& termination,
                                  Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
     const Allocation allocation = build_(evaluator.problem(), evaluator, tracker.clock());

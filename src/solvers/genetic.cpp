@@ -7,6 +7,7 @@
 #include <span>
 
 #include "solvers/memetic.hpp"
+#include "solvers/memetic_rows.hpp"
 
 namespace allocopt {
 
@@ -284,90 +285,33 @@ class Ga {
 
 }  // namespace
 
-const std::vector<OptionSpec>& genetic_option_table() {
-    using T = OptionSpec::Type;
-    const GeneticOptions d;
-    static const std::vector<OptionSpec> table = {
-        {"population", "members kept", T::integer, double(d.population), 2, 10000, {}},
-        {"brood",
-         "children per generation, scored as one parallel batch",
-         T::integer,
-         double(d.brood),
-         1,
-         10000,
-         {}},
-        {"tournament",
-         "members drawn per tournament selection",
-         T::integer,
-         double(d.tournament),
-         1,
-         64,
-         {}},
-        {"crossover_rate",
-         "probability a child is a crossover of two parents",
-         T::real,
-         d.crossover_rate,
-         0,
-         1,
-         {}},
-        {"mutation_rate",
-         "probability of the problem-aware mutation",
-         T::real,
-         d.mutation_rate,
-         0,
-         1,
-         {}},
-        {"ruin_min",
-         "fewest tasks a mutation re-places",
-         T::integer,
-         double(d.ruin_min),
-         1,
-         1e6,
-         {}},
-        {"ruin_max", "most tasks a mutation re-places", T::integer, double(d.ruin_max), 1, 1e6, {}},
-        {"search_effort",
-         "scores per child's local search (0 = 2 million; makespan problems: to a local optimum)",
-         T::integer,
-         double(d.search_effort),
-         0,
-         1e12,
-         {}},
-        {"restart_after",
-         "generations without a new best before a restart",
-         T::integer,
-         double(d.restart_after),
-         1,
-         1e9,
-         {}},
-        {"elite", "members kept at a restart", T::integer, double(d.elite), 1, 10000, {}},
-        {"price_iterations",
-         "Lagrangian iterations for the starts (makespan and GAP-like problems)",
-         T::integer,
-         double(d.price_iterations),
-         0,
-         1e7,
-         {}},
-    };
+const OptionTable<GeneticOptions>& genetic_option_table() {
+    using S = GeneticOptions;
+    using Scale = OptionSpec::Scale;
+    static const OptionTable<S> table = [] {
+        OptionTable<S> t;
+        t.integer("population", &S::population, "members kept", 2, 10000, Scale::log)
+            .integer("brood", &S::brood, "children per generation, scored as one parallel batch", 1,
+                     10000, Scale::log)
+            .integer("tournament", &S::tournament, "members drawn per tournament selection", 1, 64)
+            .real("crossover_rate", &S::crossover_rate,
+                  "probability a child is a crossover of two parents", 0, 1)
+            .integer("restart_after", &S::restart_after,
+                     "generations without a new best before a restart", 1, 1e9, Scale::log)
+            .integer("elite", &S::elite, "members kept at a restart", 1, 10000, Scale::log)
+            .not_above("elite", "population");
+        detail::add_memetic_rows(t);
+        return t;
+    }();
     return table;
 }
 
-GeneticOptions genetic_options(const OptionValues& v) {
-    GeneticOptions o;
-    o.population = v.get_int("population");
-    o.brood = v.get_int("brood");
-    o.tournament = v.get_int("tournament");
-    o.crossover_rate = v.get("crossover_rate");
-    o.mutation_rate = v.get("mutation_rate");
-    o.ruin_min = v.get_int("ruin_min");
-    o.ruin_max = std::max(o.ruin_min, v.get_int("ruin_max"));
-    o.search_effort = static_cast<std::uint64_t>(v.get("search_effort"));
-    o.restart_after = v.get_int("restart_after");
-    o.elite = v.get_int("elite");
-    o.price_iterations = v.get_int("price_iterations");
-    return o;
+GeneticAlgorithm::GeneticAlgorithm(GeneticOptions options, std::uint64_t seed)
+    : options_(options), seed_(seed) {
+    genetic_option_table().validate(options_);
 }
 
-Result GeneticAlgorithm::solve(Evaluator& evaluator, const Termination& termination,
+Result GeneticAlgorithm::solve(Evaluator& evaluator, const RunSettings& termination,
                                Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
     Ga search(options_, seed_, evaluator, tracker);

@@ -286,7 +286,7 @@ std::pair<Allocation, Evaluation> LocalSearch::improve_detached(DeltaState& stat
     return seen;
 }
 
-Result LocalSearch::solve(Evaluator& evaluator, const Termination& termination,
+Result LocalSearch::solve(Evaluator& evaluator, const RunSettings& termination,
                           Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
     const Allocation start = init_(evaluator.problem(), evaluator, tracker.clock());

@@ -41,50 +41,63 @@ const std::vector<Heuristic>& heuristic_table() {
     return table;
 }
 
+/// What `local-search` takes: its start, and the descent's choices.
+struct LocalSearchSettings {
+    std::size_t init = 0;  // index into heuristic_table()
+    bool best_improvement = false;
+    bool swaps = true;
+};
+
+const OptionTable<LocalSearchSettings>& local_search_table() {
+    using S = LocalSearchSettings;
+    static const OptionTable<S> table = [] {
+        std::vector<std::string_view> inits;
+        for (const Heuristic& h : heuristic_table())
+            inits.push_back(h.name);
+        OptionTable<S> t;
+        t.choice("init", &S::init, "constructive heuristic that gives the start", inits)
+            .boolean("best_improvement", &S::best_improvement,
+                     "take the best move of a task's neighbourhood, not the first")
+            .boolean("swaps", &S::swaps, "also search the swap neighbourhood");
+        return t;
+    }();
+    return table;
+}
+
 SolverEntry local_search_entry() {
-    std::vector<std::string_view> inits;
-    for (const Heuristic& h : heuristic_table())
-        inits.push_back(h.name);
-    std::vector<OptionSpec> options = {
-        {"init", "constructive heuristic that gives the start", OptionSpec::Type::choice, 0, 0,
-         static_cast<double>(inits.size() - 1), inits},
-        {"best_improvement",
-         "take the best move of a task's neighbourhood, not the first",
-         OptionSpec::Type::boolean,
-         0,
-         0,
-         1,
-         {}},
-        {"swaps", "also search the swap neighbourhood", OptionSpec::Type::boolean, 1, 0, 1, {}},
-    };
     return {"local-search", "descent over moves and swaps with delta evaluation",
-            std::move(options), [](const OptionValues& v, std::uint64_t seed) {
-                const auto init = static_cast<std::size_t>(v.get("init"));
-                const LocalSearchOptions o{v.get("best_improvement") != 0, v.get("swaps") != 0};
-                return std::make_unique<LocalSearch>(heuristic_table()[init].build, o, seed);
+            local_search_table().specs(), [](const OptionValues& v, std::uint64_t seed) {
+                const LocalSearchSettings s = local_search_table().read(v);
+                LocalSearchOptions o;
+                o.best_improvement = s.best_improvement;
+                o.swaps = s.swaps;
+                return std::make_unique<LocalSearch>(heuristic_table()[s.init].build, o, seed);
+            }};
+}
+
+/// The entry of a solver type made from its options struct and a seed.
+template <class SolverType, class Options>
+SolverEntry table_entry(std::string_view name, std::string_view description,
+                        const OptionTable<Options>& table) {
+    return {name, description, table.specs(), [&table](const OptionValues& v, std::uint64_t seed) {
+                return std::make_unique<SolverType>(table.read(v), seed);
             }};
 }
 
 SolverEntry genetic_entry() {
-    return {"ga",
-            "memetic genetic algorithm (the default): heuristic starts, crossover, "
-            "problem-aware mutation, local search on every child",
-            genetic_option_table(), [](const OptionValues& v, std::uint64_t seed) {
-                v.require_not_above("ruin_min", "ruin_max");
-                v.require_not_above("elite", "population");
-                return std::make_unique<GeneticAlgorithm>(genetic_options(v), seed);
-            }};
+    return table_entry<GeneticAlgorithm>(
+        "ga",
+        "memetic genetic algorithm (the default): heuristic starts, crossover, problem-aware "
+        "mutation, local search on every child",
+        genetic_option_table());
 }
 
 SolverEntry swarm_entry() {
-    return {"pso",
-            "discrete particle swarm: per-task velocities (Eigen) pull tasks towards "
-            "personal and swarm bests, local search on every particle",
-            swarm_option_table(), [](const OptionValues& v, std::uint64_t seed) {
-                v.require_not_above("ruin_min", "ruin_max");
-                v.require_not_above("inertia_min", "inertia_max");
-                return std::make_unique<ParticleSwarm>(swarm_options(v), seed);
-            }};
+    return table_entry<ParticleSwarm>(
+        "pso",
+        "discrete particle swarm: per-task velocities (Eigen) pull tasks towards personal and "
+        "swarm bests, local search on every particle",
+        swarm_option_table());
 }
 
 std::vector<SolverEntry> make_registry() {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "solvers/memetic.hpp"
+#include "solvers/memetic_rows.hpp"
 
 namespace allocopt {
 
@@ -109,8 +110,11 @@ class Pso {
         const std::size_t s = swarm_.size();
         std::size_t best = i;
         if (o_.topology == SwarmOptions::Topology::ring) {
-            for (std::size_t j : {(i + s - 1) % s, (i + 1) % s}) {
-                if (better(swarm_[j].best_score, swarm_[best].best_score, sense_)) best = j;
+            const auto radius = std::min(static_cast<std::size_t>(o_.ring_radius), s / 2);
+            for (std::size_t d = 1; d <= std::max<std::size_t>(radius, 1); ++d) {
+                for (std::size_t j : {(i + s - d % s) % s, (i + d) % s}) {
+                    if (better(swarm_[j].best_score, swarm_[best].best_score, sense_)) best = j;
+                }
             }
         } else {
             for (std::size_t j = 0; j < s; ++j) {
@@ -249,98 +253,43 @@ class Pso {
 
 }  // namespace
 
-const std::vector<OptionSpec>& swarm_option_table() {
-    using T = OptionSpec::Type;
-    const SwarmOptions d;
-    static const std::vector<OptionSpec> table = {
-        {"particles",
-         "swarm size, scored as one parallel batch per iteration",
-         T::integer,
-         double(d.particles),
-         1,
-         10000,
-         {}},
-        {"inertia_max", "inertia w at the start", T::real, d.inertia_max, 0, 2, {}},
-        {"inertia_min", "inertia w after inertia_iterations", T::real, d.inertia_min, 0, 2, {}},
-        {"inertia_iterations",
-         "iterations over which w falls from max to min",
-         T::integer,
-         double(d.inertia_iterations),
-         1,
-         1e9,
-         {}},
-        {"cognitive", "c1: pull towards the particle's own best", T::real, d.cognitive, 0, 10, {}},
-        {"social", "c2: pull towards the guide (swarm or ring best)", T::real, d.social, 0, 10, {}},
-        {"velocity_max", "bound on each task's velocity", T::real, d.velocity_max, 0.01, 100, {}},
-        {"topology",
-         "guide: the swarm's best (global) or the ring neighbourhood's",
-         T::choice,
-         0,
-         0,
-         1,
-         {"global", "ring"}},
-        {"mutation_rate",
-         "probability a particle also mutates in an iteration",
-         T::real,
-         d.mutation_rate,
-         0,
-         1,
-         {}},
-        {"ruin_min",
-         "fewest tasks a mutation re-places",
-         T::integer,
-         double(d.ruin_min),
-         1,
-         1e6,
-         {}},
-        {"ruin_max", "most tasks a mutation re-places", T::integer, double(d.ruin_max), 1, 1e6, {}},
-        {"search_effort",
-         "scores per particle's local search (0 = 2 million; makespan problems: to a local "
-         "optimum)",
-         T::integer,
-         double(d.search_effort),
-         0,
-         1e12,
-         {}},
-        {"reinit_after",
-         "iterations without a personal gain before a particle restarts",
-         T::integer,
-         double(d.reinit_after),
-         1,
-         1e9,
-         {}},
-        {"price_iterations",
-         "Lagrangian iterations for the starts (makespan and GAP-like problems)",
-         T::integer,
-         double(d.price_iterations),
-         0,
-         1e7,
-         {}},
-    };
+const OptionTable<SwarmOptions>& swarm_option_table() {
+    using S = SwarmOptions;
+    using Scale = OptionSpec::Scale;
+    static const OptionTable<S> table = [] {
+        OptionTable<S> t;
+        t.integer("particles", &S::particles,
+                  "swarm size, scored as one parallel batch per iteration", 1, 10000, Scale::log)
+            .real("inertia_max", &S::inertia_max, "inertia w at the start", 0, 2)
+            .real("inertia_min", &S::inertia_min, "inertia w after inertia_iterations", 0, 2)
+            .integer("inertia_iterations", &S::inertia_iterations,
+                     "iterations over which w falls from max to min", 1, 1e9, Scale::log)
+            .real("cognitive", &S::cognitive, "c1: pull towards the particle's own best", 0, 10)
+            .real("social", &S::social, "c2: pull towards the guide (swarm or ring best)", 0, 10)
+            .real("velocity_max", &S::velocity_max, "bound on each task's velocity", 0.01, 100,
+                  Scale::log)
+            .choice("topology", &S::topology,
+                    "guide: the swarm's best (global) or the best of the ring neighbourhood",
+                    {"global", "ring"})
+            .integer("ring_radius", &S::ring_radius,
+                     "particles on each side that make up a ring neighbourhood", 1, 64)
+            .only_when("topology", {"ring"})
+            .integer("reinit_after", &S::reinit_after,
+                     "iterations without a personal gain before a particle restarts", 1, 1e9,
+                     Scale::log)
+            .not_above("inertia_min", "inertia_max");
+        detail::add_memetic_rows(t);
+        return t;
+    }();
     return table;
 }
 
-SwarmOptions swarm_options(const OptionValues& v) {
-    SwarmOptions o;
-    o.particles = v.get_int("particles");
-    o.inertia_max = v.get("inertia_max");
-    o.inertia_min = v.get("inertia_min");
-    o.inertia_iterations = v.get_int("inertia_iterations");
-    o.cognitive = v.get("cognitive");
-    o.social = v.get("social");
-    o.velocity_max = v.get("velocity_max");
-    o.topology =
-        v.get_int("topology") == 1 ? SwarmOptions::Topology::ring : SwarmOptions::Topology::global;
-    o.mutation_rate = v.get("mutation_rate");
-    o.ruin_min = v.get_int("ruin_min");
-    o.ruin_max = std::max(o.ruin_min, v.get_int("ruin_max"));
-    o.search_effort = static_cast<std::uint64_t>(v.get("search_effort"));
-    o.reinit_after = v.get_int("reinit_after");
-    o.price_iterations = v.get_int("price_iterations");
-    return o;
+ParticleSwarm::ParticleSwarm(SwarmOptions options, std::uint64_t seed)
+    : options_(options), seed_(seed) {
+    swarm_option_table().validate(options_);
 }
 
-Result ParticleSwarm::solve(Evaluator& evaluator, const Termination& termination,
+Result ParticleSwarm::solve(Evaluator& evaluator, const RunSettings& termination,
                             Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
     Pso search(options_, seed_, evaluator, tracker);

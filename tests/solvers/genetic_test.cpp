@@ -16,7 +16,7 @@ namespace {
 const std::string kBraun = ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_s_hihi.0";
 const std::string kGap = ALLOCOPT_BENCH_INSTANCES "/gap/gap1.txt";
 
-Result run(const Problem& p, const Termination& termination, std::uint64_t seed = 1,
+Result run(const Problem& p, const RunSettings& termination, std::uint64_t seed = 1,
            int threads = 1, GeneticOptions options = {}) {
     Evaluator ev(p, {.threads = threads});
     GeneticAlgorithm ga(options, seed);
@@ -129,18 +129,6 @@ TEST(Genetic, AnInterruptBeforeTheStartStillReturnsAnAllocation) {
     const Result r = run(p, {.interrupt = &stop});
     EXPECT_EQ(r.stop, StopReason::interrupted);
     EXPECT_EQ(r.allocation.size(), p.num_tasks());
-}
-
-TEST(Genetic, TheOptionsTableRoundTripsAndChecksBounds) {
-    OptionValues v(&genetic_option_table());
-    v.set("population", "7");
-    v.set("crossover_rate", "0.25");
-    const GeneticOptions o = genetic_options(v);
-    EXPECT_EQ(o.population, 7);
-    EXPECT_DOUBLE_EQ(o.crossover_rate, 0.25);
-    EXPECT_EQ(o.brood, GeneticOptions{}.brood);
-    EXPECT_THROW(v.set("population", "1"), InputError);
-    EXPECT_THROW(v.set("mutation_rate", "1.5"), InputError);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ struct Solved {
     double wall = 0;            ///< seconds the solve call took
 };
 
-Solved solve(const SolverEntry& entry, const Problem& p, const Termination& t, int threads = 1,
+Solved solve(const SolverEntry& entry, const Problem& p, const RunSettings& t, int threads = 1,
              std::uint64_t seed = 1) {
     Evaluator ev(p, {.threads = threads});
     const OptionValues values(&entry.options);
@@ -88,7 +88,7 @@ TEST(Limits, ABudgetGivesTheSameResultForAnyThreadCount) {
             for (std::uint64_t budget : {1000, 40000}) {
                 SCOPED_TRACE(p.name() + " / " + std::string(entry.name) + " / " +
                              std::to_string(budget));
-                const Termination t{.max_evaluations = budget, .time_limit = 60};
+                const RunSettings t{.max_evaluations = budget, .time_limit = 60};
                 const Solved one = solve(entry, p, t, 1), four = solve(entry, p, t, 4);
                 EXPECT_EQ(one.result.allocation, four.result.allocation);
                 EXPECT_EQ(one.result.evaluations, four.result.evaluations);

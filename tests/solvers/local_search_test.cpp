@@ -13,7 +13,7 @@ namespace {
 
 const std::string kBraun = ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_i_hilo.0";
 
-Result run(const Problem& p, ConstructiveSolver::Build init, const Termination& termination,
+Result run(const Problem& p, ConstructiveSolver::Build init, const RunSettings& termination,
            std::uint64_t seed = 1, int threads = 1, LocalSearchOptions options = {}) {
     Evaluator ev(p, {.threads = threads});
     LocalSearch solver(std::move(init), options, seed);

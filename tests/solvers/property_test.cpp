@@ -282,7 +282,7 @@ TEST_P(EverySolver, GivesValidCorrectlyScoredResultsOnEveryFamily) {
             // A budget that reaches past the starts into the search on these sizes, and a
             // time limit as a guard.
             Evaluator ev(*p, {.threads = 2});
-            const Termination termination{.max_evaluations = 20'000, .time_limit = 2.0};
+            const RunSettings termination{.max_evaluations = 20'000, .time_limit = 2.0};
             const Result r = entry.make(options, s)->solve(ev, termination, nullptr);
             check_result(*p, r, family.name + " seed " + std::to_string(s));
             if (HasFatalFailure()) return;

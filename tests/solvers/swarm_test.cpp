@@ -14,7 +14,7 @@ namespace {
 
 const std::string kBraun = ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_i_hihi.0";
 
-Result run(const Problem& p, const Termination& termination, std::uint64_t seed = 1,
+Result run(const Problem& p, const RunSettings& termination, std::uint64_t seed = 1,
            int threads = 1, SwarmOptions options = {}) {
     Evaluator ev(p, {.threads = threads});
     ParticleSwarm pso(options, seed);
@@ -74,17 +74,6 @@ TEST(Swarm, AnInterruptBeforeTheStartStillReturnsAnAllocation) {
     const Result r = run(p, {.interrupt = &stop});
     EXPECT_EQ(r.stop, StopReason::interrupted);
     EXPECT_EQ(r.allocation.size(), p.num_tasks());
-}
-
-TEST(Swarm, TheOptionsTableRoundTripsAndChecksBounds) {
-    OptionValues v(&swarm_option_table());
-    v.set("particles", "9");
-    v.set("topology", "ring");
-    const SwarmOptions o = swarm_options(v);
-    EXPECT_EQ(o.particles, 9);
-    EXPECT_EQ(o.topology, SwarmOptions::Topology::ring);
-    EXPECT_THROW(v.set("topology", "star"), InputError);
-    EXPECT_THROW(v.set("social", "-1"), InputError);
 }
 
 }  // namespace

@@ -86,12 +86,16 @@ std::string report_text(const Problem& problem, const Allocation& allocation, co
 struct SolverRun {
     std::string name;
     std::uint64_t seed = 0;
-    /// Option values as text (OptionValues::all_text()): choices by name, true/false.
-    std::vector<std::pair<std::string, std::string>> options;
+    /// The solver's options (OptionValues::settings()): each written with its type, so that
+    /// `--opt NAME=VALUE` and a config file read it back.
+    std::vector<OptionSetting> options;
+    /// The run settings (run_settings_table()); `solver` and `seed` are written as name and
+    /// seed, the others (threads and the limits) under their own keys.
+    std::vector<OptionSetting> settings;
 };
 
 /// A solver's result (docs/design.md §Result files): report_text() plus `solver:` {name, seed,
-/// options, evaluations, seconds, stop} and the `trace:` of improvements.
+/// the run settings, options, evaluations, seconds, stop} and the `trace:` of improvements.
 std::string result_text(const Problem& problem, const Result& result, const Report& report,
                         const SolverRun& run, OutputFormat format);
 

@@ -16,7 +16,7 @@ class ConstructiveSolver : public Solver {
     using Build = std::function<Allocation(const Problem&, const Evaluator&, const StopClock&)>;
     explicit ConstructiveSolver(Build build) : build_(std::move(build)) {}
 
-    Result solve(Evaluator& evaluator, const Termination& termination, Observer* observer) override;
+    Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;
 
   private:
     Build build_;

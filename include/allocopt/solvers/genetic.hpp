@@ -25,30 +25,33 @@
 
 namespace allocopt {
 
+/// The GA's parameters. Each is described once, with its bounds, in genetic_option_table();
+/// the initialisers here are the defaults.
 struct GeneticOptions {
-    int population = 20;              ///< members kept
-    int brood = 8;                    ///< children per generation, scored as one batch
-    int tournament = 2;               ///< members drawn per tournament
-    double crossover_rate = 0.5;      ///< probability a child is a crossover of two parents
-    double mutation_rate = 1.0;       ///< probability of the problem-aware mutation
-    int ruin_min = 2;                 ///< fewest tasks a mutation re-places
-    int ruin_max = 8;                 ///< most tasks a mutation re-places
-    std::uint64_t search_effort = 0;  ///< scores per child's local search; 0 = the default bound
-    int restart_after = 400;          ///< generations without a new best before a restart
-    int elite = 2;                    ///< members kept at a restart
-    int price_iterations = 3000;      ///< Lagrangian iterations for makespan starts
+    int population = 20;
+    int brood = 8;
+    int tournament = 2;
+    double crossover_rate = 0.5;
+    double mutation_rate = 1.0;
+    int ruin_min = 2;
+    int ruin_max = 8;
+    std::uint64_t search_effort = 0;
+    int restart_after = 400;
+    int elite = 2;
+    int price_iterations = 3000;
 };
 
-/// The options table of `ga` (names, bounds and defaults of GeneticOptions).
-const std::vector<OptionSpec>& genetic_option_table();
-/// GeneticOptions from checked values of that table.
-GeneticOptions genetic_options(const OptionValues& values);
+/// The options table of `ga`: names, descriptions, bounds and tuning scales of the fields of
+/// GeneticOptions (`allocopt solvers` shows it).
+const OptionTable<GeneticOptions>& genetic_option_table();
 
 class GeneticAlgorithm : public Solver {
   public:
-    GeneticAlgorithm(GeneticOptions options, std::uint64_t seed) : options_(options), seed_(seed) {}
+    /// Throws InputError naming the option and quoting its value when `options` breaks a
+    /// bound of genetic_option_table() (population below 2, elite above population, ...).
+    GeneticAlgorithm(GeneticOptions options, std::uint64_t seed);
 
-    Result solve(Evaluator& evaluator, const Termination& termination, Observer* observer) override;
+    Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;
 
   private:
     GeneticOptions options_;

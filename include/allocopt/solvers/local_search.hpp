@@ -2,7 +2,7 @@
 // Descent over the move (one task to another resource) and swap (two tasks exchange
 // resources) neighbourhoods, scored by DeltaState (O(1) for load and packing objectives).
 // Starts from a constructive heuristic's allocation; stops at a local optimum (no improving
-// move or swap) or when the Termination says so. GA and PSO reuse improve() on offspring.
+// move or swap) or when the RunSettings says so. GA and PSO reuse improve() on offspring.
 
 #include <cstdint>
 #include <utility>
@@ -34,7 +34,7 @@ class LocalSearch : public Solver {
     LocalSearch(ConstructiveSolver::Build init, LocalSearchOptions options, std::uint64_t seed)
         : init_(std::move(init)), options_(options), seed_(seed) {}
 
-    Result solve(Evaluator& evaluator, const Termination& termination, Observer* observer) override;
+    Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;
 
     /// Descends from `state`'s allocation until a local optimum or a stop; offers every
     /// improvement to `tracker`. Returns whether anything improved.

@@ -31,32 +31,37 @@
 
 namespace allocopt {
 
+/// The swarm's parameters. Each is described once, with its bounds, in swarm_option_table();
+/// the initialisers here are the defaults.
 struct SwarmOptions {
     enum class Topology : std::uint8_t { global, ring };
     int particles = 16;
     double inertia_max = 0.9;
     double inertia_min = 0.4;
     int inertia_iterations = 200;
-    double cognitive = 1.5;     ///< c1: pull towards the particle's own best
-    double social = 1.5;        ///< c2: pull towards the guide
-    double velocity_max = 4.0;  ///< |v_t| bound
+    double cognitive = 1.5;
+    double social = 1.5;
+    double velocity_max = 4.0;
     Topology topology = Topology::global;
-    double mutation_rate = 0.5;  ///< probability a particle also mutates in an iteration
+    int ring_radius = 1;
+    double mutation_rate = 0.5;
     int ruin_min = 2;
     int ruin_max = 8;
-    std::uint64_t search_effort = 0;  ///< scores per particle's local search; 0 = the default bound
-    int reinit_after = 100;           ///< iterations without a personal gain before a restart
-    int price_iterations = 3000;      ///< Lagrangian iterations for the starts
+    std::uint64_t search_effort = 0;
+    int reinit_after = 100;
+    int price_iterations = 3000;
 };
 
-const std::vector<OptionSpec>& swarm_option_table();
-SwarmOptions swarm_options(const OptionValues& values);
+/// The options table of `pso` (`allocopt solvers` shows it).
+const OptionTable<SwarmOptions>& swarm_option_table();
 
 class ParticleSwarm : public Solver {
   public:
-    ParticleSwarm(SwarmOptions options, std::uint64_t seed) : options_(options), seed_(seed) {}
+    /// Throws InputError naming the option and quoting its value when `options` breaks a
+    /// bound of swarm_option_table().
+    ParticleSwarm(SwarmOptions options, std::uint64_t seed);
 
-    Result solve(Evaluator& evaluator, const Termination& termination, Observer* observer) override;
+    Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;
 
   private:
     SwarmOptions options_;
