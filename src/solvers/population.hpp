@@ -110,6 +110,10 @@ Result solve_with(const Options& options, std::uint64_t seed, Evaluator& evaluat
     SearchTracker tracker(evaluator, settings, observer);
     Search search(options, seed, evaluator, tracker);
     search.run();
+    // A search that returns once a limit is reached, without asking the tracker again (the
+    // budget spent by the starts, say), stopped for that limit: the Result says so, not
+    // "finished".
+    tracker.should_stop();
     Result result = tracker.finish();
     result.lower_bound = search.lower_bound(result.evaluation);
     return result;
