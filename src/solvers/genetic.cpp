@@ -2,12 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
-#include <limits>
-#include <span>
 
-#include "solvers/memetic.hpp"
 #include "solvers/memetic_rows.hpp"
+#include "solvers/population.hpp"
 
 namespace allocopt {
 
@@ -51,34 +48,31 @@ class Ga {
   public:
     Ga(const GeneticOptions& o, std::uint64_t seed, Evaluator& evaluator, SearchTracker& tracker)
         : o_(o),
-          seed_(seed),
           evaluator_(evaluator),
           tracker_(tracker),
           sense_(evaluator.problem().objective().sense),
-          memetic_(evaluator, tracker),
-          rng_(seed, 0) {}
+          scaffold_(seed, evaluator, tracker),
+          memetic_(scaffold_.memetic()),
+          rng_(scaffold_.stream(detail::Purpose::selection, 0, 0)) {}
 
     void run() {
         if (memetic_.exhaust_small_space()) return;  // a proven optimum: nothing left to do
         initialise();
         if (population_.empty()) return;  // stopped before the first member was scored
-        std::uint64_t generation = 0;
         int since_gain = 0;
-        while (!tracker_.should_stop()) {
-            ++generation;
+        for (std::uint64_t generation = 1; scaffold_.more(generation); ++generation) {
             breed(generation);
             const bool gained = settle();
             since_gain = gained ? 0 : since_gain + 1;
-            // Converged: every child is already a member. Restart; when restarts keep
-            // converging to the same best, the search space is exhausted (tiny problems).
-            all_duplicates_ = duplicates_ == children_.size() ? all_duplicates_ + 1 : 0;
-            if (all_duplicates_ >= kConverged) {
-                const Evaluation best = best_evaluation();
-                fruitless_ = better(best, best_at_convergence_, sense_) ? 1 : fruitless_ + 1;
-                best_at_convergence_ = best;
-                if (fruitless_ > kFruitlessRestarts) return;
-                all_duplicates_ = 0;
-                since_gain = o_.restart_after;  // restart now
+            // Converged: every child is already a member.
+            switch (scaffold_.converged(duplicates_ == children_.size(), best_evaluation())) {
+                case detail::Population::Verdict::end:
+                    return;
+                case detail::Population::Verdict::restart:
+                    since_gain = o_.restart_after;  // restart now
+                    break;
+                case detail::Population::Verdict::search:
+                    break;
             }
             crossovers_.decay();
             if (since_gain >= o_.restart_after) {
@@ -89,39 +83,16 @@ class Ga {
     }
 
     std::optional<double> lower_bound(const Evaluation& best) const {
-        return memetic_.lower_bound(best);
+        return scaffold_.lower_bound(best);
     }
 
   private:
     void initialise() {
-        const auto size = static_cast<std::size_t>(o_.population);
-        std::vector<Allocation> starts = memetic_.starts(size, o_.price_iterations);
-        pool_ = starts;
-        if (starts.empty()) starts.push_back(memetic_.random_allocation(rng_));
-        // Top up with mutated copies of the starts, improved.
-        const std::size_t n = evaluator_.problem().num_tasks();
-        for (std::size_t i = 0; starts.size() < size && !tracker_.should_stop(); ++i) {
-            Allocation a = starts[i % starts.size()];
-            Rng rng(seed_, 1'000'000 + i);
-            memetic_.mutate(a, std::max<std::size_t>(2, n / 10), rng);
-            memetic_.improve(a, o_.search_effort, rng, &memetic_.mutated());
-            starts.push_back(std::move(a));
-        }
-        score(starts);
+        std::vector<Allocation> starts = scaffold_.starts(
+            static_cast<std::size_t>(o_.population), o_.price_iterations, o_.search_effort, &pool_);
+        scaffold_.score(starts, scores_);
         for (std::size_t i = 0; i < scores_.size(); ++i)
             admit({std::move(starts[i]), scores_[i]}, true);
-    }
-
-    /// Scores `batch` through the Evaluator (one parallel batch) and offers each to the
-    /// tracker, in order. Only as many as the evaluation budget allows are scored: the first
-    /// scores_.size().
-    void score(const std::vector<Allocation>& batch) {
-        const auto fit =
-            static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), tracker_.budget()));
-        scores_.assign(fit, Evaluation{});
-        evaluator_.evaluate_batch(std::span(batch).first(fit), scores_);
-        for (std::size_t i = 0; i < fit; ++i)
-            tracker_.offer(batch[i], scores_[i]);
     }
 
     std::size_t tournament() {
@@ -137,10 +108,10 @@ class Ga {
         children_.clear();
         operators_.clear();
         rngs_.clear();
-        const std::size_t n = evaluator_.problem().num_tasks();
         for (int b = 0; b < o_.brood && !tracker_.should_stop(); ++b) {
             // One stream per child: the draws of a child do not depend on the others'.
-            Rng rng(seed_, generation * 1024 + static_cast<std::uint64_t>(b) + 1);
+            Rng rng =
+                scaffold_.stream(detail::Purpose::step, generation, static_cast<std::uint64_t>(b));
             const std::size_t p1 = tournament();
             Allocation child = population_[p1].allocation;
             std::size_t op = kNone;
@@ -157,12 +128,7 @@ class Ga {
             // The parent is locally optimal: only the genes the child changed are searched.
             const Allocation& parent = population_[p1].allocation;
             if (changed_.size() <= children_.size()) changed_.emplace_back();
-            std::vector<std::uint32_t>& changed = changed_[children_.size()];
-            changed.clear();
-            for (std::size_t t = 0; t < n; ++t) {
-                if (child.resource[t] != parent.resource[t] || child.units[t] != parent.units[t])
-                    changed.push_back(static_cast<std::uint32_t>(t));
-            }
+            detail::Population::changed_tasks(child, parent, changed_[children_.size()]);
             children_.push_back(std::move(child));
             operators_.push_back(op);
             rngs_.push_back(rng);
@@ -193,7 +159,7 @@ class Ga {
     bool settle() {
         const Evaluation before = best_evaluation();
         duplicates_ = 0;
-        score(children_);
+        scaffold_.score(children_, scores_);
         for (std::size_t i = 0; i < scores_.size(); ++i) {
             if (admit({std::move(children_[i]), scores_[i]}, false) && operators_[i] != kNone)
                 crossovers_.reward(operators_[i]);
@@ -244,7 +210,7 @@ class Ga {
         const std::size_t n = evaluator_.problem().num_tasks();
         std::vector<Allocation> fresh;
         for (std::size_t i = elite; i < population_.size() && !tracker_.should_stop(); ++i) {
-            Rng rng(seed_, (generation << 20) + i);
+            Rng rng = scaffold_.stream(detail::Purpose::restart, generation, i);
             Allocation a = pool_.empty() ? population_[0].allocation
                                          : pool_[(restarts_ * 7 + i) % pool_.size()];
             memetic_.mutate(a, std::max<std::size_t>(2, n / 8), rng);
@@ -253,17 +219,17 @@ class Ga {
         }
         ++restarts_;
         population_.resize(elite);
-        score(fresh);
+        scaffold_.score(fresh, scores_);
         for (std::size_t i = 0; i < scores_.size(); ++i)
             admit({std::move(fresh[i]), scores_[i]}, true);
     }
 
     const GeneticOptions& o_;
-    std::uint64_t seed_;
     Evaluator& evaluator_;
     SearchTracker& tracker_;
     Sense sense_;
-    detail::Memetic memetic_;
+    detail::Population scaffold_;
+    detail::Memetic& memetic_;
     Rng rng_;  // selection
     std::vector<Member> population_;
     std::vector<Allocation> children_;
@@ -276,11 +242,6 @@ class Ga {
     std::size_t restarts_ = 0;
     Adaptive<2> crossovers_;
     std::size_t duplicates_ = 0;  // children of this generation that were already members
-    int all_duplicates_ = 0;      // generations in a row made only of duplicates
-    int fruitless_ = 0;           // convergences in a row with the same best
-    Evaluation best_at_convergence_{0, std::numeric_limits<double>::infinity()};
-    static constexpr int kConverged = 50;
-    static constexpr int kFruitlessRestarts = 3;
 };
 
 }  // namespace
@@ -313,12 +274,7 @@ GeneticAlgorithm::GeneticAlgorithm(GeneticOptions options, std::uint64_t seed)
 
 Result GeneticAlgorithm::solve(Evaluator& evaluator, const RunSettings& termination,
                                Observer* observer) {
-    SearchTracker tracker(evaluator, termination, observer);
-    Ga search(options_, seed_, evaluator, tracker);
-    search.run();
-    Result result = tracker.finish();
-    result.lower_bound = search.lower_bound(result.evaluation);
-    return result;
+    return detail::solve_with<Ga>(options_, seed_, evaluator, termination, observer);
 }
 
 }  // namespace allocopt

@@ -3,10 +3,9 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
-#include "solvers/memetic.hpp"
 #include "solvers/memetic_rows.hpp"
+#include "solvers/population.hpp"
 
 namespace allocopt {
 
@@ -25,24 +24,24 @@ class Pso {
   public:
     Pso(const SwarmOptions& o, std::uint64_t seed, Evaluator& evaluator, SearchTracker& tracker)
         : o_(o),
-          seed_(seed),
           evaluator_(evaluator),
           tracker_(tracker),
           sense_(evaluator.problem().objective().sense),
           n_(evaluator.problem().num_tasks()),
-          memetic_(evaluator, tracker) {}
+          scaffold_(seed, evaluator, tracker),
+          memetic_(scaffold_.memetic()) {}
 
     void run() {
         if (memetic_.exhaust_small_space()) return;  // a proven optimum: nothing left to do
         initialise();
         if (swarm_.empty()) return;
-        for (std::uint64_t iteration = 1; !tracker_.should_stop(); ++iteration) {
+        for (std::uint64_t iteration = 1; scaffold_.more(iteration); ++iteration) {
             const double progress =
                 std::min(1.0, static_cast<double>(iteration) / std::max(1, o_.inertia_iterations));
             const double inertia = o_.inertia_max - (o_.inertia_max - o_.inertia_min) * progress;
             rngs_.clear();
             for (std::size_t i = 0; i < swarm_.size() && !tracker_.should_stop(); ++i) {
-                rngs_.emplace_back(seed_, iteration * 4096 + i + 1);
+                rngs_.push_back(scaffold_.stream(detail::Purpose::step, iteration, i));
                 fly(i, inertia, rngs_.back());
             }
             // The improvement step: every moved particle's local search, in parallel where
@@ -53,48 +52,27 @@ class Pso {
                     jobs_.push_back({&swarm_[i].position, &changed_[i], rngs_[i]});
             }
             memetic_.improve_all(jobs_, o_.search_effort);
-            // Converged: every particle sits on its own best. All but the leader restart;
-            // when restarts keep converging to the same best, the search space is
-            // exhausted (tiny problems).
-            stale_ = score_and_update() ? 0 : stale_ + 1;
-            bool everyone = false;
-            if (stale_ >= kConverged) {
-                const Evaluation best = leader().best_score;
-                fruitless_ = better(best, best_at_convergence_, sense_) ? 1 : fruitless_ + 1;
-                best_at_convergence_ = best;
-                if (fruitless_ > kFruitlessRestarts) return;
-                stale_ = 0;
-                everyone = true;
-            }
-            reinitialise_stagnant(iteration, everyone);
+            // Converged: every particle sits on its own best. All but the leader restart.
+            const bool novel = score_and_update();
+            const auto verdict = scaffold_.converged(!novel, leader().best_score);
+            if (verdict == detail::Population::Verdict::end) return;
+            reinitialise_stagnant(iteration, verdict == detail::Population::Verdict::restart);
         }
     }
 
     std::optional<double> lower_bound(const Evaluation& best) const {
-        return memetic_.lower_bound(best);
+        return scaffold_.lower_bound(best);
     }
 
   private:
     void initialise() {
         const auto size = static_cast<std::size_t>(std::max(1, o_.particles));
-        std::vector<Allocation> starts = memetic_.starts(size, o_.price_iterations);
-        Rng rng(seed_, 0);
-        if (starts.empty()) starts.push_back(memetic_.random_allocation(rng));
-        for (std::size_t i = 0; starts.size() < size && !tracker_.should_stop(); ++i) {
-            Allocation a = starts[i % starts.size()];
-            Rng r(seed_, 1'000'000 + i);
-            memetic_.mutate(a, std::max<std::size_t>(2, n_ / 10), r);
-            memetic_.improve(a, o_.search_effort, r, &memetic_.mutated());
-            starts.push_back(std::move(a));
-        }
+        std::vector<Allocation> starts =
+            scaffold_.starts(size, o_.price_iterations, o_.search_effort);
         if (starts.size() > size) starts.resize(size);
-        // Only as many as the evaluation budget allows are scored.
-        starts.resize(
-            static_cast<std::size_t>(std::min<std::uint64_t>(starts.size(), tracker_.budget())));
-        std::vector<Evaluation> scores(starts.size());
-        evaluator_.evaluate_batch(starts, scores);
-        for (std::size_t i = 0; i < starts.size(); ++i) {
-            tracker_.offer(starts[i], scores[i]);
+        std::vector<Evaluation> scores;
+        scaffold_.score(starts, scores);
+        for (std::size_t i = 0; i < scores.size(); ++i) {
             Particle p;
             p.position = starts[i];
             p.score = scores[i];
@@ -158,12 +136,7 @@ class Pso {
         }
         // The particle was locally optimal: only the tasks that moved will be searched.
         if (changed_.size() <= i) changed_.resize(i + 1);
-        changed_[i].clear();
-        for (std::size_t t = 0; t < n_; ++t) {
-            if (p.position.resource[t] != before_.resource[t] ||
-                p.position.units[t] != before_.units[t])
-                changed_[i].push_back(static_cast<std::uint32_t>(t));
-        }
+        detail::Population::changed_tasks(p.position, before_, changed_[i]);
     }
 
     /// Scores the swarm, updates the personal bests. Returns whether any particle stands
@@ -175,14 +148,10 @@ class Pso {
             positions_.push_back(p.position);
         // Only as many as the evaluation budget allows are scored; the others keep their
         // last score (the search stops at once).
-        positions_.resize(static_cast<std::size_t>(
-            std::min<std::uint64_t>(positions_.size(), tracker_.budget())));
-        scores_.assign(positions_.size(), Evaluation{});
-        evaluator_.evaluate_batch(positions_, scores_);
-        for (std::size_t i = 0; i < positions_.size(); ++i) {
+        scaffold_.score(positions_, scores_);
+        for (std::size_t i = 0; i < scores_.size(); ++i) {
             Particle& p = swarm_[i];
             p.score = scores_[i];
-            tracker_.offer(p.position, p.score);
             novel = novel || p.position != p.best;
             if (better(p.score, p.best_score, sense_)) {
                 p.best = p.position;
@@ -212,7 +181,7 @@ class Pso {
             Particle& p = swarm_[i];
             if (i == leader || (!everyone && p.since_gain < o_.reinit_after)) continue;
             if (tracker_.should_stop()) break;
-            Rng rng(seed_, (iteration << 20) + i + 7);
+            Rng rng = scaffold_.stream(detail::Purpose::restart, iteration, i);
             Allocation position = swarm_[leader].best;
             memetic_.mutate(position, std::max<std::size_t>(2, n_ / 8), rng);
             memetic_.improve(position, o_.search_effort, rng, &memetic_.mutated());
@@ -230,12 +199,12 @@ class Pso {
     using ArrayPull = Eigen::ArrayXd;
 
     const SwarmOptions& o_;
-    std::uint64_t seed_;
     Evaluator& evaluator_;
     SearchTracker& tracker_;
     Sense sense_;
     std::size_t n_;
-    detail::Memetic memetic_;
+    detail::Population scaffold_;
+    detail::Memetic& memetic_;
     std::vector<Particle> swarm_;
     std::vector<Allocation> positions_;
     std::vector<Evaluation> scores_;
@@ -244,11 +213,6 @@ class Pso {
     std::vector<std::vector<std::uint32_t>> changed_;  // per particle: tasks that moved
     std::vector<Rng> rngs_;                            // per particle: this iteration's stream
     std::vector<detail::Memetic::Job> jobs_;
-    int stale_ = 0;      // iterations in a row with every particle on its personal best
-    int fruitless_ = 0;  // convergences in a row with the same best
-    Evaluation best_at_convergence_{0, std::numeric_limits<double>::infinity()};
-    static constexpr int kConverged = 50;
-    static constexpr int kFruitlessRestarts = 3;
 };
 
 }  // namespace
@@ -291,12 +255,7 @@ ParticleSwarm::ParticleSwarm(SwarmOptions options, std::uint64_t seed)
 
 Result ParticleSwarm::solve(Evaluator& evaluator, const RunSettings& termination,
                             Observer* observer) {
-    SearchTracker tracker(evaluator, termination, observer);
-    Pso search(options_, seed_, evaluator, tracker);
-    search.run();
-    Result result = tracker.finish();
-    result.lower_bound = search.lower_bound(result.evaluation);
-    return result;
+    return detail::solve_with<Pso>(options_, seed_, evaluator, termination, observer);
 }
 
 }  // namespace allocopt

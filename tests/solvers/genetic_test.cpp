@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-
 #include "allocopt/error.hpp"
 #include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
@@ -52,22 +50,6 @@ TEST(Genetic, ReportsAValidLagrangianBoundOnGap) {
     EXPECT_LE(*r.lower_bound, r.evaluation.objective);
 }
 
-TEST(Genetic, SameSeedSameResultForOneAndTwoThreads) {
-    const Problem braun = import_braun_etc(kBraun);
-    const Problem gap = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 3});
-    // Budgets that reach well past the starts into the generations.
-    for (const auto& [p, budget] : {std::pair{&braun, 60'000'000}, std::pair{&gap, 8'000'000}}) {
-        const auto max = static_cast<std::uint64_t>(budget);
-        const Result a = run(*p, {.max_evaluations = max}, 11, 1);
-        const Result b = run(*p, {.max_evaluations = max}, 11, 2);
-        EXPECT_GT(a.trace.back().evaluations, max / 4);  // improved during the generations
-        EXPECT_EQ(a.allocation, b.allocation);
-        EXPECT_EQ(a.evaluation.objective, b.evaluation.objective);
-        EXPECT_EQ(a.evaluations, b.evaluations);
-        ASSERT_EQ(a.trace.size(), b.trace.size());
-    }
-}
-
 TEST(Genetic, DifferentSeedsSearchDifferently) {
     // The starts do not depend on the seed; the search after them does.
     const Problem p = import_braun_etc(kBraun);
@@ -83,15 +65,6 @@ TEST(Genetic, FindsTheOptimumOfASmallGapInstance) {
     ASSERT_TRUE(r.evaluation.feasible());
     EXPECT_EQ(r.evaluation.objective, 261);
     EXPECT_EQ(r.stop, StopReason::target);
-}
-
-TEST(Genetic, EndsOnItsOwnWhenTheSearchSpaceIsExhausted) {
-    const ProblemFile file = read_problem_file(ALLOCOPT_PROBLEMS "/seed-example.yaml");
-    const Problem& p = file.problem;
-    const Result r = run(p, {.time_limit = 60});
-    EXPECT_EQ(r.stop, StopReason::finished);
-    EXPECT_LT(r.seconds, 30);
-    EXPECT_TRUE(r.evaluation.feasible());
 }
 
 TEST(Genetic, ScoresEveryAllocationOfATinyProblem) {
@@ -121,14 +94,6 @@ TEST(Genetic, ItsNotesSayWhichStartsItSkipped) {
     EXPECT_NE(r.notes[0].find("sufferage start skipped"), std::string::npos) << r.notes[0];
     const Problem small = generators::generate_cluster({.jobs = 300, .nodes = 16, .seed = 2});
     EXPECT_TRUE(run(small, {.max_evaluations = 200}).notes.empty());
-}
-
-TEST(Genetic, AnInterruptBeforeTheStartStillReturnsAnAllocation) {
-    const Problem p = import_braun_etc(kBraun);
-    std::atomic<bool> stop{true};
-    const Result r = run(p, {.interrupt = &stop});
-    EXPECT_EQ(r.stop, StopReason::interrupted);
-    EXPECT_EQ(r.allocation.size(), p.num_tasks());
 }
 
 }  // namespace

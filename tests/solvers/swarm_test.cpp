@@ -2,11 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-
 #include "allocopt/error.hpp"
 #include "allocopt/io/benchmarks.hpp"
-#include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 
 namespace allocopt {
@@ -33,21 +30,20 @@ TEST(Swarm, GetsWithinOnePercentOfTheBestKnownBraunMakespan) {
     EXPECT_DOUBLE_EQ(ev.evaluate(r.allocation).objective, r.evaluation.objective);
 }
 
-TEST(Swarm, SameSeedSameResultForOneAndTwoThreadsInBothTopologies) {
+TEST(Swarm, SameSeedSameResultForOneAndTwoThreadsInTheRingTopology) {
+    // The global topology (the default) is checked with every population search
+    // (population_test.cpp).
     const Problem braun = import_braun_etc(kBraun);
     const Problem gap = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 3});
-    for (auto topology : {SwarmOptions::Topology::global, SwarmOptions::Topology::ring}) {
-        SwarmOptions o;
-        o.topology = topology;
-        for (const auto& [p, budget] :
-             {std::pair{&braun, 60'000'000}, std::pair{&gap, 8'000'000}}) {
-            const auto max = static_cast<std::uint64_t>(budget);
-            const Result a = run(*p, {.max_evaluations = max}, 5, 1, o);
-            const Result b = run(*p, {.max_evaluations = max}, 5, 2, o);
-            EXPECT_EQ(a.allocation, b.allocation);
-            EXPECT_EQ(a.evaluation.objective, b.evaluation.objective);
-            EXPECT_EQ(a.evaluations, b.evaluations);
-        }
+    SwarmOptions o;
+    o.topology = SwarmOptions::Topology::ring;
+    for (const auto& [p, budget] : {std::pair{&braun, 60'000'000}, std::pair{&gap, 8'000'000}}) {
+        const auto max = static_cast<std::uint64_t>(budget);
+        const Result a = run(*p, {.max_evaluations = max}, 5, 1, o);
+        const Result b = run(*p, {.max_evaluations = max}, 5, 2, o);
+        EXPECT_EQ(a.allocation, b.allocation);
+        EXPECT_EQ(a.evaluation.objective, b.evaluation.objective);
+        EXPECT_EQ(a.evaluations, b.evaluations);
     }
 }
 
@@ -59,21 +55,6 @@ TEST(Swarm, FeasibleOnAGapInstanceAndNeverWorseThanRegret) {
     ASSERT_TRUE(r.evaluation.feasible());
     EXPECT_LE(r.evaluation.objective, regret.objective);
     EXPECT_TRUE(ev.evaluate(r.allocation).feasible());
-}
-
-TEST(Swarm, EndsOnItsOwnWhenTheSearchSpaceIsExhausted) {
-    const ProblemFile file = read_problem_file(ALLOCOPT_PROBLEMS "/seed-example.yaml");
-    const Result r = run(file.problem, {.time_limit = 60});
-    EXPECT_EQ(r.stop, StopReason::finished);
-    EXPECT_LT(r.seconds, 30);
-}
-
-TEST(Swarm, AnInterruptBeforeTheStartStillReturnsAnAllocation) {
-    const Problem p = import_braun_etc(kBraun);
-    std::atomic<bool> stop{true};
-    const Result r = run(p, {.interrupt = &stop});
-    EXPECT_EQ(r.stop, StopReason::interrupted);
-    EXPECT_EQ(r.allocation.size(), p.num_tasks());
 }
 
 }  // namespace
