@@ -16,13 +16,6 @@ namespace {
 using Index = std::int32_t;
 constexpr Index kNone = Allocation::kUnplaced;
 
-void check_pair(const Problem& problem, const Evaluator& evaluator) {
-    if (&evaluator.problem() == &problem) return;
-    throw std::invalid_argument("heuristics: the Evaluator was built for problem '" +
-                                evaluator.problem().name() + "', not for the problem '" +
-                                problem.name() + "' passed with it");
-}
-
 Index as_index(std::size_t i) {
     return static_cast<Index>(i);
 }
@@ -151,8 +144,7 @@ class ReadyTimes {
   public:
     /// Tabulates when small enough; a table cut short by `poll` is dropped (computed on the
     /// fly instead).
-    ReadyTimes(const Problem& p, const Evaluator& ev, Poll& poll)
-        : p_(p), ev_(ev), m_(p.num_resources()), ready_(m_, 0.0) {
+    ReadyTimes(const Problem& p, Poll& poll) : p_(p), m_(p.num_resources()), ready_(m_, 0.0) {
         class_of_ = resource_classes(p);
         for (const std::int32_t c : class_of_)
             classes_ = std::max(classes_, static_cast<std::size_t>(c) + 1);
@@ -252,7 +244,7 @@ class ReadyTimes {
     void place(Allocation& a, std::size_t i, const Choice& c) {
         const auto j = at(c.resource);
         const double start = std::max(ready_[j], p_.task(i).arrival);
-        ready_[j] = start + c.units * ev_.duration(i, j, c.units) / p_.capacity(j, 0);
+        ready_[j] = start + c.units * p_.duration(i, j, c.units) / p_.capacity(j, 0);
         update(j);
         a.place(i, c.resource, c.units);
     }
@@ -260,7 +252,7 @@ class ReadyTimes {
   private:
     std::pair<double, int> compute_fastest(std::size_t i, std::size_t j) const {
         const int u = p_.can_host(i, j) ? fastest_units(p_, i, j) : 0;
-        return {u > 0 ? ev_.duration(i, j, u) : kInfinity, u};
+        return {u > 0 ? p_.duration(i, j, u) : kInfinity, u};
     }
 
     void update(std::size_t j) {
@@ -273,7 +265,6 @@ class ReadyTimes {
     }
 
     const Problem& p_;
-    const Evaluator& ev_;
     std::size_t m_;
     std::vector<double> ready_;
     std::vector<std::int32_t> class_of_;  // m
@@ -325,9 +316,8 @@ Allocation finish_schedule(ReadyTimes& rt, Allocation a) {
 }
 
 /// Places the tasks in `order`, each on its earliest-finish resource.
-Allocation earliest_finish_in_order(const Problem& p, const Evaluator& ev,
-                                    const std::vector<Index>& order, Poll& poll) {
-    ReadyTimes rt(p, ev, poll);
+Allocation earliest_finish_in_order(const Problem& p, const std::vector<Index>& order, Poll& poll) {
+    ReadyTimes rt(p, poll);
     Allocation a(p.num_tasks());
     for (const Index i : order) {
         if (poll(rt.classes())) return finish_schedule(rt, std::move(a));
@@ -387,9 +377,9 @@ class Tournament {
 /// re-examined, and only j itself while it still finishes them before their second-best
 /// (a lower bound, as the other resources only get later). O(n m + r (m + log n)) for r
 /// re-examinations, O(n^2) on uniform instances.
-Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool largest, Poll& poll) {
+Allocation batch_by_best_finish(const Problem& p, bool largest, Poll& poll) {
     const std::size_t n = p.num_tasks(), m = p.num_resources();
-    ReadyTimes rt(p, ev, poll);
+    ReadyTimes rt(p, poll);
     Allocation a(n);
     std::vector<std::pair<Choice, Choice>> best(n);  // (best, lower bound of the second)
     std::vector<std::vector<Index>> waiting(m);      // unplaced tasks by their best
@@ -429,14 +419,14 @@ Allocation batch_by_best_finish(const Problem& p, const Evaluator& ev, bool larg
 /// max(ready_j, a) + duration(i, j), so the earliest (finish, task, resource) overall heads one
 /// class's list of its tasks sorted by (duration, task), on the class's member ready first.
 /// O(n c log n) for c classes of identical resources, O(n c) memory.
-Allocation min_min_by_lists(const Problem& p, const Evaluator& ev, Poll& poll) {
+Allocation min_min_by_lists(const Problem& p, Poll& poll) {
     struct Item {
         double duration;
         Index task;
         int units;
     };
     const std::size_t n = p.num_tasks();
-    ReadyTimes rt(p, ev, poll);
+    ReadyTimes rt(p, poll);
     const std::size_t classes = rt.classes();
     Allocation a(n);
     std::vector<std::vector<Item>> list(classes);
@@ -744,9 +734,8 @@ enum class Desirability : std::uint8_t { cost, relative_demand, cost_times_deman
 class RegretTable {
   public:
     /// Cut short by `poll`, the tasks not reached have no candidates.
-    RegretTable(const Problem& p, const Evaluator& ev, const Bins& bins, Desirability measure,
-                Poll& poll)
-        : p_(p), ev_(ev), bins_(bins), measure_(measure), table_(p.num_tasks()) {
+    RegretTable(const Problem& p, const Bins& bins, Desirability measure, Poll& poll)
+        : p_(p), bins_(bins), measure_(measure), table_(p.num_tasks()) {
         sign_ = p.objective().sense == Sense::maximize ? -1.0 : 1.0;
         for (std::size_t i = 0; i < table_.size() && !poll(p.num_resources()); ++i)
             recompute(i);
@@ -757,7 +746,7 @@ class RegretTable {
     /// Task i on resource j: its pair cost, plus j's fixed cost while j is unused.
     double cost(std::size_t i, std::size_t j) const {
         const double fixed = bins_.open(j) ? 0.0 : p_.resource(j).fixed_cost;
-        const double c = sign_ * (ev_.pair_cost(i, j, bins_.units(i)) + fixed);
+        const double c = sign_ * (p_.pair_cost(i, j, bins_.units(i)) + fixed);
         switch (measure_) {
             case Desirability::cost:
                 return c;
@@ -795,7 +784,6 @@ class RegretTable {
 
   private:
     const Problem& p_;
-    const Evaluator& ev_;
     const Bins& bins_;
     Desirability measure_;
     std::vector<Candidates> table_;
@@ -814,10 +802,10 @@ Index largest_regret(const RegretTable& table, const std::vector<std::uint8_t>& 
     return pick;
 }
 
-Allocation regret_pass(const Problem& p, const Evaluator& ev, Desirability measure, Poll& poll) {
+Allocation regret_pass(const Problem& p, Desirability measure, Poll& poll) {
     const std::size_t n = p.num_tasks();
     Bins bins(p);
-    RegretTable table(p, ev, bins, measure, poll);
+    RegretTable table(p, bins, measure, poll);
     Allocation a(n);
     if (poll.fired()) return finish_packing(p, bins, std::move(a));
     std::vector<std::uint8_t> pending(n, 1);
@@ -837,12 +825,12 @@ std::size_t unplaced(const Allocation& a) {
 }
 
 /// Pair costs of the placed tasks plus the fixed costs of the resources used.
-double packing_cost(const Problem& p, const Evaluator& ev, const Allocation& a) {
+double packing_cost(const Problem& p, const Allocation& a) {
     std::vector<std::uint8_t> used(p.num_resources(), 0);
     double cost = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (!a.placed(i)) continue;
-        cost += ev.pair_cost(i, at(a.resource[i]), a.units[i]);
+        cost += p.pair_cost(i, at(a.resource[i]), a.units[i]);
         used[at(a.resource[i])] = 1;
     }
     for (std::size_t j = 0; j < used.size(); ++j)
@@ -852,13 +840,13 @@ double packing_cost(const Problem& p, const Evaluator& ev, const Allocation& a) 
 
 /// MTHG's second phase, repeated until nothing changes: each placed task, in index order,
 /// moves to the fitting resource that lowers the cost most (fixed costs included).
-void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a, Poll& poll) {
+void improve_by_shifts(const Problem& p, Allocation& a, Poll& poll) {
     const double sign = p.objective().sense == Sense::maximize ? -1.0 : 1.0;
     Bins bins(p, a);
     const auto cost = [&](std::size_t i, std::size_t j, bool alone) {
         const bool pays_fixed = alone ? bins.count(j) <= 1 : !bins.open(j);
         return sign *
-               (ev.pair_cost(i, j, bins.units(i)) + (pays_fixed ? p.resource(j).fixed_cost : 0.0));
+               (p.pair_cost(i, j, bins.units(i)) + (pays_fixed ? p.resource(j).fixed_cost : 0.0));
     };
     for (bool moved = true; moved && !poll.fired();) {
         moved = false;
@@ -882,13 +870,13 @@ void improve_by_shifts(const Problem& p, const Evaluator& ev, Allocation& a, Pol
 }
 
 /// The task's duration on its fastest host.
-double shortest_duration(const Problem& p, const Evaluator& ev, std::size_t i,
+double shortest_duration(const Problem& p, std::size_t i,
                          const std::vector<std::size_t>& representatives) {
     double shortest = kInfinity;
     for (const std::size_t j : representatives) {
         if (!p.can_host(i, j)) continue;
         const int u = fastest_units(p, i, j);
-        if (u > 0) shortest = std::min(shortest, ev.duration(i, j, u));
+        if (u > 0) shortest = std::min(shortest, p.duration(i, j, u));
     }
     return shortest;
 }
@@ -904,40 +892,36 @@ std::vector<std::size_t> class_representatives(const Problem& p) {
 }
 
 /// Places in `order`: earliest finish in schedule mode, first fit in packing mode.
-Allocation policy_solver(const Problem& p, const Evaluator& ev, const std::vector<Index>& order,
-                         Poll& poll) {
+Allocation policy_solver(const Problem& p, const std::vector<Index>& order, Poll& poll) {
     if (p.mode() == Mode::packing) return first_fit_in_order(p, order, poll);
-    return earliest_finish_in_order(p, ev, order, poll);
+    return earliest_finish_in_order(p, order, poll);
 }
 
 }  // namespace
 
 // ---- Grid scheduling ------------------------------------------------------------------------
 
-Allocation min_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation min_min(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const auto tasks = problem.tasks();
     const bool together = std::all_of(tasks.begin(), tasks.end(), [&](const Task& t) {
         return t.arrival == tasks.front().arrival;
     });
     if (together && problem.num_tasks() * distinct_resources(problem) <= kTableLimit) {
-        return min_min_by_lists(problem, evaluator, poll);
+        return min_min_by_lists(problem, poll);
     }
-    return batch_by_best_finish(problem, evaluator, false, poll);
+    return batch_by_best_finish(problem, false, poll);
 }
 
-Allocation max_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation max_min(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
-    return batch_by_best_finish(problem, evaluator, true, poll);
+    return batch_by_best_finish(problem, true, poll);
 }
 
-Allocation sufferage(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation sufferage(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const std::size_t n = problem.num_tasks();
-    ReadyTimes rt(problem, evaluator, poll);
+    ReadyTimes rt(problem, poll);
     Allocation a(n);
     std::vector<Index> pending = index_order(n);
     std::vector<Index> claimant(problem.num_resources());
@@ -963,21 +947,19 @@ Allocation sufferage(const Problem& problem, const Evaluator& evaluator, const S
     return a;
 }
 
-Allocation mct(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation mct(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
-    return earliest_finish_in_order(problem, evaluator, index_order(problem.num_tasks()), poll);
+    return earliest_finish_in_order(problem, index_order(problem.num_tasks()), poll);
 }
 
-Allocation met(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation met(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     Allocation a(problem.num_tasks());
     // Identical resources run a task alike: the first of each class stands for the class.
     const std::vector<std::size_t> representatives = class_representatives(problem);
     for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
         if (poll(representatives.size())) {
-            ReadyTimes rt(problem, evaluator, poll);  // cut short: no table
+            ReadyTimes rt(problem, poll);  // cut short: no table
             return finish_schedule(rt, std::move(a));
         }
         double fastest = kInfinity;
@@ -985,17 +967,16 @@ Allocation met(const Problem& problem, const Evaluator& evaluator, const StopClo
             if (!problem.can_host(i, j)) continue;
             const int u = fastest_units(problem, i, j);
             if (u == 0) continue;
-            const double d = evaluator.duration(i, j, u);
+            const double d = problem.duration(i, j, u);
             if (d < fastest) fastest = d, a.place(i, as_index(j), u);
         }
     }
     return a;
 }
 
-Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation olb(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
-    ReadyTimes rt(problem, evaluator, poll);
+    ReadyTimes rt(problem, poll);
     Allocation a(problem.num_tasks());
     for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
         if (poll(rt.classes())) return finish_schedule(rt, std::move(a));
@@ -1016,32 +997,29 @@ Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClo
 
 // ---- Policies -------------------------------------------------------------------------------
 
-Allocation fcfs(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation fcfs(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     std::vector<Index> order = index_order(problem.num_tasks());
     std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
         return problem.task(at(x)).arrival < problem.task(at(y)).arrival;
     });
-    return policy_solver(problem, evaluator, order, poll);
+    return policy_solver(problem, order, poll);
 }
 
-Allocation sjf(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation sjf(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const std::size_t n = problem.num_tasks();
     std::vector<double> shortest(n);
     const std::vector<std::size_t> representatives = class_representatives(problem);
     for (std::size_t i = 0; i < n && !poll(representatives.size()); ++i)
-        shortest[i] = shortest_duration(problem, evaluator, i, representatives);
+        shortest[i] = shortest_duration(problem, i, representatives);
     std::vector<Index> order = index_order(n);
     std::stable_sort(order.begin(), order.end(),
                      [&](Index x, Index y) { return shortest[at(x)] < shortest[at(y)]; });
-    return policy_solver(problem, evaluator, order, poll);
+    return policy_solver(problem, order, poll);
 }
 
-Allocation priority(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation priority(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     std::vector<Index> order = index_order(problem.num_tasks());
     std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
@@ -1050,50 +1028,41 @@ Allocation priority(const Problem& problem, const Evaluator& evaluator, const St
         if (tx.priority != ty.priority) return tx.priority > ty.priority;
         return tx.arrival < ty.arrival;
     });
-    return policy_solver(problem, evaluator, order, poll);
+    return policy_solver(problem, order, poll);
 }
 
 // ---- Packing --------------------------------------------------------------------------------
 
-Allocation first_fit(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation first_fit(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const std::vector<Index> order = index_order(problem.num_tasks());
-    if (problem.mode() == Mode::schedule)
-        return earliest_finish_in_order(problem, evaluator, order, poll);
+    if (problem.mode() == Mode::schedule) return earliest_finish_in_order(problem, order, poll);
     return first_fit_in_order(problem, order, poll);
 }
 
-Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator,
-                                const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation first_fit_decreasing(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const std::vector<double> size = relative_sizes(problem);
     std::vector<Index> order = index_order(problem.num_tasks());
     std::stable_sort(order.begin(), order.end(),
                      [&](Index x, Index y) { return size[at(x)] > size[at(y)]; });
-    if (problem.mode() == Mode::schedule)
-        return earliest_finish_in_order(problem, evaluator, order, poll);
+    if (problem.mode() == Mode::schedule) return earliest_finish_in_order(problem, order, poll);
     return pack_open_first(
         problem, order,
         [](const Bins&, std::size_t, std::size_t j) { return static_cast<double>(j); }, poll);
 }
 
-Allocation best_fit(const Problem& problem, const Evaluator& evaluator, const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation best_fit(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const std::vector<Index> order = index_order(problem.num_tasks());
-    if (problem.mode() == Mode::schedule)
-        return earliest_finish_in_order(problem, evaluator, order, poll);
+    if (problem.mode() == Mode::schedule) return earliest_finish_in_order(problem, order, poll);
     return pack_open_first(
         problem, order,
         [](const Bins& bins, std::size_t i, std::size_t j) { return bins.slack_after(i, j); },
         poll);
 }
 
-Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator,
-                         const StopClock& stop) {
-    check_pair(problem, evaluator);
+Allocation regret_greedy(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const double sign = problem.objective().sense == Sense::maximize ? -1.0 : 1.0;
     Allocation best;
@@ -1101,10 +1070,9 @@ Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator,
     for (const Desirability measure :
          {Desirability::cost, Desirability::relative_demand, Desirability::cost_times_demand}) {
         if (poll.fired() && best_score.first <= problem.num_tasks()) break;  // cut short
-        Allocation a = regret_pass(problem, evaluator, measure, poll);
-        improve_by_shifts(problem, evaluator, a, poll);
-        const std::pair<std::size_t, double> score{unplaced(a),
-                                                   sign * packing_cost(problem, evaluator, a)};
+        Allocation a = regret_pass(problem, measure, poll);
+        improve_by_shifts(problem, a, poll);
+        const std::pair<std::size_t, double> score{unplaced(a), sign * packing_cost(problem, a)};
         if (score < best_score) best = std::move(a), best_score = score;
     }
     return best;

@@ -53,7 +53,7 @@ std::int32_t Memetic::units_for(std::size_t t, std::size_t r, std::int32_t curre
 
 namespace {
 
-using Build = Allocation (*)(const Problem&, const Evaluator&, const StopClock&);
+using Build = Allocation (*)(const Problem&, const StopClock&);
 
 /// A heuristic start, a rough count of its elementary steps (task x resource looks) and, for
 /// a quadratic one, the most tasks it is a start for (whatever the limits).
@@ -140,7 +140,7 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
                        std::to_string(builds.size()) + ")");
         const double began = tracker_.seconds();
         // Cut short by the clock, a heuristic still returns a complete allocation.
-        out.push_back(build.build(problem_, evaluator_, tracker_.clock()));
+        out.push_back(build.build(problem_, tracker_.clock()));
         if (per_look == 0) per_look = (tracker_.seconds() - began) / std::max(build.looks, 1.0);
         if (tracker_.budget() == 0) break;
         // Each start is scored at once (a point of the trace): whatever stops the search from
