@@ -11,6 +11,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/rng.hpp"
+#include "detail/shapes.hpp"
 #include "detail/text.hpp"
 #include "generators_data.hpp"
 
@@ -79,11 +80,7 @@ void sort_even_columns(std::vector<double>& row) {
 // ---------------------------------------------------------------------------------------------
 // GAP
 
-struct GapDraw {
-    std::vector<double> cost;      // agents x jobs, agent-major (as in OR-Library files)
-    std::vector<double> load;      // agents x jobs
-    std::vector<double> capacity;  // agents
-};
+using GapDraw = allocopt::detail::GapTables;
 
 char gap_letter(GapType type) {
     switch (type) {
@@ -102,6 +99,8 @@ GapDraw draw_gap(const GapSpec& spec) {
     const auto n = static_cast<std::size_t>(spec.jobs);
     Rng rng(spec.seed);
     GapDraw g;
+    g.agents = m;
+    g.jobs = n;
     g.cost.resize(m * n);
     g.load.resize(m * n);
     for (std::size_t k = 0; k < m * n; ++k) {
@@ -573,25 +572,8 @@ Problem generate_etc(const EtcSpec& spec) {
     const auto n = static_cast<std::size_t>(spec.tasks);
     const auto m = static_cast<std::size_t>(spec.machines);
 
-    // The shape import_braun_etc() builds, so that the Evaluator takes its load path.
-    ProblemData data;
-    data.name = etc_label(spec) + "-" + std::to_string(n) + "x" + std::to_string(m) + "-seed" +
-                std::to_string(spec.seed);
-    data.mode = Mode::schedule;
-    data.policy = Policy::fcfs;
-    data.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
-    data.resources.resize(m);
-    for (std::size_t j = 0; j < m; ++j) {
-        data.resources[j].id = "m" + std::to_string(j);
-        data.resources[j].kind = "machine";
-        data.resources[j].capacity = {{std::string(kUnitsDimension), 1.0}};
-    }
-    data.tasks.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-        data.tasks[i].id = "t" + std::to_string(i);
-
     Rng rng(spec.seed);
-    data.time.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
+    Matrix time(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
     std::vector<double> row(m);
     for (std::size_t i = 0; i < n; ++i) {
         const double tau = uniform(rng, 1, r_task);
@@ -600,9 +582,12 @@ Problem generate_etc(const EtcSpec& spec) {
         if (spec.consistency == Consistency::consistent) std::sort(row.begin(), row.end());
         if (spec.consistency == Consistency::semi_consistent) sort_even_columns(row);
         for (std::size_t j = 0; j < m; ++j)
-            data.time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
+            time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
     }
-    return Problem(std::move(data));
+    // The shape import_braun_etc() builds, so that the Evaluator takes its load path.
+    const std::string name = etc_label(spec) + "-" + std::to_string(n) + "x" + std::to_string(m) +
+                             "-seed" + std::to_string(spec.seed);
+    return Problem(allocopt::detail::etc_shape(name, std::move(time)));
 }
 
 Problem generate_gap(const GapSpec& spec) {
@@ -610,30 +595,11 @@ Problem generate_gap(const GapSpec& spec) {
     require_at_least_one(spec.jobs, "jobs");
     const GapDraw g = draw_gap(spec);
     check_gap_fits(spec, g);
-    const auto m = static_cast<std::size_t>(spec.agents);
-    const auto n = static_cast<std::size_t>(spec.jobs);
-
     // The shape import_orlib_gap() builds (minimisation).
-    ProblemData data;
-    data.name = std::string("gap-") + gap_letter(spec.type) + zero_padded(spec.agents, 2) +
-                std::to_string(spec.jobs) + "-seed" + std::to_string(spec.seed);
-    data.mode = Mode::packing;
-    data.objective = {Sense::minimize, {{Metric::cost, 1.0}}};
-    data.resources.resize(m);
-    for (std::size_t a = 0; a < m; ++a) {
-        data.resources[a].id = "a" + std::to_string(a);
-        data.resources[a].kind = "agent";
-        data.resources[a].capacity = {{std::string(kUnitsDimension), static_cast<double>(n)},
-                                      {"load", g.capacity[a]}};
-    }
-    data.tasks.resize(n);
-    for (std::size_t j = 0; j < n; ++j)
-        data.tasks[j].id = "j" + std::to_string(j);
-    const auto rows = static_cast<Eigen::Index>(m);
-    const auto cols = static_cast<Eigen::Index>(n);
-    data.cost = Eigen::Map<const Matrix>(g.cost.data(), rows, cols).transpose();
-    data.demand["load"] = Eigen::Map<const Matrix>(g.load.data(), rows, cols).transpose();
-    return Problem(std::move(data));
+    const std::string name = std::string("gap-") + gap_letter(spec.type) +
+                             zero_padded(spec.agents, 2) + std::to_string(spec.jobs) + "-seed" +
+                             std::to_string(spec.seed);
+    return Problem(allocopt::detail::gap_shape(name, Sense::minimize, g));
 }
 
 JobMix parse_job_mix(std::string_view text) {

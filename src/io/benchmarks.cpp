@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "allocopt/error.hpp"
+#include "detail/shapes.hpp"
 #include "detail/text.hpp"
 
 namespace allocopt {
@@ -270,23 +271,10 @@ std::vector<double> read_etc_values(const std::string& path, const BraunOptions&
 Problem build_braun(const std::string& path, const std::vector<double>& values,
                     std::size_t machines) {
     const std::size_t tasks = values.size() / machines;
-    ProblemData data;
-    data.name = file_name(path);
-    data.mode = Mode::schedule;
-    data.policy = Policy::fcfs;
-    data.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
-    data.resources.resize(machines);
-    for (std::size_t j = 0; j < machines; ++j) {
-        data.resources[j].id = "m" + std::to_string(j);
-        data.resources[j].kind = "machine";
-        data.resources[j].capacity = {{std::string(kUnitsDimension), 1.0}};
-    }
-    data.tasks.resize(tasks);
-    for (std::size_t i = 0; i < tasks; ++i)
-        data.tasks[i].id = "t" + std::to_string(i);
     const auto rows = static_cast<Eigen::Index>(tasks);
     const auto cols = static_cast<Eigen::Index>(machines);
-    data.time = Eigen::Map<const Matrix>(values.data(), rows, cols);
+    ProblemData data =
+        detail::etc_shape(file_name(path), Eigen::Map<const Matrix>(values.data(), rows, cols));
     try {
         return validated(std::move(data), path);
     } catch (const InputError& error) {
@@ -305,13 +293,7 @@ Problem build_braun(const std::string& path, const std::vector<double>& values,
 // ---------------------------------------------------------------------------------------------
 // OR-Library / Yagiura GAP
 
-struct GapInstance {
-    std::size_t agents = 0;
-    std::size_t jobs = 0;
-    std::vector<double> cost;      // agents x jobs, agent-major as in the file
-    std::vector<double> load;      // agents x jobs
-    std::vector<double> capacity;  // agents
-};
+using GapInstance = detail::GapTables;  // agent-major, as in the file
 
 std::vector<double> read_gap_matrix(TokenReader& reader, std::string_view name, std::size_t rows,
                                     std::size_t cols) {
@@ -361,25 +343,8 @@ bool is_single_instance(TokenReader& reader, const std::string& path) {
 
 Problem build_gap(const GapInstance& gap, std::string name, bool maximize,
                   const std::string& path) {
-    ProblemData data;
-    data.name = std::move(name);
-    data.mode = Mode::packing;
-    data.objective = {maximize ? Sense::maximize : Sense::minimize, {{Metric::cost, 1.0}}};
-    data.resources.resize(gap.agents);
-    for (std::size_t a = 0; a < gap.agents; ++a) {
-        data.resources[a].id = "a" + std::to_string(a);
-        data.resources[a].kind = "agent";
-        data.resources[a].capacity = {{std::string(kUnitsDimension), static_cast<double>(gap.jobs)},
-                                      {"load", gap.capacity[a]}};
-    }
-    data.tasks.resize(gap.jobs);
-    for (std::size_t j = 0; j < gap.jobs; ++j)
-        data.tasks[j].id = "j" + std::to_string(j);
-    // The file is agent-major; the model's matrices are task-major.
-    const auto rows = static_cast<Eigen::Index>(gap.agents);
-    const auto cols = static_cast<Eigen::Index>(gap.jobs);
-    data.cost = Eigen::Map<const Matrix>(gap.cost.data(), rows, cols).transpose();
-    data.demand["load"] = Eigen::Map<const Matrix>(gap.load.data(), rows, cols).transpose();
+    ProblemData data =
+        detail::gap_shape(std::move(name), maximize ? Sense::maximize : Sense::minimize, gap);
     try {
         return validated(std::move(data), path);
     } catch (const InputError& error) {
