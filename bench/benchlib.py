@@ -1,17 +1,47 @@
 """What the benchmark scripts (quality.py, unseen.py) share: the build of the CLI, the
-machine and commit they record, atomic writes."""
+machine and commit they record, interrupts, percentages, atomic writes and the sections of
+bench/RESULTS.md."""
 import os
 import platform
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS_MD = os.path.join(ROOT, "bench", "RESULTS.md")
+RESULTS_DIR = os.path.join(ROOT, "bench", "results")
+
+
+class Interrupted(Exception):
+    pass
+
+
+def on_sigterm(*_):
+    raise KeyboardInterrupt()
 
 
 def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
+
+
+def pct(value, ref):
+    """How far `value` lies above `ref`, in % of |ref|; None without both or when ref is 0."""
+    return None if value is None or ref in (None, 0) else 100.0 * (value - ref) / abs(ref)
+
+
+def command_line(script):
+    """The command that ran this script, as `bash bench/SCRIPT.sh ARGS`."""
+    return f"bash bench/{script}" + "".join(" " + shlex.quote(a) for a in sys.argv[1:])
+
+
+def load_average():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def binary_version(binary):
+    return subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
 
 
 def write_atomic(path, text):
@@ -87,3 +117,23 @@ def ensure_binary(build_dir, no_build, tool):
     except OSError:
         pass
     return binary
+
+
+def replace_section(name, section, before=()):
+    """Puts `section` into bench/RESULTS.md between <!-- begin NAME --> and <!-- end NAME -->,
+    replacing what was there. A new section goes before the first of the sections named in
+    `before` that the file has, else at the end."""
+    try:
+        text = open(RESULTS_MD).read()
+    except FileNotFoundError:
+        text = "# allocopt benchmark results\n\nEvery section below is written by the command it names.\n"
+    pattern = re.compile(f"<!-- begin {re.escape(name)} -->.*?<!-- end {re.escape(name)} -->", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        pos = min((text.find(f"<!-- begin {s} -->") for s in before if f"<!-- begin {s} -->" in text), default=-1)
+        if pos >= 0:
+            text = text[:pos] + section + "\n\n" + text[pos:]
+        else:
+            text = text.rstrip() + "\n\n" + section + "\n"
+    write_atomic(RESULTS_MD, text)

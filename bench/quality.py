@@ -20,9 +20,7 @@ import datetime
 import fnmatch
 import io
 import json
-import math
 import os
-import platform
 import re
 import shlex
 import signal
@@ -32,13 +30,11 @@ import tempfile
 import time
 from collections import OrderedDict
 
-from benchlib import ensure_binary, git_commit, machine, write_atomic
+from benchlib import (RESULTS_DIR, ROOT, Interrupted, binary_version, command_line, ensure_binary, git_commit,
+                      load_average, log, machine, on_sigterm, pct, replace_section, write_atomic)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INSTANCES = os.path.join(ROOT, "bench", "instances")
 REFERENCES = os.path.join(ROOT, "bench", "references.json")
-RESULTS_MD = os.path.join(ROOT, "bench", "RESULTS.md")
-RESULTS_DIR = os.path.join(ROOT, "bench", "results")
 REL_TOL = 1e-9
 TRACE_POINTS = 50
 OPTIONAL_SOLVERS = ["ga", "pso"]  # added to every set's defaults when `allocopt solvers` lists them
@@ -83,18 +79,6 @@ SETS = OrderedDict([
         floors=["lb_ip"], at_label="at or below OptaPlanner 5-min best", pct_digits=2,
         feasible_label="feasible (hard score 0)")),
 ])
-
-
-class Interrupted(Exception):
-    pass
-
-
-def on_sigterm(*_):
-    raise KeyboardInterrupt()
-
-
-def log(*parts):
-    print(*parts, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- references and instances
@@ -334,10 +318,6 @@ def run_one(binary, cfg, inst, spec, seed, threads, time_limit, tmp, run_id):
         else:
             row["recheck"] = f"MISMATCH: evaluate failed (exit {ev.returncode}): {why}"
     return row, cmd
-
-
-def pct(value, ref):
-    return 100.0 * (value - ref) / ref
 
 
 def below_floor(row, ref, cfg):
@@ -595,28 +575,14 @@ def render_only(sets, refs):
         latest = store["runs"][max(store["runs"])]
         section = render_section(set_name, cfg, store, insts, header_lines(set_name, cfg, latest))
         write_atomic(store_path(set_name, "csv"), csv_text(set_name, store, {n: r for n, _, _, r in insts}, cfg))
-        replace_section(set_name, section)
+        put_section(set_name, section)
         log(f"quality: {set_name}: bench/RESULTS.md section quality-{set_name} rewritten from the stored results")
 
 
-def replace_section(set_name, section):
-    try:
-        text = open(RESULTS_MD).read()
-    except FileNotFoundError:
-        text = "# allocopt benchmark results\n\nEvery section below is written by the command it names.\n"
-    pattern = re.compile(f"<!-- begin quality-{re.escape(set_name)} -->.*?<!-- end quality-{re.escape(set_name)} -->", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        # Keep the sets in their canonical order: insert before the first later set's section.
-        later = list(SETS)[list(SETS).index(set_name) + 1:]
-        pos = min((text.find(f"<!-- begin quality-{s} -->") for s in later
-                   if f"<!-- begin quality-{s} -->" in text), default=-1)
-        if pos >= 0:
-            text = text[:pos] + section + "\n\n" + text[pos:]
-        else:
-            text = text.rstrip() + "\n\n" + section + "\n"
-    write_atomic(RESULTS_MD, text)
+def put_section(set_name, section):
+    """Writes the set's section, keeping the sets in their canonical order."""
+    later = list(SETS)[list(SETS).index(set_name) + 1:]
+    replace_section(f"quality-{set_name}", section, before=[f"quality-{s}" for s in later])
 
 
 # ---------------------------------------------------------------- main
@@ -676,8 +642,8 @@ def main():
             ap.error(f"unknown solver '{name}' (allocopt solvers lists: {', '.join(solvers)})")
 
     commit, host = git_commit(), machine()
-    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
-    command = "bash bench/quality.sh" + "".join(" " + shlex.quote(a) for a in sys.argv[1:])
+    version = binary_version(binary)
+    command = command_line("quality.sh")
     failures = []
     signal.signal(signal.SIGTERM, on_sigterm)
 
@@ -706,7 +672,7 @@ def main():
         now = datetime.datetime.now(datetime.timezone.utc).astimezone()
         run_id = now.strftime("%Y%m%dT%H%M%S")
         run_meta = OrderedDict(date=now.isoformat(timespec="seconds"), commit=commit, version=version,
-                               command=command, machine=host, load_average=[round(x, 2) for x in os.getloadavg()],
+                               command=command, machine=host, load_average=load_average(),
                                threads=args.threads, seed=args.seed, repeats=args.repeats,
                                time_limit=time_limit, seconds_scale=args.seconds_scale,
                                seconds_given=args.seconds is not None)
@@ -786,7 +752,7 @@ def main():
             section = render_section(set_name, cfg, store, insts, header)
             write_atomic(store_path(set_name, "json"), store_text(store))
             write_atomic(store_path(set_name, "csv"), csv_text(set_name, store, refs_by_inst, cfg))
-            replace_section(set_name, section)
+            put_section(set_name, section)
         finally:
             signal.signal(signal.SIGINT, old)
         log(f"quality: {set_name}: bench/RESULTS.md section quality-{set_name} written")

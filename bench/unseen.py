@@ -30,7 +30,6 @@ import hashlib
 import io
 import json
 import os
-import platform
 import re
 import shlex
 import shutil
@@ -41,11 +40,9 @@ import tempfile
 import time
 from collections import OrderedDict
 
-from benchlib import ensure_binary, git_commit, machine, write_atomic
+from benchlib import (RESULTS_DIR, ROOT, Interrupted, binary_version, command_line, ensure_binary, git_commit,
+                      load_average, log, machine, on_sigterm, pct, replace_section, write_atomic)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS_MD = os.path.join(ROOT, "bench", "RESULTS.md")
-RESULTS_DIR = os.path.join(ROOT, "bench", "results")
 STORE = os.path.join(RESULTS_DIR, "unseen.json")
 STORE_CSV = os.path.join(RESULTS_DIR, "unseen.csv")
 REFERENCES = os.path.join(ROOT, "bench", "unseen-references.json")
@@ -80,22 +77,6 @@ def instance_set():
                 name=f"gap-{t}{a:02d}{j}-s{seed}", family="gap", kind=t.upper(), size=f"{a}x{j}", seed=seed,
                 generate=["gap", "--type", t, "--agents", str(a), "--jobs", str(j), "--seed", str(seed)]))
     return out
-
-
-class Interrupted(Exception):
-    pass
-
-
-def on_sigterm(*_):
-    raise KeyboardInterrupt()
-
-
-def log(*parts):
-    print(*parts, file=sys.stderr, flush=True)
-
-
-def pct(value, ref):
-    return None if value is None or ref in (None, 0) else 100.0 * (value - ref) / abs(ref)
 
 
 def close(a, b, tol=REL_TOL):
@@ -514,18 +495,6 @@ def render_section(rows, meta):
     return "\n".join(L)
 
 
-def replace_section(section):
-    try:
-        text = open(RESULTS_MD).read()
-    except FileNotFoundError:
-        text = "# allocopt benchmark results\n\nEvery section below is written by the command it names.\n"
-    pattern = re.compile(f"<!-- begin {re.escape(SECTION)} -->.*?<!-- end {re.escape(SECTION)} -->", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    write_atomic(RESULTS_MD, text)
-
 
 CSV_COLUMNS = ["instance", "family", "size", "kind", "gen_seed", "sha256", "ga_seed", "threads", "ga_time_limit",
                "ga_value", "ga_feasible", "ga_lower_bound", "ga_evaluations", "ga_seconds", "ga_wall", "ga_stop",
@@ -585,7 +554,7 @@ def main():
     if args.render_only:
         store = json.load(open(STORE), object_pairs_hook=OrderedDict)
         write_atomic(STORE_CSV, csv_text(store["rows"]))
-        replace_section(render_section(store["rows"], store["last_run"]))
+        replace_section(SECTION, render_section(store["rows"], store["last_run"]))
         log(f"unseen: bench/RESULTS.md section {SECTION} rewritten from the stored results")
         return
 
@@ -603,10 +572,8 @@ def main():
 
     now = datetime.datetime.now(datetime.timezone.utc).astimezone()
     meta = OrderedDict(date=now.isoformat(timespec="seconds"), commit=git_commit(), machine=machine(),
-                       load_average=[round(x, 2) for x in os.getloadavg()],
-                       command="bash bench/unseen.sh" + "".join(" " + shlex.quote(a) for a in sys.argv[1:]),
-                       cbc_source=cbc_source, version=subprocess.run([binary, "--version"], capture_output=True,
-                                                                     text=True).stdout.strip())
+                       load_average=load_average(), command=command_line("unseen.sh"),
+                       cbc_source=cbc_source, version=binary_version(binary))
     rel = os.path.relpath(binary, ROOT)
     meta["commands"] = [
         f"{rel} generate etc --tasks N --machines M --consistency c|s|i --task-heterogeneity hi|lo "
@@ -704,7 +671,7 @@ def main():
         write_atomic(STORE, json.dumps(store, indent=1) + "\n")
         write_atomic(STORE_CSV, csv_text(rows))
         section = render_section(rows, meta)
-        replace_section(section)
+        replace_section(SECTION, section)
         if args.update_references:
             refs_out = load_references()
             refs_out["obtained"] = (f"bash bench/unseen.sh --update-references on {meta['date'][:10]}, "

@@ -102,13 +102,11 @@ Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
 Evaluator::~Evaluator() = default;
 
 double Evaluator::duration(std::size_t i, std::size_t j, int units) const {
-    const Task& t = problem_.task(i);
-    return t.frequency * problem_.time(i, j) / t.scaling.speedup(units);
+    return problem_.duration(i, j, units);
 }
 
 double Evaluator::pair_cost(std::size_t i, std::size_t j, int units) const {
-    if (problem_.has_cost_matrix()) return problem_.data().cost(i, j);
-    return duration(i, j, units) * units * problem_.resource(j).cost_per_hour;
+    return problem_.pair_cost(i, j, units);
 }
 
 double Evaluator::objective_value(const std::array<double, kMetricCount>& metrics) const {

@@ -445,7 +445,7 @@ TEST(DeltaSchedule, SameResourceChangesMatchFullEvaluation) {
 TEST(DeltaSchedule, AMoveThatAFreshEvaluationScoresAsATieIsATie) {
     const Problem p = read_problem(ALLOCOPT_PROBLEMS "/gpu-cluster.yaml");
     Evaluator ev(p, {.threads = 1});
-    DeltaState state(ev, heuristics::min_min(p, ev));
+    DeltaState state(ev, heuristics::min_min(p));
     const double exact = ev.evaluate(state.allocation()).objective;
     std::mt19937 rng(8);
     int ties = 0;

@@ -61,8 +61,7 @@ void expect_feasible(const Problem& p, bool packing_heuristic = false) {
         EXPECT_TRUE(fits) << p.task(i).id;
     }
     Evaluator evaluator(p, {.threads = 1});
-    const Allocation a = packing_heuristic ? heuristics::regret_greedy(p, evaluator)
-                                           : heuristics::min_min(p, evaluator);
+    const Allocation a = packing_heuristic ? heuristics::regret_greedy(p) : heuristics::min_min(p);
     const Report report = evaluator.report(a);
     EXPECT_TRUE(report.evaluation.feasible())
         << p.name() << " violation " << report.evaluation.violation;

@@ -45,6 +45,25 @@ TEST(Problem, DerivesTimeFromWorkloadAndSpeedWithoutAMatrix) {
     EXPECT_DOUBLE_EQ(p.time(1, 1), 30.0);
 }
 
+TEST(Problem, DurationAndPairCostByHand) {
+    ProblemData d = two_by_two();
+    d.resources[0].cost_per_hour = 3.0;
+    d.tasks[0].frequency = 2;
+    d.tasks[1].scaling = {Scaling::Type::amdahl, 0.5, {}};
+    const Problem p(d);
+    // train on g: 2 runs x 50 / 4 units (linear) = 25; cost 25 x 4 units x 3 per unit = 300.
+    EXPECT_DOUBLE_EQ(p.duration(0, 0, 4), 25.0);
+    EXPECT_DOUBLE_EQ(p.pair_cost(0, 0, 4), 300.0);
+    // prep on c with 2 cores: Amdahl p = 0.5 gives a speed-up of 1 / (0.5 + 0.25) = 4/3.
+    EXPECT_DOUBLE_EQ(p.duration(1, 1, 2), 22.5);
+    EXPECT_DOUBLE_EQ(p.pair_cost(1, 1, 2), 0.0);  // the CPU pool costs nothing per hour
+    // A cost matrix gives the whole task's cost, whatever the unit count.
+    d.cost = Matrix{{7.0, 8.0}, {9.0, 10.0}};
+    const Problem q(d);
+    EXPECT_DOUBLE_EQ(q.pair_cost(0, 0, 1), 7.0);
+    EXPECT_DOUBLE_EQ(q.pair_cost(1, 1, 2), 10.0);
+}
+
 TEST(Problem, DimensionsStartWithUnits) {
     const Problem p(two_by_two());
     ASSERT_EQ(p.num_dimensions(), 2u);

@@ -169,6 +169,20 @@ class Problem {
                (speed * factor_[static_cast<std::size_t>(type_row_[i] + kind_of_[j])]);
     }
     bool has_time_matrix() const { return has_time_; }
+
+    /// Duration of task i on resource j with `units` units: frequency_i x time(i, j) /
+    /// speedup(units) (docs/design.md §Model). `units` >= 1, and one of the table's keys when
+    /// the task's scaling is a table.
+    double duration(std::size_t i, std::size_t j, int units) const {
+        const Task& t = data_.tasks[i];
+        return t.frequency * time(i, j) / t.scaling.speedup(units);
+    }
+    /// Cost of task i on resource j with `units` units, without fixed costs: the `cost`
+    /// matrix entry when given, else duration(i, j, units) x units x cost_per_hour_j.
+    double pair_cost(std::size_t i, std::size_t j, int units) const {
+        if (has_cost_matrix()) return data_.cost(i, j);
+        return duration(i, j, units) * units * data_.resources[j].cost_per_hour;
+    }
     bool has_speedups() const { return !factor_.empty(); }
     bool has_cost_matrix() const { return data_.cost.size() != 0; }
 

@@ -289,7 +289,7 @@ std::pair<Allocation, Evaluation> LocalSearch::improve_detached(DeltaState& stat
 Result LocalSearch::solve(Evaluator& evaluator, const RunSettings& termination,
                           Observer* observer) {
     SearchTracker tracker(evaluator, termination, observer);
-    const Allocation start = init_(evaluator.problem(), evaluator, tracker.clock());
+    const Allocation start = init_(evaluator.problem(), tracker.clock());
     DeltaState state(evaluator, start);  // scores the start: one evaluation
     tracker.offer(start, state.current(), state.approximate());
     Rng rng(seed_);

@@ -75,8 +75,12 @@ class Memetic {
 
   private:
     void set_first_penalty(double objective);
-    std::vector<Allocation> lagrangian_starts(std::size_t count, int iterations, bool have_upper,
-                                              double upper, Rng& rng);
+    // The Lagrangian starts (lagrangian.cpp): appends up to `count` of them to `out`, the
+    // starts so far.
+    void lagrangian_starts(std::vector<Allocation>& out, std::size_t count, int price_iterations,
+                           Rng& rng);
+    std::vector<Allocation> packing_lagrangian_starts(std::size_t count, int iterations,
+                                                      bool have_upper, double upper, Rng& rng);
     std::int32_t units_for(std::size_t t, std::size_t r, std::int32_t current) const;
 
     Evaluator& evaluator_;

@@ -24,7 +24,7 @@ Result run(const Problem& p, const RunSettings& termination, std::uint64_t seed 
 TEST(Genetic, BeatsMinMinByFarOnABraunInstanceWithASmallBudget) {
     const Problem p = import_braun_etc(kBraun);
     Evaluator ev(p);
-    const double min_min = ev.evaluate(heuristics::min_min(p, ev)).objective;
+    const double min_min = ev.evaluate(heuristics::min_min(p)).objective;
     const Result r = run(p, {.max_evaluations = 20'000'000});
     EXPECT_EQ(r.stop, StopReason::evaluations);
     ASSERT_TRUE(r.evaluation.feasible());

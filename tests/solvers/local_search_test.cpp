@@ -23,7 +23,7 @@ Result run(const Problem& p, ConstructiveSolver::Build init, const RunSettings& 
 TEST(LocalSearch, ImprovesMinMinOnABraunInstanceAndReportsATrueScore) {
     const Problem p = import_braun_etc(kBraun);
     Evaluator ev(p);
-    const double start = ev.evaluate(heuristics::min_min(p, ev)).objective;
+    const double start = ev.evaluate(heuristics::min_min(p)).objective;
     const Result r = run(p, heuristics::min_min, {});
     EXPECT_EQ(r.stop, StopReason::finished);  // a local optimum
     EXPECT_LT(r.evaluation.objective, start * 0.97);
@@ -42,7 +42,7 @@ TEST(LocalSearch, ReportsTheExactScoreOfAClusterSchedule) {
     spec.arrival_rate = 10;
     const Problem p = generators::generate_cluster(spec);
     Evaluator ev(p, {.threads = 1});
-    const double start = ev.evaluate(heuristics::min_min(p, ev)).objective;
+    const double start = ev.evaluate(heuristics::min_min(p)).objective;
     const Result r = run(p, heuristics::min_min, {.max_evaluations = 20000});
     const Evaluation fresh = ev.evaluate(r.allocation);
     EXPECT_EQ(r.evaluation.objective, fresh.objective);
@@ -69,7 +69,7 @@ TEST(LocalSearch, StopsAtTheEvaluationBudget) {
 TEST(LocalSearch, KeepsGapFeasibleAndNeverWorseThanItsStart) {
     const Problem p = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 2});
     Evaluator ev(p);
-    const Evaluation start = ev.evaluate(heuristics::regret_greedy(p, ev));
+    const Evaluation start = ev.evaluate(heuristics::regret_greedy(p));
     const Result r = run(p, heuristics::regret_greedy, {}, 1, 1, {.best_improvement = true});
     ASSERT_TRUE(r.evaluation.feasible());
     EXPECT_LE(r.evaluation.objective, start.objective);
@@ -85,7 +85,7 @@ namespace {
 TEST(LocalSearch, AFocusedSearchMovesOnlyTheFocusTasks) {
     const Problem p = import_braun_etc(kBraun);
     Evaluator ev(p);
-    const Allocation start = heuristics::olb(p, ev);
+    const Allocation start = heuristics::olb(p);
     DeltaState state(ev, start);
     // The focus: the tasks of the most loaded resource (moving others cannot lower the
     // makespan).

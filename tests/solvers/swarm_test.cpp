@@ -21,7 +21,7 @@ Result run(const Problem& p, const RunSettings& termination, std::uint64_t seed 
 TEST(Swarm, GetsWithinOnePercentOfTheBestKnownBraunMakespan) {
     const Problem p = import_braun_etc(kBraun);
     Evaluator ev(p);
-    const double min_min = ev.evaluate(heuristics::min_min(p, ev)).objective;
+    const double min_min = ev.evaluate(heuristics::min_min(p)).objective;
     const Result r = run(p, {.max_evaluations = 60'000'000});
     ASSERT_TRUE(r.evaluation.feasible());
     // Best known 2924720.023 (bench/instances/braun-etc/RESULTS.md); min-min is 20 % above.
@@ -50,7 +50,7 @@ TEST(Swarm, SameSeedSameResultForOneAndTwoThreadsInTheRingTopology) {
 TEST(Swarm, FeasibleOnAGapInstanceAndNeverWorseThanRegret) {
     const Problem p = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {.instance = 2});
     Evaluator ev(p);
-    const Evaluation regret = ev.evaluate(heuristics::regret_greedy(p, ev));
+    const Evaluation regret = ev.evaluate(heuristics::regret_greedy(p));
     const Result r = run(p, {.max_evaluations = 5'000'000});
     ASSERT_TRUE(r.evaluation.feasible());
     EXPECT_LE(r.evaluation.objective, regret.objective);

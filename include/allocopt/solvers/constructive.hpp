@@ -13,7 +13,7 @@ namespace allocopt {
 class ConstructiveSolver : public Solver {
   public:
     /// Builds an allocation; polls the StopClock (the solver's time limit and interrupt).
-    using Build = std::function<Allocation(const Problem&, const Evaluator&, const StopClock&)>;
+    using Build = std::function<Allocation(const Problem&, const StopClock&)>;
     explicit ConstructiveSolver(Build build) : build_(std::move(build)) {}
 
     Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;

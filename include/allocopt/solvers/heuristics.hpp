@@ -5,9 +5,8 @@
 // first fit (decreasing) on cloud balancing, Martello & Toth's regret greedy on the GAP).
 //
 // Common contract of every function below:
-//   * `evaluator` must have been built for `problem` (the same object); otherwise
-//     std::invalid_argument is thrown. Only Evaluator::duration() and pair_cost() are used;
-//     nothing is evaluated or counted.
+//   * They read only the Problem: its model arithmetic (Problem::duration, pair_cost) and
+//     data. Nothing is evaluated or counted; no Evaluator is needed.
 //   * The result has one entry per task. Every placed task sits on a resource that can host
 //     it (Problem::can_host) with an admissible unit count within that resource's unit
 //     capacity. Ties go to the lowest task index, then the lowest resource index.
@@ -43,7 +42,6 @@
 // unit of relative capacity (sum over dimensions of capacity / largest capacity).
 
 #include "allocopt/allocation.hpp"
-#include "allocopt/evaluator.hpp"
 #include "allocopt/problem.hpp"
 #include "allocopt/solver.hpp"
 
@@ -71,32 +69,31 @@ int fastest_units(const Problem& problem, std::size_t i, std::size_t j);
 /// unit counts) is smallest and places it there. When all tasks arrive together and n c <=
 /// 2^22 (c classes of identical resources), the next placement heads one class's list of
 /// tasks sorted by duration: O(n c log n) time, O(n c) memory. Otherwise as max_min.
-Allocation min_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation min_min(const Problem& problem, const StopClock& stop = {});
 
 /// Max-Min: takes the task whose earliest finish is largest. Each task's best resource is kept
 /// and only the tasks whose best was the resource just loaded are re-examined:
 /// O(n m + r (m + log n)) for r re-examinations, r = O(n^2 / m) on uniform instances.
-Allocation max_min(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation max_min(const Problem& problem, const StopClock& stop = {});
 
 /// Sufferage, in passes (Maheswaran et al. 1999, as in Braun et al.): in task index order,
 /// each unplaced task claims its earliest-finish resource; a resource already claimed in this
 /// pass goes to the claimant whose sufferage (second-earliest minus earliest finish, infinite
 /// with one host) is strictly larger. At the end of a pass the winners are placed and the
 /// ready times advance. O(n^2 m) worst case.
-Allocation sufferage(const Problem& problem, const Evaluator& evaluator,
-                     const StopClock& stop = {});
+Allocation sufferage(const Problem& problem, const StopClock& stop = {});
 
 /// Minimum Completion Time: tasks in index order, each on its earliest-finish resource.
 /// O(n (c + log m)).
-Allocation mct(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation mct(const Problem& problem, const StopClock& stop = {});
 
 /// Minimum Execution Time: each task on the resource where it runs fastest, ignoring ready
 /// times. O(n m).
-Allocation met(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation met(const Problem& problem, const StopClock& stop = {});
 
 /// Opportunistic Load Balancing: tasks in index order, each on the host that becomes ready
 /// earliest, ignoring execution times (then its fastest unit count there). O(n m).
-Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation olb(const Problem& problem, const StopClock& stop = {});
 
 // ---- The seed's policies as constructive solvers -----------------------------------------
 // Each orders the tasks by its policy, then places them in that order: in schedule mode on
@@ -104,11 +101,11 @@ Allocation olb(const Problem& problem, const Evaluator& evaluator, const StopClo
 // packing mode by first fit. O(n (c + log m) + n log n) in schedule mode, O(n m) packing.
 
 /// Arrival time, then task index.
-Allocation fcfs(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation fcfs(const Problem& problem, const StopClock& stop = {});
 /// Shortest first: the task's duration on its fastest host (fastest unit count), then index.
-Allocation sjf(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation sjf(const Problem& problem, const StopClock& stop = {});
 /// Highest priority first, then arrival, then task index.
-Allocation priority(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation priority(const Problem& problem, const StopClock& stop = {});
 
 // ---- Packing, packing model ----------------------------------------------------------------
 // On a schedule-mode problem capacities bound what runs at one time, not what a resource
@@ -117,21 +114,19 @@ Allocation priority(const Problem& problem, const Evaluator& evaluator, const St
 // regret_greedy sees every host as fitting.
 
 /// First fit: tasks in index order, each on the lowest-index resource it fits. O(n m d).
-Allocation first_fit(const Problem& problem, const Evaluator& evaluator,
-                     const StopClock& stop = {});
+Allocation first_fit(const Problem& problem, const StopClock& stop = {});
 
 /// First fit decreasing: tasks by decreasing size, then index, each on the lowest-index open
 /// resource it fits, else on a newly opened one. A task's size is its largest relative demand:
 /// max over dimensions of demand / (largest capacity in that dimension), a resource-specific
 /// demand being taken relative to each resource's capacity and averaged over the resources.
 /// O(n m d + n log n).
-Allocation first_fit_decreasing(const Problem& problem, const Evaluator& evaluator,
-                                const StopClock& stop = {});
+Allocation first_fit_decreasing(const Problem& problem, const StopClock& stop = {});
 
 /// Best fit: tasks in index order, each on the open resource it fits that is left with the
 /// least relative slack (sum over dimensions of remaining / capacity), else on a newly opened
 /// one. O(n m d).
-Allocation best_fit(const Problem& problem, const Evaluator& evaluator, const StopClock& stop = {});
+Allocation best_fit(const Problem& problem, const StopClock& stop = {});
 
 /// Regret greedy for cost packing, Martello & Toth's MTHG. A task's cost on j is pair_cost
 /// plus j's fixed cost while j is unused (negated when the objective is maximised). For each
@@ -143,7 +138,6 @@ Allocation best_fit(const Problem& problem, const Evaluator& evaluator, const St
 /// cost most. Returns the result with fewest unplaced tasks, then least cost.
 /// O(n^2 + n m d) per measure, plus O(m d) per rescan of a task's best resources, plus
 /// O(n m d) per shift pass.
-Allocation regret_greedy(const Problem& problem, const Evaluator& evaluator,
-                         const StopClock& stop = {});
+Allocation regret_greedy(const Problem& problem, const StopClock& stop = {});
 
 }  // namespace allocopt::heuristics

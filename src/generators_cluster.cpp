@@ -1,172 +1,33 @@
-#include "allocopt/generators.hpp"
+// The GPU-cluster generator (parse_job_mix, generate_cluster; see generators.hpp): nodes of
+// Alibaba's GPU cluster, jobs from Gavel's throughputs and Alibaba's pods (generators_data.cpp).
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "allocopt/error.hpp"
+#include "allocopt/generators.hpp"
 #include "allocopt/rng.hpp"
 #include "detail/text.hpp"
 #include "generators_data.hpp"
+#include "generators_draws.hpp"
 
 namespace allocopt::generators {
 
+using detail::require_at_least_one;
+using detail::require_non_negative;
+using detail::significant;
+using detail::uniform;
+using detail::uniform_open_closed;
+
 namespace {
-
-using allocopt::detail::format_number;
-
-// ---------------------------------------------------------------------------------------------
-// Draws: our own, from Rng, so that an instance is the same with every standard library.
-
-/// Uniform in [lo, hi).
-double uniform(Rng& rng, double lo, double hi) {
-    return lo + (hi - lo) * rng.uniform();
-}
-
-/// Uniform over the integers lo..hi (both included), lo <= hi.
-int uniform_int(Rng& rng, int lo, int hi) {
-    return lo + static_cast<int>(rng.below(static_cast<std::uint64_t>(hi - lo) + 1));
-}
-
-/// Uniform in (0, 1]: never 0, so that its logarithm is finite.
-double uniform_open_closed(Rng& rng) {
-    return 1.0 - rng.uniform();
-}
-
-/// `value` kept to `digits` significant digits (printf rounding is exact and monotone, so a
-/// sorted row stays sorted).
-double significant(double value, int digits = 6) {
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
-    return std::strtod(buffer, nullptr);
-}
-
-void require_at_least_one(int value, const char* key) {
-    if (value < 1) throw InputError(key, std::to_string(value), "must be at least 1");
-}
-
-void require_non_negative(double value, const char* key) {
-    if (!std::isfinite(value) || value < 0) {
-        throw InputError(key, format_number(value), "must be a finite number >= 0");
-    }
-}
-
-std::string zero_padded(int value, int width) {
-    std::string text = std::to_string(value);
-    return std::string(static_cast<std::size_t>(std::max(0, width - static_cast<int>(text.size()))),
-                       '0') +
-           text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Braun ETC
-
-/// Sorts the values of the even-indexed columns among themselves; odd columns stay.
-void sort_even_columns(std::vector<double>& row) {
-    std::vector<double> even;
-    for (std::size_t j = 0; j < row.size(); j += 2)
-        even.push_back(row[j]);
-    std::sort(even.begin(), even.end());
-    for (std::size_t j = 0, k = 0; j < row.size(); j += 2, ++k)
-        row[j] = even[k];
-}
-
-// ---------------------------------------------------------------------------------------------
-// GAP
-
-struct GapDraw {
-    std::vector<double> cost;      // agents x jobs, agent-major (as in OR-Library files)
-    std::vector<double> load;      // agents x jobs
-    std::vector<double> capacity;  // agents
-};
-
-char gap_letter(GapType type) {
-    switch (type) {
-        case GapType::c:
-            return 'c';
-        case GapType::d:
-            return 'd';
-        case GapType::e:
-            return 'e';
-    }
-    return '?';
-}
-
-GapDraw draw_gap(const GapSpec& spec) {
-    const auto m = static_cast<std::size_t>(spec.agents);
-    const auto n = static_cast<std::size_t>(spec.jobs);
-    Rng rng(spec.seed);
-    GapDraw g;
-    g.cost.resize(m * n);
-    g.load.resize(m * n);
-    for (std::size_t k = 0; k < m * n; ++k) {
-        double r = 0;
-        double c = 0;
-        switch (spec.type) {
-            case GapType::c:
-                r = uniform_int(rng, 5, 25);
-                c = uniform_int(rng, 10, 50);
-                break;
-            case GapType::d:
-                r = uniform_int(rng, 1, 100);
-                c = 111 - r + uniform_int(rng, -10, 10);
-                break;
-            case GapType::e:  // truncated, as Yagiura's files are (see the header)
-                r = std::trunc(1 - 10 * std::log(uniform_open_closed(rng)));
-                c = std::max(0.0, std::trunc(1000 / r - 10 * rng.uniform()));
-                break;
-        }
-        g.load[k] = r;
-        g.cost[k] = c;
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-        double sum = 0;
-        double largest = 0;
-        for (std::size_t j = 0; j < n; ++j) {
-            sum += g.load[i * n + j];
-            largest = std::max(largest, g.load[i * n + j]);
-        }
-        double b = 0.8 * sum / static_cast<double>(m);
-        if (spec.type == GapType::e) b = std::max(b, largest);
-        g.capacity.push_back(std::floor(b));
-    }
-    return g;
-}
-
-/// The model refuses a zero capacity and a job that fits no agent; say why in generator terms.
-void check_gap_fits(const GapSpec& spec, const GapDraw& g) {
-    const auto m = static_cast<std::size_t>(spec.agents);
-    const auto n = static_cast<std::size_t>(spec.jobs);
-    const std::string advice =
-        " (capacities are 0.8 x the mean load per agent): use more jobs "
-        "per agent";
-    for (std::size_t i = 0; i < m; ++i) {
-        if (g.capacity[i] <= 0) {
-            throw InputError("jobs", std::to_string(spec.jobs),
-                             "with " + std::to_string(n) + " jobs for " + std::to_string(m) +
-                                 " agents, agent a" + std::to_string(i) + " gets capacity 0" +
-                                 advice);
-        }
-    }
-    for (std::size_t j = 0; j < n; ++j) {
-        bool fits = false;
-        for (std::size_t i = 0; i < m && !fits; ++i)
-            fits = g.load[i * n + j] <= g.capacity[i];
-        if (!fits) {
-            throw InputError("jobs", std::to_string(spec.jobs),
-                             "with " + std::to_string(n) + " jobs for " + std::to_string(m) +
-                                 " agents, job j" + std::to_string(j) + " fits no agent" + advice);
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cluster
 
 using detail::NodeType;
 using detail::Pod;
@@ -553,88 +414,6 @@ void validate(const ClusterSpec& spec) {
 }
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-
-std::string etc_label(const EtcSpec& spec) {
-    const char* consistency = spec.consistency == Consistency::consistent        ? "c"
-                              : spec.consistency == Consistency::semi_consistent ? "s"
-                                                                                 : "i";
-    auto level = [](Heterogeneity h) { return h == Heterogeneity::high ? "hi" : "lo"; };
-    return std::string("u_") + consistency + "_" + level(spec.task_heterogeneity) +
-           level(spec.machine_heterogeneity);
-}
-
-Problem generate_etc(const EtcSpec& spec) {
-    require_at_least_one(spec.tasks, "tasks");
-    require_at_least_one(spec.machines, "machines");
-    const double r_task = spec.task_heterogeneity == Heterogeneity::high ? 3000 : 100;
-    const double r_mach = spec.machine_heterogeneity == Heterogeneity::high ? 1000 : 10;
-    const auto n = static_cast<std::size_t>(spec.tasks);
-    const auto m = static_cast<std::size_t>(spec.machines);
-
-    // The shape import_braun_etc() builds, so that the Evaluator takes its load path.
-    ProblemData data;
-    data.name = etc_label(spec) + "-" + std::to_string(n) + "x" + std::to_string(m) + "-seed" +
-                std::to_string(spec.seed);
-    data.mode = Mode::schedule;
-    data.policy = Policy::fcfs;
-    data.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
-    data.resources.resize(m);
-    for (std::size_t j = 0; j < m; ++j) {
-        data.resources[j].id = "m" + std::to_string(j);
-        data.resources[j].kind = "machine";
-        data.resources[j].capacity = {{std::string(kUnitsDimension), 1.0}};
-    }
-    data.tasks.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-        data.tasks[i].id = "t" + std::to_string(i);
-
-    Rng rng(spec.seed);
-    data.time.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m));
-    std::vector<double> row(m);
-    for (std::size_t i = 0; i < n; ++i) {
-        const double tau = uniform(rng, 1, r_task);
-        for (std::size_t j = 0; j < m; ++j)
-            row[j] = significant(tau * uniform(rng, 1, r_mach));
-        if (spec.consistency == Consistency::consistent) std::sort(row.begin(), row.end());
-        if (spec.consistency == Consistency::semi_consistent) sort_even_columns(row);
-        for (std::size_t j = 0; j < m; ++j)
-            data.time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
-    }
-    return Problem(std::move(data));
-}
-
-Problem generate_gap(const GapSpec& spec) {
-    require_at_least_one(spec.agents, "agents");
-    require_at_least_one(spec.jobs, "jobs");
-    const GapDraw g = draw_gap(spec);
-    check_gap_fits(spec, g);
-    const auto m = static_cast<std::size_t>(spec.agents);
-    const auto n = static_cast<std::size_t>(spec.jobs);
-
-    // The shape import_orlib_gap() builds (minimisation).
-    ProblemData data;
-    data.name = std::string("gap-") + gap_letter(spec.type) + zero_padded(spec.agents, 2) +
-                std::to_string(spec.jobs) + "-seed" + std::to_string(spec.seed);
-    data.mode = Mode::packing;
-    data.objective = {Sense::minimize, {{Metric::cost, 1.0}}};
-    data.resources.resize(m);
-    for (std::size_t a = 0; a < m; ++a) {
-        data.resources[a].id = "a" + std::to_string(a);
-        data.resources[a].kind = "agent";
-        data.resources[a].capacity = {{std::string(kUnitsDimension), static_cast<double>(n)},
-                                      {"load", g.capacity[a]}};
-    }
-    data.tasks.resize(n);
-    for (std::size_t j = 0; j < n; ++j)
-        data.tasks[j].id = "j" + std::to_string(j);
-    const auto rows = static_cast<Eigen::Index>(m);
-    const auto cols = static_cast<Eigen::Index>(n);
-    data.cost = Eigen::Map<const Matrix>(g.cost.data(), rows, cols).transpose();
-    data.demand["load"] = Eigen::Map<const Matrix>(g.load.data(), rows, cols).transpose();
-    return Problem(std::move(data));
-}
 
 JobMix parse_job_mix(std::string_view text) {
     JobMix mix{0, 0, 0, 0};
