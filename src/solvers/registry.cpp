@@ -78,10 +78,13 @@ SolverEntry local_search_entry() {
 /// The entry of a solver type made from its options struct and a seed.
 template <class SolverType, class Options>
 SolverEntry table_entry(std::string_view name, std::string_view description,
-                        const OptionTable<Options>& table) {
-    return {name, description, table.specs(), [&table](const OptionValues& v, std::uint64_t seed) {
-                return std::make_unique<SolverType>(table.read(v), seed);
-            }};
+                        const OptionTable<Options>& table, bool population) {
+    SolverEntry entry{name, description, table.specs(),
+                      [&table](const OptionValues& v, std::uint64_t seed) {
+                          return std::make_unique<SolverType>(table.read(v), seed);
+                      }};
+    entry.population = population;
+    return entry;
 }
 
 SolverEntry genetic_entry() {
@@ -89,7 +92,7 @@ SolverEntry genetic_entry() {
         "ga",
         "memetic genetic algorithm (the default): heuristic starts, crossover, problem-aware "
         "mutation, local search on every child",
-        genetic_option_table());
+        genetic_option_table(), true);
 }
 
 SolverEntry swarm_entry() {
@@ -97,7 +100,7 @@ SolverEntry swarm_entry() {
         "pso",
         "discrete particle swarm: per-task velocities (Eigen) pull tasks towards personal and "
         "swarm bests, local search on every particle",
-        swarm_option_table());
+        swarm_option_table(), true);
 }
 
 std::vector<SolverEntry> make_registry() {

@@ -26,19 +26,11 @@ namespace {
 
 namespace g = generators;
 
-/// The registry's population searches: the entries with the option rows the population
-/// scaffolding and its memetic operators read. (A flag on SolverEntry would say it outright;
-/// until the registry has one, the shared rows do.)
+/// The registry's population searches.
 std::vector<std::string> population_solvers() {
-    static const char* const kShared[] = {"price_iterations", "search_effort", "mutation_rate",
-                                          "ruin_min", "ruin_max"};
     std::vector<std::string> names;
     for (const SolverEntry& e : solver_registry()) {
-        const bool has_all = std::all_of(std::begin(kShared), std::end(kShared), [&](auto name) {
-            return std::any_of(e.options.begin(), e.options.end(),
-                               [&](const OptionSpec& o) { return o.name == name; });
-        });
-        if (has_all) names.emplace_back(e.name);
+        if (e.population) names.emplace_back(e.name);
     }
     return names;
 }

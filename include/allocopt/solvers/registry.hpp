@@ -19,6 +19,9 @@ struct SolverEntry {
     /// Builds the solver from checked option values and a seed. Throws InputError, naming
     /// both, when two options contradict each other (a minimum above its maximum).
     std::function<std::unique_ptr<Solver>(const OptionValues&, std::uint64_t seed)> make;
+    /// A population search on the shared scaffolding (src/solvers/population.hpp): what an
+    /// island wrapper can run, and what the population test suite covers.
+    bool population = false;
 };
 
 /// Every solver, in the order `allocopt solvers` lists them.
