@@ -9,6 +9,7 @@
 
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
+#include "detail/evaluator_internals.hpp"
 
 namespace allocopt::detail {
 
@@ -37,9 +38,10 @@ constexpr double kBlink = 0.2;                      // probability a re-insertio
 
 Memetic::Memetic(Evaluator& evaluator, SearchTracker& tracker)
     : evaluator_(evaluator), tracker_(tracker), problem_(evaluator.problem()) {
-    if (evaluator.path() == Evaluator::Path::load && evaluator.unit_duration_table() &&
+    const EvaluatorInternals& internal = internals(evaluator);
+    if (internal.path == EvaluatorPath::load && internal.unit_duration_table() &&
         makespan_only(problem_.objective()) && !problem_.has_restrictions()) {
-        kernel_.emplace(evaluator.unit_duration_table(), problem_.num_tasks(),
+        kernel_.emplace(internal.unit_duration_table(), problem_.num_tasks(),
                         problem_.num_resources());
     }
     for (const Resource& r : problem_.resources())
@@ -189,8 +191,9 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     if (kernel_ && !tracker_.should_stop()) {
         const std::size_t n = problem_.num_tasks();
         PriceSeeds seeds = price_directed(
-            evaluator_.unit_duration_table(), n, problem_.num_resources(), price_iterations, count,
-            0.5, [this] { return tracker_.should_stop(); }, tracker_.budget(), &tracker_.clock());
+            internals(evaluator_).unit_duration_table(), n, problem_.num_resources(),
+            price_iterations, count, 0.5, [this] { return tracker_.should_stop(); },
+            tracker_.budget(), &tracker_.clock());
         evaluator_.count_evaluations(seeds.scores);
         lower_bound_ = seeds.lower_bound;
         for (auto& s : seeds.assignments) {
