@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "delta_schedule.hpp"
+#include "detail/evaluator_internals.hpp"
 #include "detail/top_three.hpp"
 
 namespace allocopt {
@@ -32,17 +33,18 @@ DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start, std::uint6
       scratch_(start),
       counter_(counter) {
     const Objective& objective = problem_.objective();
-    if (evaluator.path() == Evaluator::Path::load) {
+    const detail::EvaluatorPath path = detail::internals(evaluator).path;
+    if (path == detail::EvaluatorPath::load) {
         kind_ = Kind::load;
-        unit_duration_ = evaluator.unit_duration_table();
+        unit_duration_ = detail::internals(evaluator).unit_duration_table();
         makespan_only_ = only(objective, {Metric::makespan});
-    } else if (evaluator.path() == Evaluator::Path::packing &&
+    } else if (path == detail::EvaluatorPath::packing &&
                problem_.num_dimensions() <= kMaxDimensions &&
                only(objective, {Metric::cost, Metric::unplaced})) {
         kind_ = Kind::packing;
         cost_weight_ = weight_of(objective, Metric::cost);
         unplaced_weight_ = weight_of(objective, Metric::unplaced);
-    } else if (evaluator.path() == Evaluator::Path::general) {
+    } else if (path == detail::EvaluatorPath::general) {
         kind_ = Kind::schedule;
     } else {
         kind_ = Kind::full;
@@ -120,7 +122,7 @@ double DeltaState::placement_penalty(std::size_t t, std::int32_t r, std::int32_t
     // On the load kind, resources have one unit: a larger count also overflows it by u - 1
     // (the packing kind counts overflow in its usage).
     if (r < 0) return problem_.task(t).optional ? 0.0 : 1.0;
-    if (evaluator_.admissible_units(t, u)) {
+    if (detail::internals(evaluator_).admissible_units(t, u)) {
         return problem_.allowed(t, static_cast<std::size_t>(r)) ? 0.0 : 1.0;
     }
     const double overflow = kind_ == Kind::load && u > 1 ? u - 1.0 : 0.0;

@@ -14,7 +14,7 @@
 #include <limits>
 
 #include "delta_schedule.hpp"
-
+#include "detail/evaluator_internals.hpp"
 #include "detail/top_three.hpp"
 
 namespace allocopt {
@@ -38,7 +38,8 @@ double largest_untouched(const std::array<std::int32_t, 3>& top, const std::int3
 
 double DeltaState::effective_duration(std::size_t t, std::int32_t r, std::int32_t u) const {
     // As compute_totals: an inadmissible count's duration is taken at the smallest count.
-    const int units = evaluator_.admissible_units(t, u) ? u : problem_.task(t).units.min;
+    const int units =
+        detail::internals(evaluator_).admissible_units(t, u) ? u : problem_.task(t).units.min;
     return evaluator_.duration(t, static_cast<std::size_t>(r), units);
 }
 

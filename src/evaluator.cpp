@@ -8,6 +8,7 @@
 #include <exception>
 #include <limits>
 
+#include "detail/evaluator_internals.hpp"
 #include "detail/list_schedule.hpp"
 
 namespace allocopt {
@@ -18,33 +19,6 @@ bool better(const Evaluation& a, const Evaluation& b, Sense sense) {
     if (!fa && a.violation != b.violation) return a.violation < b.violation;
     return sense == Sense::minimize ? a.objective < b.objective : a.objective > b.objective;
 }
-
-/// Per-thread working memory, sized once: evaluations allocate nothing.
-struct Evaluator::Scratch {
-    std::vector<double> duration;      // n
-    std::vector<double> start, end;    // n
-    std::vector<std::int32_t> offset;  // m + 1: bucket of each resource in `order`
-    std::vector<std::int32_t> order;   // n: tasks grouped by resource
-    std::vector<std::int32_t> cursor;  // m: next free position of each bucket
-    detail::ListScratch list;          // list scheduling of one resource
-    std::vector<double> load;          // m: sum of durations
-    std::vector<double> busy;          // m: sum of units x duration
-    std::vector<double> usage;         // m x d: packing usage
-    std::vector<std::uint8_t> in_use;  // m
-
-    Scratch(std::size_t n, std::size_t m, std::size_t d)
-        : duration(n),
-          start(n),
-          end(n),
-          offset(m + 1),
-          order(n),
-          cursor(m),
-          list(n, d),
-          load(m),
-          busy(m),
-          usage(m * d),
-          in_use(m) {}
-};
 
 namespace {
 
@@ -59,18 +33,41 @@ bool objective_uses_only(const Objective& objective, std::initializer_list<Metri
     return true;
 }
 
+using detail::EvaluatorInternals;
+using detail::EvaluatorPath;
+using Scratch = detail::EvaluatorScratch;
+
+double objective_value(const Problem& p, const std::array<double, kMetricCount>& metrics) {
+    double value = 0;
+    for (const auto& [metric, weight] : p.objective().terms) {
+        value += weight * metrics[index(metric)];
+    }
+    return value;
+}
+
+Evaluation evaluate_load(const EvaluatorInternals& in, const Allocation& a, Scratch& s);
+Evaluation evaluate_full(const EvaluatorInternals& in, const Allocation& a, Scratch& s);
+
+/// The chosen path: evaluate_load, or evaluate_full (list schedule or packing).
+Evaluation score(const EvaluatorInternals& in, const Allocation& a, Scratch& s) {
+    return in.path == EvaluatorPath::load ? evaluate_load(in, a, s) : evaluate_full(in, a, s);
+}
+
 }  // namespace
 
 Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
-    : problem_(problem), threads_(options.threads > 0 ? options.threads : omp_get_max_threads()) {
+    : problem_(problem),
+      threads_(options.threads > 0 ? options.threads : omp_get_max_threads()),
+      internals_(std::make_unique<EvaluatorInternals>(problem)) {
+    EvaluatorInternals& in = *internals_;
     const std::size_t n = problem.num_tasks(), m = problem.num_resources();
     bool unit_resources = true, simple_tasks = true;
     for (std::size_t j = 0; j < m; ++j)
         unit_resources = unit_resources && problem.capacity(j, 0) == 1;
-    unit_bounds_.resize(n);
+    in.unit_bounds.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         const Task& t = problem.task(i);
-        unit_bounds_[i] = {t.units.min, t.units.max, !t.units.values.empty()};
+        in.unit_bounds[i] = {t.units.min, t.units.max, !t.units.values.empty()};
         simple_tasks = simple_tasks && t.arrival == 0 && t.units.max == 1 && t.demand.empty();
     }
     for (std::size_t k = 1; k < problem.num_dimensions(); ++k) {
@@ -78,24 +75,24 @@ Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
     }
     const ProblemData& data = problem.data();
     if (problem.mode() == Mode::packing) {
-        path_ = Path::packing;
+        in.path = EvaluatorPath::packing;
     } else if (unit_resources && simple_tasks && !data.hard_deadlines && !data.hard_horizon &&
                objective_uses_only(problem.objective(),
                                    {Metric::makespan, Metric::load_imbalance})) {
-        path_ = Path::load;
+        in.path = EvaluatorPath::load;
     } else {
-        path_ = Path::general;
+        in.path = EvaluatorPath::general;
     }
-    if (path_ == Path::load && problem.has_time_matrix()) {
-        unit_duration_.resize(n * m);
+    if (in.path == EvaluatorPath::load && problem.has_time_matrix()) {
+        in.unit_duration.resize(n * m);
         for (std::size_t i = 0; i < n; ++i) {
             for (std::size_t j = 0; j < m; ++j)
-                unit_duration_[i * m + j] = duration(i, j, 1);
+                in.unit_duration[i * m + j] = problem.duration(i, j, 1);
         }
     }
-    scratch_.reserve(static_cast<std::size_t>(threads_));
+    in.scratch.reserve(static_cast<std::size_t>(threads_));
     for (int t = 0; t < threads_; ++t) {
-        scratch_.push_back(std::make_unique<Scratch>(n, m, problem.num_dimensions()));
+        in.scratch.push_back(std::make_unique<Scratch>(n, m, problem.num_dimensions()));
     }
 }
 
@@ -109,21 +106,10 @@ double Evaluator::pair_cost(std::size_t i, std::size_t j, int units) const {
     return problem_.pair_cost(i, j, units);
 }
 
-double Evaluator::objective_value(const std::array<double, kMetricCount>& metrics) const {
-    double value = 0;
-    for (const auto& [metric, weight] : problem_.objective().terms) {
-        value += weight * metrics[index(metric)];
-    }
-    return value;
-}
-
 Evaluation Evaluator::evaluate(const Allocation& allocation) {
     ++evaluations_;
-    return score(allocation, *scratch_.front());
-}
-
-Evaluation Evaluator::score(const Allocation& a, Scratch& s) const {
-    return path_ == Path::load ? evaluate_load(a, s) : evaluate_full(a, s);
+    const EvaluatorInternals& in = *internals_;
+    return score(in, allocation, *in.scratch.front());
 }
 
 void Evaluator::parallel_for(std::size_t count,
@@ -156,22 +142,26 @@ void Evaluator::evaluate_batch(std::span<const Allocation> candidates,
     // stays here; 8 list schedules of 2000 tasks (8 x 0.1 ms) go to the team. Each result
     // depends only on its candidate, so the choice never changes a result.
     constexpr double kMinParallelSeconds = 200e-6;
+    const EvaluatorInternals& in = *internals_;
     const auto started = std::chrono::steady_clock::now();
-    results[0] = score(candidates[0], *scratch_.front());
+    results[0] = score(in, candidates[0], *in.scratch.front());
     const double first =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const bool team =
         threads_ > 1 && count > 2 && first * static_cast<double>(count - 1) >= kMinParallelSeconds;
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads_) if (team)
     for (std::int64_t c = 1; c < count; ++c) {
-        Scratch& s = *scratch_[static_cast<std::size_t>(omp_get_thread_num())];
+        Scratch& s = *in.scratch[static_cast<std::size_t>(omp_get_thread_num())];
         const Allocation& a = candidates[static_cast<std::size_t>(c)];
-        results[static_cast<std::size_t>(c)] = score(a, s);
+        results[static_cast<std::size_t>(c)] = score(in, a, s);
     }
 }
 
-Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
-    const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+namespace {
+
+Evaluation evaluate_load(const EvaluatorInternals& in, const Allocation& a, Scratch& s) {
+    const Problem& problem = in.problem;
+    const std::size_t n = problem.num_tasks(), m = problem.num_resources();
     std::fill(s.load.begin(), s.load.end(), 0.0);
     double* load = s.load.data();
     const std::int32_t* resource = a.resource.data();
@@ -180,12 +170,11 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
     // On this path every task admits exactly one unit and every resource has one. `odd`
     // collects, at the cost of an xor per task, whether any placed task has another count.
     std::int32_t odd = 0;
-    if (!unit_duration_.empty()) {
-        const double* d = unit_duration_.data();
+    if (const double* d = in.unit_duration_table()) {
         for (std::size_t i = 0; i < n; ++i) {
             const std::int32_t r = resource[i];
             if (r < 0) {
-                violation += problem_.task(i).optional ? 0.0 : 1.0;
+                violation += problem.task(i).optional ? 0.0 : 1.0;
                 continue;
             }
             odd |= units[i] ^ 1;
@@ -195,16 +184,16 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
         for (std::size_t i = 0; i < n; ++i) {
             const std::int32_t r = resource[i];
             if (r < 0) {
-                violation += problem_.task(i).optional ? 0.0 : 1.0;
+                violation += problem.task(i).optional ? 0.0 : 1.0;
                 continue;
             }
             odd |= units[i] ^ 1;
-            load[r] += duration(i, static_cast<std::size_t>(r), 1);
+            load[r] += problem.duration(i, static_cast<std::size_t>(r), 1);
         }
     }
-    if (problem_.has_restrictions()) {
+    if (problem.has_restrictions()) {
         for (std::size_t i = 0; i < n; ++i) {
-            if (resource[i] >= 0 && !problem_.allowed(i, static_cast<std::size_t>(resource[i]))) {
+            if (resource[i] >= 0 && !problem.allowed(i, static_cast<std::size_t>(resource[i]))) {
                 violation += 1.0;
             }
         }
@@ -225,7 +214,7 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
         total += load[j];
     }
     double value = 0;
-    for (const auto& [metric, weight] : problem_.objective().terms) {
+    for (const auto& [metric, weight] : problem.objective().terms) {
         if (metric == Metric::makespan) {
             value += weight * makespan;
         } else if (total > 0) {  // load_imbalance = max / mean
@@ -234,8 +223,6 @@ Evaluation Evaluator::evaluate_load(const Allocation& a, Scratch& s) const {
     }
     return {value, violation};
 }
-
-namespace {
 
 /// Sums and counts gathered over one allocation, turned into metrics at the end.
 struct Totals {
@@ -246,26 +233,26 @@ struct Totals {
 };
 
 /// Schedules (or packs) the allocation in `s` and gathers every metric and violation.
-Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scratch& s);
+Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch& s);
 
-}  // namespace
-
-Evaluation Evaluator::evaluate_full(const Allocation& a, Scratch& s) const {
-    const Totals t = compute_totals(*this, a, s);
-    return {objective_value(t.metrics),
+Evaluation evaluate_full(const EvaluatorInternals& in, const Allocation& a, Scratch& s) {
+    const Totals t = compute_totals(in, a, s);
+    return {objective_value(in.problem, t.metrics),
             t.capacity_violation + t.placement_violation + t.deadline_violation};
 }
+
+}  // namespace
 
 Report Evaluator::report(const Allocation& allocation) const {
     const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
     Scratch s(n, m, problem_.num_dimensions());
-    const Totals t = compute_totals(*this, allocation, s);
+    const Totals t = compute_totals(*internals_, allocation, s);
     Report out;
     out.metrics = t.metrics;
     out.capacity_violation = t.capacity_violation;
     out.placement_violation = t.placement_violation;
     out.deadline_violation = t.deadline_violation;
-    out.evaluation = {objective_value(t.metrics),
+    out.evaluation = {objective_value(problem_, t.metrics),
                       t.capacity_violation + t.placement_violation + t.deadline_violation};
     const double makespan = t.metrics[index(Metric::makespan)];
     out.utilization.resize(m);
@@ -287,7 +274,7 @@ Report Evaluator::report(const Allocation& allocation) const {
 namespace {
 
 /// Policy order of the tasks in one resource's bucket (detail::PolicyOrder).
-void sort_bucket(const Problem& p, Evaluator::Scratch& s, std::int32_t* first, std::int32_t* last) {
+void sort_bucket(const Problem& p, Scratch& s, std::int32_t* first, std::int32_t* last) {
     const detail::PolicyOrder order(p);
     const double* duration = s.duration.data();
     std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
@@ -297,7 +284,7 @@ void sort_bucket(const Problem& p, Evaluator::Scratch& s, std::int32_t* first, s
 
 /// Lays out the tasks of resource j (s.order[s.offset[j] .. s.offset[j+1]), already in
 /// policy order) by detail::list_schedule, into s.start and s.end.
-void schedule_resource(const Problem& p, const Allocation& a, std::size_t j, Evaluator::Scratch& s,
+void schedule_resource(const Problem& p, const Allocation& a, std::size_t j, Scratch& s,
                        double& capacity_violation) {
     const std::span<const std::int32_t> queue(s.order.data() + s.offset[j],
                                               s.order.data() + s.offset[j + 1]);
@@ -311,8 +298,7 @@ void schedule_resource(const Problem& p, const Allocation& a, std::size_t j, Eva
                           });
 }
 
-void place_packing(const Problem& p, const Allocation& a, Evaluator::Scratch& s,
-                   double& capacity_violation) {
+void place_packing(const Problem& p, const Allocation& a, Scratch& s, double& capacity_violation) {
     const std::size_t n = p.num_tasks(), m = p.num_resources(), d = p.num_dimensions();
     std::fill(s.usage.begin(), s.usage.end(), 0.0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -333,8 +319,8 @@ void place_packing(const Problem& p, const Allocation& a, Evaluator::Scratch& s,
     }
 }
 
-Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scratch& s) {
-    const Problem& p = ev.problem();
+Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch& s) {
+    const Problem& p = in.problem;
     const std::size_t n = p.num_tasks(), m = p.num_resources();
     Totals t;
     // Durations, placement checks and buckets by resource (a counting sort, stable).
@@ -349,13 +335,13 @@ Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scrat
         const auto j = static_cast<std::size_t>(r);
         if (!p.allowed(i, j)) t.placement_violation += 1.0;
         int units = a.units[i];
-        if (!ev.admissible_units(i, units)) {
+        if (!in.admissible_units(i, units)) {
             // Counted, and the duration taken with the smallest admissible count so that
             // the schedule stays well defined (a table has no speed-up for other counts).
             t.placement_violation += 1.0;
             units = p.task(i).units.min;
         }
-        s.duration[i] = ev.duration(i, j, units);
+        s.duration[i] = p.duration(i, j, units);
         ++s.offset[j + 1];
         ++placed;
     }
@@ -392,7 +378,7 @@ Totals compute_totals(const Evaluator& ev, const Allocation& a, Evaluator::Scrat
         flowtime += end;
         weighted += task.priority * end;
         response += end - task.arrival;
-        cost += ev.pair_cost(i, j, a.units[i]);
+        cost += p.pair_cost(i, j, a.units[i]);
         if (end > task.deadline) {
             misses += 1;
             if (p.data().hard_deadlines)

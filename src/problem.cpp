@@ -70,6 +70,18 @@ UnitChoice UnitChoice::list(std::vector<int> values) {
     return choice;
 }
 
+std::string counted_resource_id(std::string_view id, std::size_t index) {
+    return std::string(id) + "-" + std::to_string(index);
+}
+
+void ProblemData::add_resources(const Resource& prototype, std::size_t count) {
+    if (count == 0) throw InputError("count", "0", "must be at least 1");
+    for (std::size_t c = 0; c < count; ++c) {
+        resources.push_back(prototype);
+        resources.back().id = counted_resource_id(prototype.id, c);
+    }
+}
+
 namespace {
 
 using detail::format_number;

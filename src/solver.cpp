@@ -142,13 +142,42 @@ void SearchTracker::note(std::string note) {
     notes_.push_back(std::move(note));
 }
 
+namespace {
+
+/// The best allocation by ids, with the report's start and end of each task.
+std::vector<Placement> placements(const Problem& problem, const Allocation& allocation,
+                                  const Report& report) {
+    std::vector<Placement> out(problem.num_tasks());
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        Placement& p = out[i];
+        p.task = problem.task(i).id;
+        if (!allocation.placed(i)) {
+            p.start = p.end = nan;
+            continue;
+        }
+        p.resource = problem.resource(static_cast<std::size_t>(allocation.resource[i])).id;
+        p.units = allocation.units[i];
+        p.start = report.start[i];
+        p.end = report.end[i];
+    }
+    return out;
+}
+
+}  // namespace
+
 Result SearchTracker::finish() {
     Result r;
     r.allocation = best_;
-    // An approximate best is re-scored here, once, uncounted: the Result's value is then
-    // exactly what a fresh evaluation gives (report() runs the general path's own code).
-    r.evaluation =
-        has_best_ && best_approximate_ ? evaluator_.report(best_).evaluation : best_evaluation_;
+    r.evaluation = best_evaluation_;
+    if (has_best_) {
+        // One report, uncounted, gives the placements and re-scores an approximate best: the
+        // Result's value is then exactly what a fresh evaluation gives (report() runs the
+        // general path's own code).
+        const Report report = evaluator_.report(best_);
+        if (best_approximate_) r.evaluation = report.evaluation;
+        r.placements = placements(evaluator_.problem(), best_, report);
+    }
     r.trace = trace_;
     r.evaluations = evaluator_.evaluations() - start_evaluations_;
     r.seconds = seconds();

@@ -8,6 +8,7 @@
 #include "allocopt/generators.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
+#include "detail/evaluator_internals.hpp"
 
 namespace allocopt {
 namespace {
@@ -257,7 +258,7 @@ void expect_same_score(const Evaluation& delta, const Evaluation& full, const ch
 // allocation, in value (1e-9 relative) and feasibility (exactly).
 void check_schedule_against_full(const Problem& p, int steps, unsigned seed = 42) {
     Evaluator ev(p, {.threads = 1});
-    ASSERT_EQ(ev.path(), Evaluator::Path::general);
+    ASSERT_EQ(detail::internals(ev).path, detail::EvaluatorPath::general);
     std::mt19937 rng(seed);
     Allocation start(p.num_tasks());
     for (std::size_t t = 0; t < p.num_tasks(); ++t) {

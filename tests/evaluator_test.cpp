@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "allocopt/io/problem_yaml.hpp"
+#include "detail/evaluator_internals.hpp"
 
 namespace allocopt {
 namespace {
@@ -144,8 +145,8 @@ TEST(Evaluator, LoadPathAgreesWithTheGeneralSchedule) {
     const Problem fast = braun_like(64, 8, "makespan");
     const Problem slow = braun_like(64, 8, "weighted");
     Evaluator fast_ev(fast), slow_ev(slow);
-    ASSERT_EQ(fast_ev.path(), Evaluator::Path::load);
-    ASSERT_EQ(slow_ev.path(), Evaluator::Path::general);
+    ASSERT_EQ(detail::internals(fast_ev).path, detail::EvaluatorPath::load);
+    ASSERT_EQ(detail::internals(slow_ev).path, detail::EvaluatorPath::general);
     for (const Allocation& a : random_allocations(fast, 200, 3)) {
         const Evaluation x = fast_ev.evaluate(a), y = slow_ev.evaluate(a);
         EXPECT_DOUBLE_EQ(x.objective, y.objective);
@@ -204,7 +205,7 @@ objective: {minimize: cost}
 )")
                           .problem;
     Evaluator ev(p);
-    ASSERT_EQ(ev.path(), Evaluator::Path::packing);
+    ASSERT_EQ(detail::internals(ev).path, detail::EvaluatorPath::packing);
     Allocation a(4);
     a.place(0, 0, 3);
     a.place(1, 0, 3);  // small now holds 6 of 4 units and 15 of 10 GB

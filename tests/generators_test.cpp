@@ -19,6 +19,7 @@
 #include "allocopt/io/problem_writer.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
+#include "detail/evaluator_internals.hpp"
 #include "generators_data.hpp"
 
 namespace allocopt {
@@ -177,8 +178,8 @@ TEST(GenerateEtc, HasTheShapeOfTheBraunImporter) {
         EXPECT_EQ(ours.task(i).units.max, 1);
     }
     EXPECT_TRUE(ours.has_time_matrix());
-    EXPECT_EQ(Evaluator(ours).path(), Evaluator::Path::load);
-    EXPECT_EQ(Evaluator(theirs).path(), Evaluator::Path::load);
+    EXPECT_EQ(detail::internals(Evaluator(ours)).path, detail::EvaluatorPath::load);
+    EXPECT_EQ(detail::internals(Evaluator(theirs)).path, detail::EvaluatorPath::load);
 }
 
 TEST(GenerateEtc, LabelsFollowTheLiterature) {
@@ -355,7 +356,7 @@ TEST(GenerateGap, HasTheShapeOfTheOrLibraryImporter) {
         EXPECT_EQ(ours.task(j).id, theirs.task(j).id);
     EXPECT_TRUE(ours.has_cost_matrix());
     EXPECT_TRUE(ours.has_demand_matrix(1));
-    EXPECT_EQ(Evaluator(ours).path(), Evaluator::Path::packing);
+    EXPECT_EQ(detail::internals(Evaluator(ours)).path, detail::EvaluatorPath::packing);
 }
 
 /// Generated instances look like the published ones of the same type and size: the same value

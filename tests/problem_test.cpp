@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "allocopt/error.hpp"
 
@@ -36,6 +37,44 @@ std::string key_of_error(const ProblemData& d) {
         return e.key();
     }
     return "(no error)";
+}
+
+TEST(ProblemData, AddResourcesExpandsIdenticalCopiesWithNumberedIds) {
+    ProblemData d = two_by_two();
+    Resource node{"a100", "gpu", {{"units", 8}, {"memory_gb", 640}}, 2.0, 2.5};
+    d.add_resources(node, 3);
+    ASSERT_EQ(d.resources.size(), 5u);
+    for (std::size_t c = 0; c < 3; ++c) {
+        const Resource& r = d.resources[2 + c];
+        EXPECT_EQ(r.id, "a100-" + std::to_string(c));
+        EXPECT_EQ(r.kind, "gpu");
+        EXPECT_EQ(r.capacity, node.capacity);
+        EXPECT_DOUBLE_EQ(r.speed, 2.0);
+        EXPECT_DOUBLE_EQ(r.cost_per_hour, 2.5);
+    }
+    EXPECT_EQ(counted_resource_id("a100", 12), "a100-12");
+    const Problem p(std::move(d));
+    EXPECT_EQ(p.resource_index("a100-2"), 4u);
+    EXPECT_TRUE(p.allowed(0, 3));  // train may use gpu: the copies keep the kind
+}
+
+TEST(ProblemData, AddResourcesRefusesNoCopies) {
+    ProblemData d = two_by_two();
+    try {
+        d.add_resources({"a100", "gpu", {{"units", 8}}}, 0);
+        FAIL() << "no error";
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.key(), "count");
+        EXPECT_EQ(e.value(), "0");
+    }
+    EXPECT_EQ(d.resources.size(), 2u);
+}
+
+TEST(ProblemData, CopiesWhoseIdsClashAreRefusedByTheProblem) {
+    ProblemData d = two_by_two();
+    d.resources.push_back({"n-1", "cpu", {{"units", 1}}});
+    d.add_resources({"n", "cpu", {{"units", 1}}}, 2);
+    EXPECT_EQ(key_of_error(d), "resources[4].id");
 }
 
 TEST(Problem, DerivesTimeFromWorkloadAndSpeedWithoutAMatrix) {

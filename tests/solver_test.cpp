@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
 #include <thread>
 
@@ -96,6 +97,75 @@ TEST(SearchTracker, SaysWhenItHasNoAllocation) {
         a.place(i, 0, 1);
     tracker.offer(a, ev.evaluate(a));
     EXPECT_TRUE(tracker.finish().found);
+}
+
+// A 4-unit GPU and a 2-unit CPU under fcfs (ties by task index). Hand-checked schedule:
+//   train (8 work, 4 units, linear) on gpu: 0 .. 2, the whole GPU;
+//   tune  (3 work, 1 unit)          on gpu: waits for train, 2 .. 5;
+//   prep  (4 work, 2 units)         on cpu: 0 .. 2;
+//   extra (optional)                unplaced.
+TEST(SearchTracker, GivesEachTasksPlacementByIdWithItsSchedule) {
+    ProblemData d;
+    d.resources = {{"gpu", "gpu", {{"units", 4}}}, {"cpu", "cpu", {{"units", 2}}}};
+    auto task = [](std::string id, double workload, UnitChoice units) {
+        Task t;
+        t.id = std::move(id);
+        t.workload = workload;
+        t.units = units;
+        return t;
+    };
+    d.tasks = {task("train", 8, UnitChoice::range(1, 4)), task("tune", 3, UnitChoice::exactly(1)),
+               task("prep", 4, UnitChoice::list({1, 2})), task("extra", 1, UnitChoice::exactly(1))};
+    d.tasks[3].optional = true;
+    const Problem p(std::move(d));
+    Evaluator ev(p);
+    Allocation a(4);
+    a.place(0, 0, 4);
+    a.place(1, 0, 1);
+    a.place(2, 1, 2);
+    SearchTracker tracker(ev, {}, nullptr);
+    tracker.offer(a, ev.evaluate(a));
+    const Result r = tracker.finish();
+
+    ASSERT_EQ(r.placements.size(), 4u);
+    const Placement& train = r.placements[0];
+    EXPECT_EQ(train.task, "train");
+    EXPECT_EQ(train.resource, "gpu");
+    EXPECT_EQ(train.units, 4);
+    EXPECT_DOUBLE_EQ(train.start, 0.0);
+    EXPECT_DOUBLE_EQ(train.end, 2.0);
+    const Placement& tune = r.placements[1];
+    EXPECT_EQ(tune.task, "tune");
+    EXPECT_EQ(tune.resource, "gpu");
+    EXPECT_EQ(tune.units, 1);
+    EXPECT_DOUBLE_EQ(tune.start, 2.0);
+    EXPECT_DOUBLE_EQ(tune.end, 5.0);
+    const Placement& prep = r.placements[2];
+    EXPECT_EQ(prep.task, "prep");
+    EXPECT_EQ(prep.resource, "cpu");
+    EXPECT_EQ(prep.units, 2);
+    EXPECT_DOUBLE_EQ(prep.start, 0.0);
+    EXPECT_DOUBLE_EQ(prep.end, 2.0);
+    const Placement& extra = r.placements[3];
+    EXPECT_EQ(extra.task, "extra");
+    EXPECT_FALSE(extra.resource.has_value());
+    EXPECT_EQ(extra.units, 0);
+    EXPECT_TRUE(std::isnan(extra.start));
+    EXPECT_TRUE(std::isnan(extra.end));
+
+    // The same numbers as the Report of the same allocation.
+    const Report report = ev.report(a);
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(r.placements[i].start, report.start[i]);
+        EXPECT_EQ(r.placements[i].end, report.end[i]);
+    }
+    EXPECT_DOUBLE_EQ(r.evaluation.objective, 5.0);  // makespan
+}
+
+TEST(SearchTracker, GivesNoPlacementsWithoutAnAllocation) {
+    const Problem p = two_machines();
+    Evaluator ev(p);
+    EXPECT_TRUE(SearchTracker(ev, {}, nullptr).finish().placements.empty());
 }
 
 TEST(SearchTracker, CountsDownTheBudgetAndPollsTheClock) {

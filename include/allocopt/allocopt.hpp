@@ -1,27 +1,10 @@
 #pragma once
-// Umbrella header: everything a program embedding allocopt needs.
+// Umbrella header: everything a program embedding allocopt needs (allocopt::allocopt): the
+// core (core.hpp, allocopt::core) and the readers and writers (allocopt::io).
 
-#include "allocopt/allocation.hpp"
-#include "allocopt/delta.hpp"
-#include "allocopt/error.hpp"
-#include "allocopt/evaluator.hpp"
-#include "allocopt/generators.hpp"
+#include "allocopt/core.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/io/problem_writer.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "allocopt/io/solver_config.hpp"
-#include "allocopt/metrics.hpp"
-#include "allocopt/objective.hpp"
-#include "allocopt/options.hpp"
-#include "allocopt/problem.hpp"
-#include "allocopt/rng.hpp"
-#include "allocopt/solve.hpp"
-#include "allocopt/solver.hpp"
-#include "allocopt/solvers/constructive.hpp"
-#include "allocopt/solvers/genetic.hpp"
-#include "allocopt/solvers/heuristics.hpp"
-#include "allocopt/solvers/local_search.hpp"
-#include "allocopt/solvers/registry.hpp"
-#include "allocopt/solvers/swarm.hpp"
-#include "allocopt/version.hpp"

@@ -11,7 +11,8 @@
 //     makespan / load_imbalance only (the Braun ETC case): load = sum of durations;
 //   * packing path: packing mode, usage per resource and dimension, fixed and pair costs;
 //   * general path: list scheduling with cumulative capacity under the problem's policy.
-// Every path gives the same numbers report() gives; tests check this.
+// Every path gives the same numbers report() gives; tests check this. The path, the tables
+// and the scratch areas are the library's own (src/detail/evaluator_internals.hpp).
 
 #include <array>
 #include <cstdint>
@@ -26,6 +27,13 @@
 #include "allocopt/problem.hpp"
 
 namespace allocopt {
+
+class Evaluator;
+
+namespace detail {
+struct EvaluatorInternals;
+struct EvaluatorAccess;
+}  // namespace detail
 
 /// The score of one allocation. Lower `violation` first (0 = feasible), then `objective`
 /// in the problem's sense.
@@ -111,43 +119,13 @@ class Evaluator {
     /// duration x units x cost_per_hour), without fixed costs.
     double pair_cost(std::size_t i, std::size_t j, int units) const;
 
-    /// Durations with one unit, n x m row-major, when the load path runs on a time matrix;
-    /// null otherwise.
-    const double* unit_duration_table() const {
-        return unit_duration_.empty() ? nullptr : unit_duration_.data();
-    }
-
-    /// Whether `units` is an admissible unit count for task i (its `units` range or list):
-    /// O(1) from flat per-task bounds, a binary search only for tasks with a unit list.
-    bool admissible_units(std::size_t i, std::int32_t units) const {
-        const UnitBounds& b = unit_bounds_[i];
-        if (units < b.min || units > b.max) return false;
-        return !b.listed || problem_.task(i).units.allows(units);
-    }
-
-    enum class Path : std::uint8_t { load, packing, general };
-    Path path() const { return path_; }
-
-    struct Scratch;
-
   private:
-    Evaluation evaluate_load(const Allocation& a, Scratch& s) const;
-    /// The chosen path: evaluate_load, or evaluate_full (list schedule or packing).
-    Evaluation score(const Allocation& a, Scratch& s) const;
-    Evaluation evaluate_full(const Allocation& a, Scratch& s) const;
-    double objective_value(const std::array<double, kMetricCount>& metrics) const;
-
-    struct UnitBounds {
-        std::int32_t min, max;
-        bool listed;  // only the values of the task's list are admissible
-    };
+    friend struct detail::EvaluatorAccess;
 
     const Problem& problem_;
     int threads_;
-    std::vector<UnitBounds> unit_bounds_;  // n
-    Path path_;
-    std::vector<double> unit_duration_;  // n x m, when a time matrix is given and units are 1
-    std::vector<std::unique_ptr<Scratch>> scratch_;  // one per thread
+    // The chosen path, tables and per-thread scratch areas (src/detail/evaluator_internals.hpp).
+    std::unique_ptr<detail::EvaluatorInternals> internals_;
     std::uint64_t evaluations_ = 0;
 };
 

@@ -91,8 +91,12 @@ struct Task {
 /// Relative speed factors per task type and resource kind: speedups[type][kind] > 0.
 using Speedups = std::map<std::string, std::map<std::string, double>>;
 
+/// The id of copy `index` of a resource written once with a count: `ID-index` (the YAML
+/// `count:`, docs/design.md §Problem files).
+std::string counted_resource_id(std::string_view id, std::size_t index);
+
 /// Everything a Problem is made of, before validation. Resources are already expanded (no
-/// `count`); matrices are either empty (0 x 0) or n x m.
+/// `count`: add_resources() expands them); matrices are either empty (0 x 0) or n x m.
 struct ProblemData {
     std::string name = "unnamed";
     Mode mode = Mode::schedule;
@@ -107,6 +111,12 @@ struct ProblemData {
     double horizon = kInfinity;  ///< end of the planning window (throughput, efficiency)
     bool hard_deadlines = false;
     bool hard_horizon = false;
+
+    /// Appends `count` identical copies of `prototype` to `resources`, with ids `ID-0 ..
+    /// ID-(count-1)` (counted_resource_id()): the YAML `count:` in code, and the reader's
+    /// own expansion. Ids are checked later, by Problem's constructor. Throws InputError
+    /// (key "count") when `count` is 0.
+    void add_resources(const Resource& prototype, std::size_t count);
 };
 
 /// A validated, immutable problem. Accessors used by the Evaluator are O(1) and read flat

@@ -155,9 +155,22 @@ enum class StopReason : std::uint8_t {
 };
 std::string_view stop_reason_name(StopReason reason);
 
+/// Where and when one task runs in a Result, by id: what an embedder reads without a second
+/// call to the Evaluator.
+struct Placement {
+    std::string task;                     ///< the task's id
+    std::optional<std::string> resource;  ///< the resource's id; empty when unplaced
+    std::int32_t units = 0;               ///< unit count; 0 when unplaced
+    double start = 0;                     ///< Report::start of the task; NaN when unplaced
+    double end = 0;                       ///< Report::end of the task; NaN when unplaced
+};
+
 struct Result {
     Allocation allocation;
     Evaluation evaluation;
+    /// Per task, in task order: the best allocation by ids with its schedule (Report::start
+    /// and Report::end). Empty when `found` is false.
+    std::vector<Placement> placements;
     std::vector<TracePoint> trace;  ///< one point per improvement
     std::uint64_t evaluations = 0;
     double seconds = 0;

@@ -250,11 +250,7 @@ void ProblemReader::read_resources(const YamlNode& list, ProblemData& data) {
             data.resources.push_back(std::move(base));
             continue;
         }
-        for (int c = 0; c < count; ++c) {
-            Resource copy = base;
-            copy.id = base.id + "-" + std::to_string(c);
-            data.resources.push_back(std::move(copy));
-        }
+        data.add_resources(base, static_cast<std::size_t>(count));
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
+#include "detail/evaluator_internals.hpp"
 
 namespace allocopt::detail {
 
@@ -34,9 +35,10 @@ constexpr double kBlink = 0.2;                      // probability a re-insertio
 
 Memetic::Memetic(Evaluator& evaluator, SearchTracker& tracker)
     : evaluator_(evaluator), tracker_(tracker), problem_(evaluator.problem()) {
-    if (evaluator.path() == Evaluator::Path::load && evaluator.unit_duration_table() &&
+    const EvaluatorInternals& internal = internals(evaluator);
+    if (internal.path == EvaluatorPath::load && internal.unit_duration_table() &&
         makespan_only(problem_.objective()) && !problem_.has_restrictions()) {
-        kernel_.emplace(evaluator.unit_duration_table(), problem_.num_tasks(),
+        kernel_.emplace(internal.unit_duration_table(), problem_.num_tasks(),
                         problem_.num_resources());
     }
     for (const Resource& r : problem_.resources())

@@ -593,6 +593,24 @@ TEST(ReadProblem, CountExpandsIntoNumberedIds) {
     EXPECT_FALSE(p.resource_index("a100"));
 }
 
+TEST(ReadProblem, CountExpandsAsProblemDataAddResourcesDoes) {
+    const Problem from_yaml = parse_problem(R"(
+resources:
+  - {id: gpu, kind: gpu, count: 3, capacity: {units: 8}, speed: 2}
+tasks:
+  - {id: t}
+)")
+                                  .problem;
+    ProblemData d;
+    d.add_resources({"gpu", "gpu", {{"units", 8}}, 2.0}, 3);
+    ASSERT_EQ(from_yaml.num_resources(), d.resources.size());
+    for (std::size_t j = 0; j < d.resources.size(); ++j) {
+        EXPECT_EQ(from_yaml.resource(j).id, d.resources[j].id);
+        EXPECT_EQ(from_yaml.resource(j).capacity, d.resources[j].capacity);
+        EXPECT_EQ(from_yaml.resource(j).speed, d.resources[j].speed);
+    }
+}
+
 TEST(ReadProblem, UnitForms) {
     const Problem p = read_problem(kGood + "all-forms.yaml");
     const UnitChoice& range = p.task(0).units;  // {min: 1, max: 8}

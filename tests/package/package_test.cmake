@@ -17,9 +17,11 @@ set(build_dir ${WORK_DIR}/allocopt-build)
 set(prefix ${WORK_DIR}/prefix)
 set(consumer_build ${WORK_DIR}/consumer-build)
 set(consumer_dir ${CMAKE_CURRENT_LIST_DIR}/consumer)
-# The library build is kept between runs (incremental); the install and the consumer are not, so
-# a file dropped from the install rules cannot hide behind a stale copy.
-file(REMOVE_RECURSE ${prefix} ${consumer_build})
+set(core_consumer_build ${WORK_DIR}/core-consumer-build)
+set(core_consumer_dir ${CMAKE_CURRENT_LIST_DIR}/core_consumer)
+# The library build is kept between runs (incremental); the install and the consumers are not,
+# so a file dropped from the install rules cannot hide behind a stale copy.
+file(REMOVE_RECURSE ${prefix} ${consumer_build} ${core_consumer_build})
 
 function(step)
     execute_process(COMMAND ${ARGV} COMMAND_ECHO STDOUT COMMAND_ERROR_IS_FATAL ANY)
@@ -31,12 +33,14 @@ step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${build_dir} -G ${GENERATOR}
 step(${CMAKE_COMMAND} --build ${build_dir} --config Release -j 2)
 step(${CMAKE_COMMAND} --install ${build_dir} --config Release --prefix ${prefix})
 
-# Headers (the generated version.hpp included), library, CLI and package config.
-foreach(pattern include/allocopt/allocopt.hpp include/allocopt/io/problem_yaml.hpp
-                include/allocopt/version.hpp bin/allocopt lib*/liballocopt.a
+# Headers (the generated version.hpp included), libraries, CLI and package config.
+foreach(pattern include/allocopt/allocopt.hpp include/allocopt/core.hpp
+                include/allocopt/io/problem_yaml.hpp include/allocopt/version.hpp bin/allocopt
+                lib*/liballocopt-core.a lib*/liballocopt-io.a
                 lib*/cmake/allocopt/allocoptConfig.cmake
                 lib*/cmake/allocopt/allocoptConfigVersion.cmake
-                lib*/cmake/allocopt/allocoptTargets.cmake)
+                lib*/cmake/allocopt/allocoptCoreTargets.cmake
+                lib*/cmake/allocopt/allocoptIoTargets.cmake)
     file(GLOB found ${prefix}/${pattern})
     if(NOT found)
         message(FATAL_ERROR "not installed: ${prefix}/${pattern}")
@@ -73,6 +77,31 @@ file(GLOB consumer_exe ${consumer_build}/consumer ${consumer_build}/Release/cons
 run_checked(consumer out ${consumer_exe} ${consumer_dir}/problem.yaml)
 if(NOT out STREQUAL expected)
     message(FATAL_ERROR "the consumer printed something else; expected:\n${expected}")
+endif()
+
+# A program that links allocopt::core alone, configured with the YAML and JSON packages
+# disabled: `find_package(allocopt COMPONENTS core)` must not look for them, and the consumer's
+# CMakeLists.txt fails if allocopt::core's link interface names any of their libraries.
+step(${CMAKE_COMMAND} -S ${core_consumer_dir} -B ${core_consumer_build} -G ${GENERATOR}
+     -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+     -DCMAKE_DISABLE_FIND_PACKAGE_LibYAML=ON -DCMAKE_DISABLE_FIND_PACKAGE_yaml-cpp=ON
+     -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON)
+step(${CMAKE_COMMAND} --build ${core_consumer_build} --config Release -j 2)
+file(GLOB core_consumer_exe ${core_consumer_build}/core_consumer
+     ${core_consumer_build}/Release/core_consumer)
+# Hand-checked: each training job takes a whole GPU node (8 / 4 units = 2), prep the CPU pool
+# (4 / 2 units = 2); the two nodes are identical, so either may take either job.
+run_checked(core_consumer out ${core_consumer_exe})
+string(CONCAT expected_core "^allocopt ${VERSION}\n" "problem core-check\n" "makespan 2\n"
+       "train-a on gpu-[01] with 4 units from 0 to 2\n"
+       "train-b on gpu-[01] with 4 units from 0 to 2\n"
+       "prep on cpu with 2 units from 0 to 2\n$")
+string(REGEX MATCH "train-a on (gpu-[01])" node_a "${out}")
+string(REGEX MATCH "train-b on (gpu-[01])" node_b "${out}")
+string(REPLACE "train-a" "train-b" node_a "${node_a}")
+if(NOT out MATCHES "${expected_core}" OR node_a STREQUAL node_b)
+    message(FATAL_ERROR "the core consumer printed something else; expected:\n${expected_core}")
 endif()
 
 run_checked("the installed allocopt CLI" out ${prefix}/bin/allocopt metrics ${consumer_dir}/problem.yaml)

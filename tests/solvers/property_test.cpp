@@ -263,6 +263,21 @@ void check_result(const Problem& p, const Result& r, const std::string& where) {
     if (r.evaluation.feasible()) {
         EXPECT_NO_THROW(check_allocation(p, r.allocation, true));
     }
+    // The placements are the allocation by ids, with the report's schedule.
+    ASSERT_EQ(r.placements.size(), p.num_tasks());
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        const Placement& placed = r.placements[i];
+        EXPECT_EQ(placed.task, p.task(i).id);
+        if (!r.allocation.placed(i)) {
+            EXPECT_FALSE(placed.resource.has_value()) << placed.task;
+            continue;
+        }
+        const auto j = static_cast<std::size_t>(r.allocation.resource[i]);
+        EXPECT_EQ(placed.resource, p.resource(j).id);
+        EXPECT_EQ(placed.units, r.allocation.units[i]);
+        EXPECT_EQ(placed.start, report.start[i]) << placed.task;
+        EXPECT_EQ(placed.end, report.end[i]) << placed.task;
+    }
 }
 
 class EverySolver : public ::testing::TestWithParam<std::string> {};
