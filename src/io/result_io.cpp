@@ -52,6 +52,8 @@ void emit(YAML::Emitter& out, const Document& node) {
         out << YAML::Null;
     } else if (node.is_boolean()) {
         out << node.get<bool>();
+    } else if (node.is_number_unsigned()) {
+        out << node.get<unsigned long long>();  // seeds and counts above 2^63
     } else if (node.is_number_integer()) {
         out << node.get<long long>();
     } else if (node.is_number()) {

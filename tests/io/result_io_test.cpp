@@ -9,6 +9,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/io/problem_yaml.hpp"
+#include "allocopt/io/solver_config.hpp"
 
 namespace allocopt {
 namespace {
@@ -17,6 +18,24 @@ TEST(ResultIo, FormatFromExtension) {
     EXPECT_EQ(format_for_path("out.json"), OutputFormat::json);
     EXPECT_EQ(format_for_path("out.yaml"), OutputFormat::yaml);
     EXPECT_EQ(format_for_path("json"), OutputFormat::yaml);
+}
+
+// Seeds are 64-bit: the largest is written as itself, not wrapped to -1, and read back exactly.
+TEST(ResultIo, TheLargestSeedIsWrittenAndReadBackExactly) {
+    const ProblemFile file =
+        parse_problem("name: s\nresources: [{id: r, capacity: {units: 1}}]\ntasks: [{id: t}]\n");
+    Evaluator ev(file.problem);
+    Result r;
+    r.allocation = Allocation(1);
+    r.allocation.place(0, 0, 1);
+    r.evaluation = ev.evaluate(r.allocation);
+    const RunSettings settings{.seed = 18446744073709551615ULL, .max_evaluations = 1};
+    const SolverRun run{"ga", settings.seed, {}, run_settings_table().values(settings).settings()};
+    for (OutputFormat format : {OutputFormat::yaml, OutputFormat::json}) {
+        const std::string text = result_text(file.problem, r, ev.report(r.allocation), run, format);
+        EXPECT_NE(text.find("18446744073709551615"), std::string::npos) << text;
+        EXPECT_EQ(parse_solver_config(text, "result").run_settings().seed, settings.seed);
+    }
 }
 
 }  // namespace
