@@ -42,8 +42,9 @@ void Memetic::lagrangian_starts(std::vector<Allocation>& out, std::size_t count,
     if (kernel_ && !tracker_.should_stop()) {
         const std::size_t n = problem_.num_tasks();
         PriceSeeds seeds = price_directed(
-            detail::internals(evaluator_).unit_duration_table(), n, problem_.num_resources(), price_iterations, count,
-            0.5, [this] { return tracker_.should_stop(); }, tracker_.budget(), &tracker_.clock());
+            detail::internals(evaluator_).unit_duration_table(), n, problem_.num_resources(),
+            price_iterations, count, 0.5, [this] { return tracker_.should_stop(); },
+            tracker_.budget(), &tracker_.clock());
         evaluator_.count_evaluations(seeds.scores);
         lower_bound_ = seeds.lower_bound;
         for (auto& s : seeds.assignments) {
