@@ -63,7 +63,7 @@ using namespace allocopt;
 // ---------------------------------------------------------------------------------------------
 // Counts of allocations: exact, saturating at 2^127 (they are products of choices per task).
 
-using Count = unsigned __int128;
+using Count = __uint128_t;  // not `unsigned __int128`, which -Wpedantic rejects
 constexpr Count kCountMax = ~Count{0} >> 1;
 
 Count add(Count a, Count b) {

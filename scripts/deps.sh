@@ -2,9 +2,11 @@
 # Installs the Debian 12 packages allocopt builds with, skipping what is already there.
 # Non-interactive: runs as root (CI, containers: no sudo needed) or through sudo, with no TTY or
 # stdin; apt-get waits for a dpkg lock held by a boot-time upgrade instead of failing.
+# Arguments name further packages to install with those, e.g. the CI-only tools (.ci/run:
+# clang-format, clang-14 and libomp-14-dev), which the README's commands do not need.
 set -euo pipefail
 packages=(cmake make g++ libeigen3-dev libyaml-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev)
+          libgtest-dev libbenchmark-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

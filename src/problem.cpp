@@ -859,8 +859,9 @@ void Problem::check_totals_stay_finite() const {
         objective.add(
             times(std::abs(weight), bound[static_cast<std::size_t>(metric)]),
             [&] { return "the weight of " + name; },
-            [&] {
-                return Factors{{"objective." + name, weight, std::abs(weight)}};
+            // A copy: clang 14 cannot capture a structured binding (the TSan pass builds with it).
+            [&, w = weight] {
+                return Factors{{"objective." + name, w, std::abs(w)}};
             });
     }
 }

@@ -83,7 +83,9 @@ void expect_every_bound_enforced(const OptionTable<S>& table) {
         }
         // The default itself is inside the bounds.
         OptionValues values(&table.specs());
-        if (!spec.optional) EXPECT_NO_THROW(values.set(spec.name, spec.default_text)) << spec.name;
+        if (!spec.optional) {
+            EXPECT_NO_THROW(values.set(spec.name, spec.default_text)) << spec.name;
+        }
     }
     EXPECT_GT(checked, 0);
     EXPECT_GT(in_code, checked / 2);
@@ -239,8 +241,12 @@ TEST(Registry, EverySolversTableIsWellFormed) {
         for (const OptionSpec& s : e.options) {
             EXPECT_FALSE(s.description.empty()) << s.name;
             EXPECT_LE(s.min, s.max) << s.name;
-            if (s.scale == OptionSpec::Scale::log) EXPECT_GT(s.min, 0) << s.name;
-            if (s.type == OptionSpec::Type::choice) EXPECT_FALSE(s.choices.empty()) << s.name;
+            if (s.scale == OptionSpec::Scale::log) {
+                EXPECT_GT(s.min, 0) << s.name;
+            }
+            if (s.type == OptionSpec::Type::choice) {
+                EXPECT_FALSE(s.choices.empty()) << s.name;
+            }
             if (!s.optional && s.type != OptionSpec::Type::text) {
                 EXPECT_GE(s.default_value, s.min) << s.name;
                 EXPECT_LE(s.default_value, s.max) << s.name;

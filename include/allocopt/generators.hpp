@@ -101,7 +101,9 @@ JobMix parse_job_mix(std::string_view text);
 struct ClusterSpec {
     int jobs = 200;  ///< >= 1
     int nodes = 16;  ///< >= 1; >= 2 when the mix has both GPU jobs and preprocessing
-    JobMix mix;
+    // `{}`: g++ -Wextra flags a designated initializer that leaves out a member
+    // with no default member initializer.
+    JobMix mix{};
     double arrival_rate = 0;       ///< jobs per hour, Poisson arrivals; 0 = all jobs at time 0
     double cpu_core_price = 0.03;  ///< USD per core-hour of a CPU-only node, >= 0
     std::uint64_t seed = 1;

@@ -41,15 +41,17 @@ struct OptionSpec {
     double default_value = 0;
     double min = 0;  ///< bounds of a number (inclusive); a choice's are 0 and its last index
     double max = 0;
-    std::vector<std::string_view> choices;  ///< for Type::choice
+    // `{}` here and below: g++ -Wextra flags a designated initializer that leaves out a member
+    // with no default member initializer.
+    std::vector<std::string_view> choices{};  ///< for Type::choice
     Scale scale = Scale::linear;
     /// When not empty, the row applies only while the option `depends_on` has one of the
     /// values `when` (choice names, true/false). Setting it otherwise is an error.
-    std::string_view depends_on;
-    std::vector<std::string_view> when;
+    std::string_view depends_on{};
+    std::vector<std::string_view> when{};
     /// The row may have no value at all (a target); its default is then "no value".
     bool optional = false;
-    std::string default_text;  ///< the default as OptionValues::text() shows it
+    std::string default_text{};  ///< the default as OptionValues::text() shows it
 
     /// The number `text` stands for under this row (a choice's index, 0 or 1 for a boolean).
     /// Throws InputError (key = name, value = text) for a malformed or out-of-bounds value.

@@ -37,8 +37,8 @@ inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 struct Scaling {
     enum class Type : std::uint8_t { linear, amdahl, table };
     Type type = Type::linear;
-    double parallel_fraction = 1.0;             ///< Amdahl's p, in [0, 1]
-    std::vector<std::pair<int, double>> table;  ///< (units, speed-up), sorted by units
+    double parallel_fraction = 1.0;               ///< Amdahl's p, in [0, 1]
+    std::vector<std::pair<int, double>> table{};  ///< (units, speed-up), sorted by units
 
     /// Speed-up with `units` >= 1 units. For a table, `units` must be one of its keys.
     double speedup(int units) const;
@@ -48,7 +48,7 @@ struct Scaling {
 struct UnitChoice {
     int min = 1;
     int max = 1;
-    std::vector<int> values;  ///< sorted and unique; empty = every integer in [min, max]
+    std::vector<int> values{};  ///< sorted and unique; empty = every integer in [min, max]
 
     bool fixed() const { return min == max; }
     bool allows(int units) const;
@@ -63,29 +63,29 @@ struct UnitChoice {
 };
 
 struct Resource {
-    std::string id;
-    std::string kind;
-    std::map<std::string, double> capacity;  ///< must contain "units"; every value > 0
-    double speed = 1.0;                      ///< relative speed, > 0
-    double cost_per_hour = 0.0;              ///< per unit per time unit, >= 0
-    double fixed_cost = 0.0;                 ///< paid once if anything is placed on it, >= 0
-    double weight = 1.0;                     ///< weight in the seed's utilization sum, > 0
+    std::string id{};
+    std::string kind{};
+    std::map<std::string, double> capacity{};  ///< must contain "units"; every value > 0
+    double speed = 1.0;                        ///< relative speed, > 0
+    double cost_per_hour = 0.0;                ///< per unit per time unit, >= 0
+    double fixed_cost = 0.0;                   ///< paid once if anything is placed on it, >= 0
+    double weight = 1.0;                       ///< weight in the seed's utilization sum, > 0
 };
 
 struct Task {
-    std::string id;
+    std::string id{};
     TaskKind kind = TaskKind::compute;
     double workload = 1.0;   ///< work per execution, >= 0
     double frequency = 1.0;  ///< executions, > 0
     double priority = 0.0;   ///< higher runs first under Policy::priority
     double arrival = 0.0;    ///< >= 0
     double deadline = kInfinity;
-    std::map<std::string, double> demand;  ///< per dimension other than "units", >= 0
-    UnitChoice units;
-    Scaling scaling;
-    std::vector<std::string> allowed;  ///< resource ids or kinds; empty = any resource
-    bool optional = false;             ///< may stay unplaced without violation
-    std::string type;                  ///< a row of ProblemData::speedups; empty = no type
+    std::map<std::string, double> demand{};  ///< per dimension other than "units", >= 0
+    UnitChoice units{};
+    Scaling scaling{};
+    std::vector<std::string> allowed{};  ///< resource ids or kinds; empty = any resource
+    bool optional = false;               ///< may stay unplaced without violation
+    std::string type{};                  ///< a row of ProblemData::speedups; empty = no type
 };
 
 /// Relative speed factors per task type and resource kind: speedups[type][kind] > 0.

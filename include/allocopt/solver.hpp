@@ -48,14 +48,15 @@ namespace allocopt {
 /// starts, descents, sweeps) poll them every ~1000 elementary steps and return what they have.
 ///
 /// Solver::solve reads the limits only: the solver and the seed are chosen when the solver is
-/// made (make_solver), the threads by the Evaluator.
+/// made (make_solver), the threads by the Evaluator. (`target{}`: g++ -Wextra flags a designated
+/// initializer that leaves out a member with no default member initializer.)
 struct RunSettings {
     std::string solver = "ga";            ///< a name from solver_registry()
     std::uint64_t seed = 1;               ///< same seed and settings, same result
     int threads = 0;                      ///< evaluation threads; 0 = all cores
     std::uint64_t max_evaluations = 0;    ///< at most this many evaluations (see above)
     double time_limit = 0;                ///< seconds of wall time
-    std::optional<double> target;         ///< stop once a feasible value this good is found
+    std::optional<double> target{};       ///< stop once a feasible value this good is found
     std::uint64_t stall_evaluations = 0;  ///< stop after this many evaluations without gain
     double stall_seconds = 0;             ///< stop after this long without gain
     const std::atomic<bool>* interrupt = nullptr;  ///< set by a signal handler (Ctrl-C)

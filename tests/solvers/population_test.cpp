@@ -120,7 +120,9 @@ TEST_P(Population, GivesAValidAllocationScoredAsReported) {
         expect_valid(p, r);
         // Each of these problems has feasible allocations that the starts find.
         EXPECT_TRUE(r.evaluation.feasible()) << "violation " << r.evaluation.violation;
-        if (r.evaluation.feasible()) EXPECT_NO_THROW(check_allocation(p, r.allocation, true));
+        if (r.evaluation.feasible()) {
+            EXPECT_NO_THROW(check_allocation(p, r.allocation, true));
+        }
     }
 }
 
@@ -272,8 +274,8 @@ TEST_P(Population, OptionsRoundTripThroughAResultFileAndAConfig) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, Population, ::testing::ValuesIn(population_solvers()),
-                         [](const auto& info) {
-                             std::string name = info.param;
+                         [](const auto& instance) {  // not `info`: the macro's parameter
+                             std::string name = instance.param;
                              for (char& c : name)
                                  if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                              return name;

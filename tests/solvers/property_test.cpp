@@ -339,8 +339,8 @@ std::vector<std::string> solver_names() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, EverySolver, ::testing::ValuesIn(solver_names()),
-                         [](const auto& info) {
-                             std::string name = info.param;
+                         [](const auto& instance) {  // not `info`: the macro's parameter
+                             std::string name = instance.param;
                              for (char& c : name)
                                  if (c == '-') c = '_';
                              return name;
