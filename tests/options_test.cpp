@@ -223,6 +223,11 @@ TEST(RunSettings, SeedsAreExactOverTheirWholeRange) {
     EXPECT_THROW(v.set("threads", "1025"), InputError);
     EXPECT_THROW(v.set("time-limit", "nan"), InputError);
     EXPECT_THROW(v.set("target", "inf"), InputError);
+    // Exponent spellings are whole numbers too, and keep their value however large.
+    v.set("max-evals", "1e16");
+    EXPECT_EQ(run_settings_table().read(v).max_evaluations, 10000000000000000ULL);
+    v.set("max-evals", "2.5e6");
+    EXPECT_EQ(run_settings_table().read(v).max_evaluations, 2500000u);
     v.set("target", "-5.5");
     EXPECT_EQ(run_settings_table().read(v).target, -5.5);
 }

@@ -11,6 +11,7 @@
 //   * OptionValues::settings, the typed values that result files write;
 //   * the help text of `allocopt solvers` and `allocopt solve --help`.
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -304,15 +305,19 @@ class OptionTable {
 
     template <class F>
     static F exact_integer(double v, std::string_view text) {
-        // Large values (seeds) are read from their digits; the double is exact below 2^53.
-        if (std::abs(v) < 9007199254740992.0) return static_cast<F>(v);
-        F out{};
-        std::string digits(text);
-        if constexpr (std::is_signed_v<F>)
-            out = static_cast<F>(std::stoll(digits));
-        else
-            out = static_cast<F>(std::stoull(digits));
-        return out;
+        // Large values written as digits (seeds) are read from their digits: the double is
+        // exact only below 2^53. Other spellings (1e16) take the double, clamped to F.
+        if (std::abs(v) >= 9007199254740992.0 && !text.empty()) {
+            F out{};
+            const char* end = text.data() + text.size();
+            const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+            if (ec == std::errc() && ptr == end) return out;
+        }
+        if (v <= static_cast<double>(std::numeric_limits<F>::lowest()))
+            return std::numeric_limits<F>::lowest();
+        if (v >= static_cast<double>(std::numeric_limits<F>::max()))
+            return std::numeric_limits<F>::max();
+        return static_cast<F>(v);
     }
 
     static std::string out_of_domain(const OptionSpec& spec) { return "expected " + spec.domain(); }
