@@ -240,11 +240,4 @@ std::vector<OptionSetting> OptionValues::settings() const {
     return out;
 }
 
-std::vector<std::pair<std::string, std::string>> OptionValues::all_text() const {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (OptionSetting& s : settings())
-        out.emplace_back(std::move(s.name), std::move(s.text));
-    return out;
-}
-
 }  // namespace allocopt

@@ -103,8 +103,6 @@ class OptionValues {
     /// Every applicable option with its typed value, in table order (absent optional values
     /// left out): what result files and configs write.
     std::vector<OptionSetting> settings() const;
-    /// The same as (name, text) pairs.
-    std::vector<std::pair<std::string, std::string>> all_text() const;
 
     const std::vector<OptionSpec>& table() const;
 
