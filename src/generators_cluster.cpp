@@ -309,7 +309,7 @@ Task ClusterBuilder::training(Rng& rng, const Pod& pod) const {
     const double exponent = rng.uniform() < 0.8 ? uniform(rng, 1.5, 3.0) : uniform(rng, 3.0, 4.0);
     const double hours = significant(60.0 * std::pow(10.0, exponent) / kHour);
     Task t;
-    t.kind = TaskKind::compute;
+    t.kind = TaskKind::training;
     t.type = job_type_label(job);
     t.workload = hours;
     t.demand = {{"cpu", pod.cpu_milli / 1000.0}, {"memory_gb", pod.memory_mib / 1024.0}};
@@ -335,7 +335,7 @@ Task ClusterBuilder::pod_job(JobKind kind, Rng& rng, const Pod& pod) const {
     const Throughput& proxy = *job_types_[rng.below(job_types_.size())];
     const double run = std::clamp<double>(pod.runtime_s, kShortestRun, kLongestRun) / kHour;
     Task t;
-    t.kind = TaskKind::compute;
+    t.kind = kind == JobKind::serving ? TaskKind::serving : TaskKind::inference;
     t.type = job_type_label(proxy);
     t.units = UnitChoice::exactly(pod.num_gpu);
     // The pod ran on num_gpu GPUs; linear scaling makes one GPU take num_gpu times longer.

@@ -27,7 +27,19 @@ std::string_view policy_name(Policy policy) {
 }
 
 std::string_view task_kind_name(TaskKind kind) {
-    return kind == TaskKind::compute ? "compute" : "data";
+    switch (kind) {
+        case TaskKind::compute:
+            return "compute";
+        case TaskKind::data:
+            return "data";
+        case TaskKind::training:
+            return "training";
+        case TaskKind::inference:
+            return "inference";
+        case TaskKind::serving:
+            return "serving";
+    }
+    return "compute";
 }
 
 double Scaling::speedup(int units) const {

@@ -658,7 +658,7 @@ TEST(GenerateCluster, JobsAndNodesFollowTheModel) {
             EXPECT_EQ(t.demand.count("cpu"), 0u);
             continue;
         }
-        EXPECT_EQ(t.kind, TaskKind::compute);
+        EXPECT_EQ(task_kind_name(t.kind), kind);
         EXPECT_EQ(t.allowed, gpu_kinds);
         ASSERT_TRUE(p.data().speedups.count(t.type)) << t.type;
         EXPECT_EQ(p.data().speedups.at(t.type).at("v100"), 1.0);

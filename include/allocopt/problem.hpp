@@ -24,7 +24,9 @@ using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 
 enum class Mode : std::uint8_t { schedule, packing };
 enum class Policy : std::uint8_t { fcfs, sjf, priority };
-enum class TaskKind : std::uint8_t { compute, data };
+/// What a task is, for people and pictures (colours, summaries); the Evaluator does not read it.
+/// `compute` is any computation not named more precisely.
+enum class TaskKind : std::uint8_t { compute, data, training, inference, serving };
 
 std::string_view mode_name(Mode mode);
 std::string_view policy_name(Policy policy);

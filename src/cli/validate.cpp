@@ -18,14 +18,19 @@ std::string summary(const std::string& path, const ProblemFile& file) {
     std::map<std::string, int> kinds;
     for (const Resource& r : p.resources())
         ++kinds[r.kind];
-    int compute = 0;
+    std::map<TaskKind, std::size_t> task_kinds;
     for (const Task& t : p.tasks())
-        compute += t.kind == TaskKind::compute;
+        ++task_kinds[t.kind];
     std::ostringstream out;
-    out << path << ": valid problem '" << p.name() << "': " << p.num_tasks() << " tasks ("
-        << compute << " compute, " << p.num_tasks() - static_cast<std::size_t>(compute)
-        << " data) on " << p.num_resources() << " resources (";
+    out << path << ": valid problem '" << p.name() << "': " << p.num_tasks() << " tasks (";
     bool first = true;
+    for (const auto& [kind, count] : task_kinds) {
+        out << (first ? "" : ", ") << count << ' ' << task_kind_name(kind);
+        first = false;
+    }
+    if (task_kinds.empty()) out << "none";
+    out << ") on " << p.num_resources() << " resources (";
+    first = true;
     for (const auto& [kind, count] : kinds) {
         out << (first ? "" : ", ") << count << ' ' << kind;
         first = false;

@@ -317,12 +317,19 @@ Task ProblemReader::read_task(const YamlNode& node, const std::string& key) {
     in_.remember(key + ".id", node["id"]);
     if (const YamlNode kind = node["kind"]) {
         const std::string s = in_.text(kind, key + ".kind");
-        if (s == "compute")
-            t.kind = TaskKind::compute;
-        else if (s == "data")
-            t.kind = TaskKind::data;
-        else
-            in_.fail(kind, key + ".kind", s, "expected compute or data");
+        bool known = false;
+        for (const TaskKind k : {TaskKind::compute, TaskKind::data, TaskKind::training,
+                                 TaskKind::inference, TaskKind::serving}) {
+            if (s != task_kind_name(k)) continue;
+            t.kind = k;
+            known = true;
+        }
+        if (!known) {
+            in_.fail(kind, key + ".kind", s,
+                     "expected compute, data, training, inference or serving" +
+                         detail::did_you_mean(
+                             s, {"compute", "data", "training", "inference", "serving"}));
+        }
     }
     auto field = [&](const char* name, double& target) {
         if (!node[name]) return;

@@ -345,8 +345,11 @@ TEST(BadProblemFiles, WrongPolicy) {
 }
 
 TEST(BadProblemFiles, WrongTaskKind) {
-    expect_error("task-kind-wrong.yaml",
-                 {4, 19, "tasks[0].kind", "expected compute or data", "training"});
+    expect_error(
+        "task-kind-wrong.yaml",
+        {4, 19, "tasks[0].kind",
+         "expected compute, data, training, inference or serving (did you mean 'training'?)",
+         "trainig"});
 }
 
 TEST(BadProblemFiles, WrongHardConstraint) {
