@@ -351,7 +351,14 @@ void write_solver(Page& page, const HtmlReportInput& in) {
     page.row("seed", std::to_string(in.run.seed));
     for (const OptionSetting& s : in.run.settings) {
         if (s.name == "solver" || s.name == "seed") continue;
-        page.row(s.name, s.text);
+        // For these a 0 means "no such limit", and 0 threads all cores (run_settings_table()).
+        const bool limit = s.name == "time-limit" || s.name == "max-evals" ||
+                           s.name == "stall-evals" || s.name == "stall-seconds";
+        if (s.text == "0" && (limit || s.name == "threads")) {
+            page.row(s.name, limit ? "none" : "all cores");
+        } else {
+            page.row(s.name, s.text);
+        }
     }
     for (const OptionSetting& s : in.run.options)
         page.row("option " + s.name, s.text);
@@ -412,7 +419,8 @@ void write_figures(Page& page, const HtmlReportInput& in) {
         page.raw("</h3>\n");
         std::string_view svg = f.svg;
         if (svg.starts_with("<?xml")) svg.remove_prefix(std::min(svg.size(), svg.find('>') + 1));
-        while (!svg.empty() && (svg.front() == '\n' || svg.front() == ' ')) svg.remove_prefix(1);
+        while (!svg.empty() && (svg.front() == '\n' || svg.front() == ' '))
+            svg.remove_prefix(1);
         page.raw(svg);
         if (!f.caption.empty()) {
             page.raw("<figcaption>");
