@@ -7,4 +7,5 @@
 #include "allocopt/io/problem_writer.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/io/result_io.hpp"
+#include "allocopt/io/result_reader.hpp"
 #include "allocopt/io/solver_config.hpp"

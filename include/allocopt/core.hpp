@@ -3,6 +3,7 @@
 // that builds its problems in code and solves them (no YAML or JSON; allocopt.hpp adds io).
 
 #include "allocopt/allocation.hpp"
+#include "allocopt/baseline.hpp"
 #include "allocopt/delta.hpp"
 #include "allocopt/error.hpp"
 #include "allocopt/evaluator.hpp"

@@ -288,11 +288,17 @@ void write_allocation(const std::string& path, const Problem& problem,
 namespace {
 
 detail::Document report_document(const Problem& problem, const Allocation& allocation,
-                                 const Report& report, const detail::Document* solver) {
+                                 const Report& report, const detail::Document* solver,
+                                 const Baseline* baseline) {
     using detail::Document;
     using detail::tidy;
     Document doc;
     doc["problem"] = problem.name();
+    Document size;
+    size["tasks"] = problem.num_tasks();
+    size["resources"] = problem.num_resources();
+    size["mode"] = std::string(mode_name(problem.mode()));
+    doc["size"] = std::move(size);
     if (solver) doc["solver"] = *solver;
     Document objective;
     const Objective& o = problem.objective();
@@ -309,6 +315,14 @@ detail::Document report_document(const Problem& problem, const Allocation& alloc
     objective["feasible"] = report.evaluation.feasible();
     objective["violation"] = tidy(report.evaluation.violation);
     doc["objective"] = std::move(objective);
+    if (baseline) {
+        Document b;
+        b["solver"] = std::string(baseline->solver);
+        b["value"] = tidy(baseline->result.evaluation.objective);
+        b["feasible"] = baseline->result.evaluation.feasible();
+        b["violation"] = tidy(baseline->result.evaluation.violation);
+        doc["baseline"] = std::move(b);
+    }
     Document metrics;
     for (Metric m : kAllMetrics)
         metrics[std::string(metric_name(m))] = tidy(report.metric(m));
@@ -366,11 +380,11 @@ detail::Document typed(const OptionSetting& setting) {
 
 std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
                         OutputFormat format) {
-    return detail::render(report_document(problem, allocation, report, nullptr), format);
+    return detail::render(report_document(problem, allocation, report, nullptr, nullptr), format);
 }
 
 std::string result_text(const Problem& problem, const Result& result, const Report& report,
-                        const SolverRun& run, OutputFormat format) {
+                        const SolverRun& run, OutputFormat format, const Baseline* baseline) {
     using detail::Document;
     using detail::tidy;
     Document solver;
@@ -394,7 +408,7 @@ std::string result_text(const Problem& problem, const Result& result, const Repo
             notes.push_back(note);
         solver["notes"] = std::move(notes);
     }
-    Document doc = report_document(problem, result.allocation, report, &solver);
+    Document doc = report_document(problem, result.allocation, report, &solver, baseline);
     Document trace = Document::array();
     for (const TracePoint& p : result.trace) {
         Document point;

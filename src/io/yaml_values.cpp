@@ -188,17 +188,16 @@ SourcePosition YamlValues::position(const YamlNode& node) const {
     return position(node.mark());
 }
 
-YamlNode YamlValues::load(std::string_view text, const YamlTree::Progress& progress) {
+YamlNode YamlValues::load(std::string_view text, const YamlTree::Progress& progress,
+                          std::string_view expected) {
     check_bytes(text, file_);
     switch (blank_kind(text)) {
         case Blank::empty:
-            throw InputError("", "",
-                             "the file is empty: expected a problem with resources and tasks",
+            throw InputError("", "", "the file is empty: expected " + std::string(expected),
                              {file_, 1, 1});
         case Blank::comments:
             throw InputError("", "",
-                             "the file holds only comments: expected a problem with resources and "
-                             "tasks",
+                             "the file holds only comments: expected " + std::string(expected),
                              {file_, 1, 1});
         case Blank::no:
             break;

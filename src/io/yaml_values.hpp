@@ -26,8 +26,9 @@ class YamlValues {
 
     /// Checks the raw bytes (empty or only comments, NUL bytes, control characters, invalid
     /// UTF-8) and parses them as exactly one YAML document. The tree lives as long as this
-    /// object (or until the next load()).
-    YamlNode load(std::string_view text, const YamlTree::Progress& progress = {});
+    /// object (or until the next load()). `expected` says what an empty file should have held.
+    YamlNode load(std::string_view text, const YamlTree::Progress& progress = {},
+                  std::string_view expected = "a problem with resources and tasks");
     /// Frees the tree: the nodes load() returned must not be used after this.
     void release_tree() { tree_ = YamlTree(); }
 

@@ -16,6 +16,7 @@ namespace {
 
 struct Heuristic {
     std::string_view name;
+    std::string_view label;
     std::string_view description;
     ConstructiveSolver::Build build;
 };
@@ -23,20 +24,21 @@ struct Heuristic {
 const std::vector<Heuristic>& heuristic_table() {
     namespace h = heuristics;
     static const std::vector<Heuristic> table = {
-        {"min-min", "Min-Min list scheduling (Braun et al. 2001)", h::min_min},
-        {"max-min", "Max-Min list scheduling", h::max_min},
-        {"sufferage", "Sufferage (Maheswaran et al. 1999)", h::sufferage},
-        {"mct", "minimum completion time, tasks in order", h::mct},
-        {"met", "minimum execution time, ignoring load", h::met},
-        {"olb", "opportunistic load balancing", h::olb},
-        {"fcfs", "the seed's first-come first-served policy", h::fcfs},
-        {"sjf", "the seed's shortest-job-first policy", h::sjf},
-        {"priority", "the seed's priority policy", h::priority},
-        {"first-fit", "packing: first resource that fits", h::first_fit},
-        {"first-fit-decreasing", "packing: largest tasks first, first fit",
+        {"min-min", "Min-Min", "Min-Min list scheduling (Braun et al. 2001)", h::min_min},
+        {"max-min", "Max-Min", "Max-Min list scheduling", h::max_min},
+        {"sufferage", "Sufferage", "Sufferage (Maheswaran et al. 1999)", h::sufferage},
+        {"mct", "MCT", "minimum completion time, tasks in order", h::mct},
+        {"met", "MET", "minimum execution time, ignoring load", h::met},
+        {"olb", "OLB", "opportunistic load balancing", h::olb},
+        {"fcfs", "FCFS", "the seed's first-come first-served policy", h::fcfs},
+        {"sjf", "SJF", "the seed's shortest-job-first policy", h::sjf},
+        {"priority", "Priority", "the seed's priority policy", h::priority},
+        {"first-fit", "First fit", "packing: first resource that fits", h::first_fit},
+        {"first-fit-decreasing", "FFD", "packing: largest tasks first, first fit",
          h::first_fit_decreasing},
-        {"best-fit", "packing: the fitting resource left with least slack", h::best_fit},
-        {"regret", "packing: regret greedy for GAP-like cost packing", h::regret_greedy},
+        {"best-fit", "Best fit", "packing: the fitting resource left with least slack",
+         h::best_fit},
+        {"regret", "Regret", "packing: regret greedy for GAP-like cost packing", h::regret_greedy},
     };
     return table;
 }
@@ -65,31 +67,35 @@ const OptionTable<LocalSearchSettings>& local_search_table() {
 }
 
 SolverEntry local_search_entry() {
-    return {"local-search", "descent over moves and swaps with delta evaluation",
-            local_search_table().specs(), [](const OptionValues& v, std::uint64_t seed) {
-                const LocalSearchSettings s = local_search_table().read(v);
-                LocalSearchOptions o;
-                o.best_improvement = s.best_improvement;
-                o.swaps = s.swaps;
-                return std::make_unique<LocalSearch>(heuristic_table()[s.init].build, o, seed);
-            }};
+    SolverEntry entry{"local-search", "descent over moves and swaps with delta evaluation",
+                      local_search_table().specs(), [](const OptionValues& v, std::uint64_t seed) {
+                          const LocalSearchSettings s = local_search_table().read(v);
+                          LocalSearchOptions o;
+                          o.best_improvement = s.best_improvement;
+                          o.swaps = s.swaps;
+                          return std::make_unique<LocalSearch>(heuristic_table()[s.init].build, o,
+                                                               seed);
+                      }};
+    entry.label = "Local search";
+    return entry;
 }
 
 /// The entry of a solver type made from its options struct and a seed.
 template <class SolverType, class Options>
-SolverEntry table_entry(std::string_view name, std::string_view description,
+SolverEntry table_entry(std::string_view name, std::string_view label, std::string_view description,
                         const OptionTable<Options>& table, bool population) {
     SolverEntry entry{name, description, table.specs(),
                       [&table](const OptionValues& v, std::uint64_t seed) {
                           return std::make_unique<SolverType>(table.read(v), seed);
                       }};
     entry.population = population;
+    entry.label = label;
     return entry;
 }
 
 SolverEntry genetic_entry() {
     return table_entry<GeneticAlgorithm>(
-        "ga",
+        "ga", "GA",
         "memetic genetic algorithm (the default): heuristic starts, crossover, problem-aware "
         "mutation, local search on every child",
         genetic_option_table(), true);
@@ -97,7 +103,7 @@ SolverEntry genetic_entry() {
 
 SolverEntry swarm_entry() {
     return table_entry<ParticleSwarm>(
-        "pso",
+        "pso", "PSO",
         "discrete particle swarm: per-task velocities (Eigen) pull tasks towards personal and "
         "swarm bests, local search on every particle",
         swarm_option_table(), true);
@@ -109,9 +115,11 @@ std::vector<SolverEntry> make_registry() {
     out.push_back(swarm_entry());
     for (const Heuristic& h : heuristic_table()) {
         auto build = h.build;
-        out.push_back({h.name, h.description, {}, [build](const OptionValues&, std::uint64_t) {
-                           return std::make_unique<ConstructiveSolver>(build);
-                       }});
+        SolverEntry entry{h.name, h.description, {}, [build](const OptionValues&, std::uint64_t) {
+                              return std::make_unique<ConstructiveSolver>(build);
+                          }};
+        entry.label = h.label;
+        out.push_back(std::move(entry));
     }
     out.push_back(local_search_entry());
     return out;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "allocopt/error.hpp"
@@ -57,6 +58,19 @@ TEST(Registry, EverySolverBuildsFromItsDefaults) {
         SCOPED_TRACE(std::string(e.name));
         EXPECT_EQ(refusal(e.name, {}), "");
     }
+}
+
+// Summaries and pictures name solvers by label: every entry has one, and no two share it.
+TEST(Registry, EverySolverHasItsOwnLabel) {
+    std::vector<std::string_view> labels;
+    for (const SolverEntry& e : solver_registry()) {
+        SCOPED_TRACE(std::string(e.name));
+        EXPECT_FALSE(e.label.empty());
+        EXPECT_EQ(std::count(labels.begin(), labels.end(), e.label), 0);
+        labels.push_back(e.label);
+    }
+    EXPECT_EQ(find_solver("ga").label, "GA");
+    EXPECT_EQ(find_solver("fcfs").label, "FCFS");
 }
 
 TEST(OptionValues, IsSetTellsAGivenValueFromADefault) {

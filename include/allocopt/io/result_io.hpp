@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "allocopt/allocation.hpp"
+#include "allocopt/baseline.hpp"
 #include "allocopt/evaluator.hpp"
 #include "allocopt/problem.hpp"
 #include "allocopt/solver.hpp"
@@ -76,7 +77,8 @@ std::string allocation_text(const Problem& problem, const Allocation& allocation
 void write_allocation(const std::string& path, const Problem& problem,
                       const Allocation& allocation);
 
-/// An evaluated allocation: `objective:` {sense, terms, value, feasible, violation},
+/// An evaluated allocation: `problem:` (the name), `size:` {tasks, resources, mode},
+/// `objective:` {sense, terms, value, feasible, violation},
 /// `metrics:` (every metric by name, `utilization_by_resource`, the violation breakdown) and
 /// the `assignment:` list with each task's start and end.
 std::string report_text(const Problem& problem, const Allocation& allocation, const Report& report,
@@ -95,8 +97,11 @@ struct SolverRun {
 };
 
 /// A solver's result (docs/design.md §Result files): report_text() plus `solver:` {name, seed,
-/// the run settings, options, evaluations, seconds, stop} and the `trace:` of improvements.
+/// the run settings, options, evaluations, seconds, stop, lower_bound, notes}, the `trace:` of
+/// improvements and, when `baseline` is given, `baseline:` {solver, value, feasible,
+/// violation}. read_result_summary() (result_reader.hpp) reads it back.
 std::string result_text(const Problem& problem, const Result& result, const Report& report,
-                        const SolverRun& run, OutputFormat format);
+                        const SolverRun& run, OutputFormat format,
+                        const Baseline* baseline = nullptr);
 
 }  // namespace allocopt

@@ -22,6 +22,8 @@ struct SolverEntry {
     /// A population search on the shared scaffolding (src/solvers/population.hpp): what an
     /// island wrapper can run, and what the population test suite covers.
     bool population = false;
+    /// The name for people, in summaries and pictures: "GA", "FCFS", "First fit".
+    std::string_view label{};
 };
 
 /// Every solver, in the order `allocopt solvers` lists them.
