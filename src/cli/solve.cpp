@@ -24,6 +24,7 @@
 #include "allocopt/io/solver_config.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
+#include "cli/pictures.hpp"
 
 namespace allocopt::cli {
 
@@ -45,6 +46,7 @@ struct Options {
     std::string output;
     bool quiet = false;
     std::string config;
+    PictureOptions pictures;
 };
 
 /// The run settings and the solver's options: the table's defaults, then the --config file,
@@ -246,6 +248,7 @@ int run(const CLI::App& command, const Options& o) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const std::unique_ptr<OutputFile> output = open_result_file(o);
+    PictureFiles pictures(o.pictures);
     Evaluator evaluator(problem, {.threads = settings.settings.threads});
     RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
@@ -274,6 +277,8 @@ int run(const CLI::App& command, const Options& o) {
                      result_text(problem, result, report, run, format_for_path(o.output)));
         if (!o.quiet && output) std::cout << "  result written to " << o.output << '\n';
     }
+    std::ostream* said = o.output == "-" ? &std::cerr : &std::cout;  // where the summary went
+    pictures.write(problem, result.allocation, report, o.quiet ? nullptr : said);
     if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
 }
@@ -321,6 +326,7 @@ void add_solve_command(CLI::App& app, int& exit_code) {
                      "standard output (the summary then goes to stderr)")
         ->check(output_path());
     command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
+    add_picture_options(*command, o->pictures);
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "
                         "(flags given here win); see docs/config.md");
