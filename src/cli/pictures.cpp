@@ -39,7 +39,7 @@ void add_picture_options(CLI::App& command, PictureOptions& options) {
     command
         .add_option("--svg", options.svg,
                     "Draw the allocation as SVG, written atomically: a Gantt chart in schedule "
-                    "mode, used against capacity per resource in packing mode (grouped above 60 "
+                    "mode, used against capacity per resource in packing mode (grouped above 100 "
                     "resources, profiles above 20,000 tasks)")
         ->check(picture_path());
     command

@@ -434,7 +434,7 @@ TEST(Gantt, AThousandResourcesAndAHundredThousandTasksAggregateIntoASmallFile) {
     const std::size_t groups =
         root->count([](const XmlElement& e) { return e.attributes.count("data-group") > 0; });
     EXPECT_GT(groups, 0u);
-    EXPECT_LE(groups, 60u * (svg::kCategoryColors + 1));
+    EXPECT_LE(groups, GanttOptions{}.lane_budget * (svg::kCategoryColors + 1));
     const std::string strip = utilization_svg(s.problem, s.allocation, s.report);
     EXPECT_LT(strip.size(), 2'000'000u);
     EXPECT_TRUE(check_svg(strip));
@@ -567,7 +567,7 @@ TEST(Gantt, PackingAtAThousandResourcesIsGrouped) {
     const std::size_t groups =
         root->count([](const XmlElement& e) { return e.attributes.count("data-group") > 0; });
     EXPECT_GT(groups, 0u);
-    EXPECT_LE(groups, 60u);
+    EXPECT_LE(groups, GanttOptions{}.lane_budget);
     EXPECT_NE(text.find("resources over capacity, the fullest at"), std::string::npos);
 }
 

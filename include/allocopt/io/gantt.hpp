@@ -39,8 +39,9 @@ struct GanttOptions {
     /// (the task's type, "(none)" without one), `resource` (the kind of its resource),
     /// `priority`, `units`. The most frequent 7 values get a colour each, the rest grey.
     std::string color_by = "kind";
-    /// Resources drawn as lanes of their own, in [1, 1000]; above, they are grouped.
-    std::size_t lane_budget = 60;
+    /// Resources drawn as lanes of their own, in [1, 1000]; above, they are grouped. 100 lanes
+    /// at the minimum height take about 1,800 px: a 64-node cluster still gets a lane per node.
+    std::size_t lane_budget = 100;
     /// Placed tasks drawn as bars of their own, in [1, 1000000]; above, profiles.
     std::size_t element_budget = 20000;
     /// Time bins of the utilization strip and of the profiles, in [8, 2000]. Fewer are used
