@@ -7,6 +7,7 @@
 #include "allocopt/evaluator.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "cli/common.hpp"
+#include "cli/pictures.hpp"
 
 namespace allocopt::cli {
 
@@ -16,6 +17,7 @@ struct Options {
     ProblemSource source;
     std::string allocation;
     std::string format;
+    PictureOptions pictures;
 };
 
 std::string table(const Problem& p, const Report& r) {
@@ -42,6 +44,7 @@ std::string table(const Problem& p, const Report& r) {
 int run(const Options& o) {
     const ProblemFile file = load_problem(o.source);
     const Allocation allocation = given_allocation(file, o.source, o.allocation);
+    PictureFiles pictures(o.pictures);
     const Evaluator evaluator(file.problem, {.threads = 1});
     const Report report = evaluator.report(allocation);
     if (o.format == "table") {
@@ -50,6 +53,7 @@ int run(const Options& o) {
         std::cout << report_text(file.problem, allocation, report,
                                  o.format == "json" ? OutputFormat::json : OutputFormat::yaml);
     }
+    pictures.write(file.problem, allocation, report, nullptr);
     return report.evaluation.feasible() ? kOk : kInfeasible;
 }
 
@@ -67,6 +71,7 @@ void add_evaluate_command(CLI::App& app, int& exit_code) {
     add_problem_options(*command, options->source);
     add_allocation_option(*command, options->allocation);
     add_format_option(*command, options->format);
+    add_picture_options(*command, options->pictures);
     command->callback(
         [options, &exit_code] { exit_code = guarded([&] { return run(*options); }); });
 }

@@ -25,6 +25,7 @@
 #include "allocopt/io/solver_config.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
+#include "cli/pictures.hpp"
 
 namespace allocopt::cli {
 
@@ -50,6 +51,7 @@ struct Options {
     bool quiet = false;
     bool no_baseline = false;
     std::string config;
+    PictureOptions pictures;
 };
 
 /// The run settings and the solver's options: the table's defaults, then the --config file,
@@ -302,6 +304,7 @@ int run(const CLI::App& command, const Options& o) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const std::unique_ptr<OutputFile> output = open_result_file(o);
+    PictureFiles pictures(o.pictures);
     Evaluator evaluator(problem, {.threads = settings.settings.threads});
     RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
@@ -342,6 +345,8 @@ int run(const CLI::App& command, const Options& o) {
                      result_text(problem, result, report, run, format_for_path(o.output), written));
         if (!o.quiet && output) std::cout << "  result written to " << o.output << '\n';
     }
+    std::ostream* said = o.output == "-" ? &std::cerr : &std::cout;  // where the summary went
+    pictures.write(problem, result.allocation, report, o.quiet ? nullptr : said);
     if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
 }
@@ -393,6 +398,7 @@ void add_solve_command(CLI::App& app, int& exit_code) {
                       "Do not run the baseline heuristic (fcfs in schedule mode, first-fit in "
                       "packing mode) after the search, for the summary's comparison and the "
                       "result file's baseline block (-q does not run it either)");
+    add_picture_options(*command, o->pictures);
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "
                         "(flags given here win); see docs/config.md");

@@ -281,9 +281,9 @@ void Canvas::line(double x1, double y1, double x2, double y2, const Style& s) {
     close_element({});
 }
 
-void Canvas::polyline(std::span<const Point> points, const Style& s, std::string_view attributes) {
-    if (points.size() < 2) return;
-    open_element("polyline");
+void Canvas::points_element(std::string_view name, std::span<const Point> points, const Style& s,
+                            std::string_view attributes, std::string_view title) {
+    open_element(name);
     body_ += " points=\"";
     for (std::size_t k = 0; k < points.size(); ++k) {
         if (k > 0) body_ += ' ';
@@ -297,15 +297,19 @@ void Canvas::polyline(std::span<const Point> points, const Style& s, std::string
         body_ += ' ';
         body_ += attributes;
     }
-    close_element({});
+    close_element(title);
 }
 
-void Canvas::polygon(std::span<const Point> points, const Style& s, std::string_view attributes) {
+void Canvas::polyline(std::span<const Point> points, const Style& s, std::string_view attributes,
+                      std::string_view title) {
+    if (points.size() < 2) return;
+    points_element("polyline", points, s, attributes, title);
+}
+
+void Canvas::polygon(std::span<const Point> points, const Style& s, std::string_view attributes,
+                     std::string_view title) {
     if (points.size() < 3) return;
-    polyline(points, s, attributes);
-    // Same syntax; only the element's name differs.
-    const std::size_t open = body_.rfind("<polyline");
-    body_.replace(open, 9, "<polygon");
+    points_element("polygon", points, s, attributes, title);
 }
 
 void Canvas::circle(double x, double y, double radius, const Style& s) {
@@ -631,6 +635,10 @@ Categories::Categories(std::span<const std::string> labels) {
 Color Categories::color_of(std::size_t index) const {
     const std::uint32_t s = index < slot_.size() ? slot_[index] : kCategoryColors;
     return s < kCategoryColors ? category_color(s) : other_color();
+}
+
+std::size_t Categories::slot_of(std::size_t index) const {
+    return index < slot_.size() ? slot_[index] : kCategoryColors;
 }
 
 std::vector<LegendEntry> Categories::legend() const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,32 @@ TEST(Svg, CategoriesColourTheMostFrequentAndGroupTheRest) {
     ASSERT_EQ(legend.size(), kCategoryColors + 1);
     EXPECT_EQ(legend[0].label, "v8");
     EXPECT_EQ(legend.back().label, "other (2 values)");
+    EXPECT_EQ(categories.slot_of(labels.size() - 1), 0u);           // v8, the first colour
+    EXPECT_EQ(categories.slot_of(0), kCategoryColors);              // v0, other
+    EXPECT_EQ(categories.slot_of(labels.size()), kCategoryColors);  // out of range: other
+}
+
+TEST(Svg, PolygonsAndPolylinesCarryAttributesAndATooltip) {
+    Canvas canvas(100, 100);
+    const std::vector<Point> points{{10, 10}, {90, 10}, {50, 90}};
+    canvas.polygon(points, {.fill = "#0072b2"}, "data-group=\"g&amp;1\"", "group <1>");
+    canvas.polyline(points, {.stroke = "#000000"}, {}, "a line");
+    canvas.polygon(std::span(points).first(2), {.fill = "#000000"}, {}, "too few points");
+    const auto root = check_svg(canvas.str());
+    ASSERT_TRUE(root);
+    const XmlElement* polygon = nullptr;
+    root->visit([&](const XmlElement& e) {
+        if (e.name == "polygon") polygon = &e;
+    });
+    ASSERT_NE(polygon, nullptr);
+    EXPECT_EQ(polygon->attribute("data-group"), "g&1");
+    ASSERT_EQ(polygon->children.size(), 1u);
+    EXPECT_EQ(polygon->children[0]->name, "title");
+    EXPECT_EQ(polygon->children[0]->text, "group <1>");
+    EXPECT_EQ(root->count([](const XmlElement& e) { return e.name == "polygon"; }), 1u);
+    EXPECT_EQ(
+        root->count([](const XmlElement& e) { return e.name == "title" && e.text == "a line"; }),
+        1u);
 }
 
 TEST(Svg, AxesAndLegendDrawInsideTheFrame) {

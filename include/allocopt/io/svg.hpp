@@ -100,12 +100,13 @@ class Canvas {
     bool rects(std::span<const std::pair<Point, Point>> boxes, const Style& style,
                std::string_view attributes = {}, std::string_view title = {});
     void line(double x1, double y1, double x2, double y2, const Style& style);
-    /// A polyline through `points` (fewer than two: nothing).
+    /// A polyline through `points` (fewer than two: nothing); `attributes` and `title` as for
+    /// rect().
     void polyline(std::span<const Point> points, const Style& style,
-                  std::string_view attributes = {});
+                  std::string_view attributes = {}, std::string_view title = {});
     /// A closed polygon (a band between two curves), fewer than three points: nothing.
     void polygon(std::span<const Point> points, const Style& style,
-                 std::string_view attributes = {});
+                 std::string_view attributes = {}, std::string_view title = {});
     void circle(double x, double y, double radius, const Style& style);
     /// Text at (x, y), the baseline's anchor point; the text is escaped.
     void text(double x, double y, std::string_view text, const TextStyle& style = {});
@@ -121,6 +122,8 @@ class Canvas {
     std::size_t size() const { return body_.size(); }
 
   private:
+    void points_element(std::string_view name, std::span<const Point> points, const Style& style,
+                        std::string_view attributes, std::string_view title);
     double cx(double x) const;
     double cy(double y) const;
     void number(double value);
@@ -212,6 +215,9 @@ class Categories {
     explicit Categories(std::span<const std::string> labels);
     /// The colour of item `index`'s label.
     Color color_of(std::size_t index) const;
+    /// The legend position of item `index`'s label: 0 .. kCategoryColors - 1 for a coloured
+    /// value (the colour is category_color() of it), kCategoryColors for "other".
+    std::size_t slot_of(std::size_t index) const;
     /// The legend: each coloured value, then "other (N values)" when some share the grey.
     std::vector<LegendEntry> legend() const;
 
