@@ -12,6 +12,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kHuge = 1e300;
+constexpr std::size_t kStripRows = 8;  // rows of no-feasible strips below the curves
+constexpr double kStripGap = 5;        // pixels between two rows, and below the curves
 constexpr svg::Color kBoundColor{0x44, 0x44, 0x44};
 
 /// A usable trace point on one axis.
@@ -245,9 +247,10 @@ std::vector<svg::Point> step_points(const std::vector<double>& x, const std::vec
     return out;
 }
 
-/// Draws series `index`'s band, curve and no-feasible strip in one panel.
+/// Draws series `index`'s band, curve and no-feasible strip (`strip_y` below the curves) in
+/// one panel.
 void draw_series(svg::Canvas& canvas, const Panel& p, const ConvergenceSummary& s,
-                 std::size_t index, bool band, const svg::Scale& y) {
+                 std::size_t index, bool band, const svg::Scale& y, double strip_y) {
     const std::string color = svg::category_color(index).hex();
     const std::size_t n = s.x.size();
     if (band) {
@@ -269,8 +272,6 @@ void draw_series(svg::Canvas& canvas, const Panel& p, const ConvergenceSummary& 
             canvas.circle(points.front().x, points.front().y, 3, {.fill = color});
         }
     }
-    // Stacked above the axis, one row per series, so that overlapping strips stay apart.
-    const double strip_y = p.frame.bottom() - 4 - 4 * static_cast<double>(index % 8);
     for (const auto& [first, last] :
          stretches(n, [&](std::size_t k) { return std::isnan(s.median[k]); })) {
         const double to = s.x[std::min(last + 1, n - 1)];
@@ -281,7 +282,7 @@ void draw_series(svg::Canvas& canvas, const Panel& p, const ConvergenceSummary& 
 
 /// The value axis: every drawn value and the bound, with 5% of their range on each side.
 svg::Scale value_scale(const std::vector<Panel>& panels, std::span<const ConvergenceSeries> series,
-                       std::optional<double> bound, const svg::Frame& frame) {
+                       std::optional<double> bound, double bottom, double top) {
     double lo = kInf;
     double hi = -kInf;
     auto take = [&](double v) {
@@ -311,7 +312,7 @@ svg::Scale value_scale(const std::vector<Panel>& panels, std::span<const Converg
     lo = std::clamp(lo, -kHuge, kHuge);
     hi = std::clamp(hi, -kHuge, kHuge);
     const double pad = 0.05 * (hi - lo);
-    return svg::Scale::linear(lo - pad, hi + pad, frame.bottom(), frame.top);
+    return svg::Scale::linear(lo - pad, hi + pad, bottom, top);
 }
 
 }  // namespace
@@ -326,21 +327,25 @@ std::string convergence_svg(std::span<const ConvergenceSeries> series,
     panels.push_back(make_panel(series, ConvergenceAxis::evaluations, frames.evaluations, o.sense));
     const std::optional<double> bound =
         o.bound && std::isfinite(*o.bound) ? o.bound : std::optional<double>();
-    const svg::Scale y = value_scale(panels, series, bound, frames.seconds);
 
     // The legend goes below the panels: its entries come first, so that its height (drawn once
     // on a scratch canvas) sets the canvas's.
     std::vector<svg::LegendEntry> legend;
-    bool any_strip = false;
+    // A series with no feasible value somewhere gets a strip row at the bottom of the panels,
+    // below the lowest value drawn (kStripRows rows at most, then they are shared).
+    std::vector<double> strip_row(series.size(), 0);
+    std::size_t rows = 0;
     for (std::size_t k = 0; k < series.size(); ++k) {
         const bool band = series[k].runs.size() > 1;
         bool feasible = false;
+        bool strip = false;
         for (const Panel& p : panels) {
             for (const double v : p.summaries[k].median) {
                 feasible = feasible || !std::isnan(v);
-                any_strip = any_strip || std::isnan(v);
+                strip = strip || std::isnan(v);
             }
         }
+        if (strip) strip_row[k] = static_cast<double>(rows++ % kStripRows);
         std::string label = series[k].label.empty() ? "(unnamed)" : series[k].label;
         if (band) {
             label +=
@@ -354,7 +359,7 @@ std::string convergence_svg(std::span<const ConvergenceSeries> series,
         legend.push_back(
             {kind + " bound " + svg::format_number(*bound, 6), kBoundColor, true, true});
     }
-    if (any_strip) {
+    if (rows > 0) {
         legend.push_back(
             {"no feasible allocation yet (dashed, at the bottom)", svg::other_color(), true, true});
     }
@@ -365,6 +370,11 @@ std::string convergence_svg(std::span<const ConvergenceSeries> series,
         svg::Canvas scratch(width, height);
         legend_height = draw_legend(scratch, legend_left, 0, legend_width, legend);
     }
+
+    const double strip_space =
+        rows == 0 ? 0 : kStripGap * static_cast<double>(std::min(rows, kStripRows) + 1);
+    const svg::Scale y = value_scale(panels, series, bound, frames.seconds.bottom() - strip_space,
+                                     frames.seconds.top);
 
     svg::Canvas canvas(width, height + legend_height + 8);
     if (!o.title.empty()) {
@@ -381,7 +391,8 @@ std::string convergence_svg(std::span<const ConvergenceSeries> series,
     for (std::size_t k = 0; k < series.size(); ++k) {
         canvas.begin_group("class=\"series\" data-series=\"" + svg::escape(series[k].label) + '"');
         for (const Panel& p : panels)
-            draw_series(canvas, p, p.summaries[k], k, series[k].runs.size() > 1, y);
+            draw_series(canvas, p, p.summaries[k], k, series[k].runs.size() > 1, y,
+                        p.frame.bottom() - kStripGap * (1 + strip_row[k]));
         canvas.end_group();
     }
     if (!legend.empty()) draw_legend(canvas, legend_left, height, legend_width, legend);

@@ -272,7 +272,17 @@ TEST(Convergence, TheCurveStartsAtTheFirstFeasiblePoint) {
     ASSERT_EQ(lines.size(), 2u);
     const ConvergenceFrames f = convergence_frames({});
     EXPECT_NEAR(lines[0][0], f.seconds.left + f.seconds.width / 2, 0.006);  // 2 s of 4
-    EXPECT_NEAR(lines[0][1], 348 - 21.0 / 22 * 308, 0.006);                 // 100 in [79, 101]
+    // 100 in [79, 101], on pixels 338 (above the strip at 343) to 40.
+    EXPECT_NEAR(lines[0][1], 338 - 21.0 / 22 * 298, 0.006);
+    const auto strip = [&](const XmlElement& e) {
+        return e.name == "line" && e.attribute("stroke") == kBlue &&
+               e.attribute("stroke-dasharray") == "5 3";
+    };
+    EXPECT_EQ(root->count([&](const XmlElement& e) {
+        return strip(e) && e.attribute("y1") == "343" && e.attribute("x1") == "173" &&
+               e.attribute("x2") == "274";  // from 1 s to 2 s
+    }),
+              1u);
     EXPECT_EQ(texts_containing(*root, "no feasible allocation yet"), 1u);
 }
 

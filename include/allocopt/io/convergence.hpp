@@ -108,7 +108,9 @@ ConvergenceFrames convergence_frames(const ConvergenceOptions& options);
 /// The picture of `series` as SVG text. Each panel's x axis starts at 0 (linear) or at the
 /// smallest positive x (log, chosen by wants_log_axis() over every trace point and run end;
 /// x = 0 is then drawn at the left edge). Both panels share the value axis, which spans the
-/// drawn values and the bound with 5% of their range added on each side. Series take the
+/// drawn values and the bound with 5% of their range added on each side; when some series has
+/// a no-feasible strip, the strips take rows 5 px apart at the bottom of the panels (at most 8,
+/// then shared) and the value axis ends 5 px above the highest. Series take the
 /// colours of svg::category_color() in order (repeating after svg::kCategoryColors); the
 /// legend names each (with "median of N runs, band min-max" for several runs, and "no feasible
 /// allocation" for one that has none), the bound and the strips. Never throws for any input:
