@@ -21,6 +21,7 @@
 
 #include "allocopt/baseline.hpp"
 #include "allocopt/error.hpp"
+#include "allocopt/io/convergence.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "allocopt/io/solver_config.hpp"
 #include "allocopt/solvers/registry.hpp"
@@ -48,6 +49,7 @@ struct Options {
     std::map<std::string, std::string, std::less<>> flags;
     std::vector<std::string> opts;
     std::string output;
+    std::string svg_convergence;  ///< --svg-convergence: the picture's file; empty for none
     bool quiet = false;
     bool no_baseline = false;
     std::string config;
@@ -280,6 +282,29 @@ std::unique_ptr<OutputFile> open_result_file(const Options& o) {
     return o.output.empty() ? nullptr : open_output(o.output);
 }
 
+/// The file --svg-convergence names, opened before the search as -o's is; null without it.
+std::unique_ptr<OutputFile> open_convergence_file(const Options& o) {
+    if (o.svg_convergence.empty()) return nullptr;
+    if (o.svg_convergence == o.output) {
+        throw InputError("--svg-convergence", o.svg_convergence, "is also the result file (-o)");
+    }
+    return open_output(o.svg_convergence);
+}
+
+/// The convergence picture of this run (io/convergence.hpp): one series named after the
+/// solver, the value axis named after the objective, the proven bound when there is one.
+void write_convergence(OutputFile& file, const Problem& problem, const Result& result,
+                       const std::string& solver) {
+    const std::vector<ConvergenceSeries> series{{solver, {convergence_run(result)}}};
+    const std::string objective = problem.objective().describe();  // "minimize makespan"
+    const ConvergenceOptions options{
+        .title = problem.name().empty() ? "convergence" : "convergence: " + problem.name(),
+        .value_label = objective.substr(objective.find(' ') + 1),
+        .sense = problem.objective().sense,
+        .bound = result.lower_bound};
+    write_output(&file, convergence_svg(series, options));
+}
+
 /// Reports a search stopped by SIGINT or SIGTERM; the exit code is 128 + the signal's
 /// number, as a shell shows it: 130 for Ctrl-C, 143 for SIGTERM.
 int stopped_by_signal(const Options& o) {
@@ -305,6 +330,7 @@ int run(const CLI::App& command, const Options& o) {
     std::signal(SIGTERM, on_signal);
     const std::unique_ptr<OutputFile> output = open_result_file(o);
     PictureFiles pictures(o.pictures);
+    const std::unique_ptr<OutputFile> picture = open_convergence_file(o);
     Evaluator evaluator(problem, {.threads = settings.settings.threads});
     RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
@@ -347,6 +373,12 @@ int run(const CLI::App& command, const Options& o) {
     }
     std::ostream* said = o.output == "-" ? &std::cerr : &std::cout;  // where the summary went
     pictures.write(problem, result.allocation, report, o.quiet ? nullptr : said);
+    if (picture) {
+        write_convergence(*picture, problem, result, name);
+        if (!o.quiet)
+            (output || o.output.empty() ? std::cout : std::cerr)
+                << "  convergence picture written to " << o.svg_convergence << '\n';
+    }
     if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
 }
@@ -393,6 +425,20 @@ void add_solve_command(CLI::App& app, int& exit_code) {
                      "Write the result here (YAML, or JSON for a .json name), atomically; - for "
                      "standard output (the summary then goes to stderr)")
         ->check(output_path());
+    command
+        ->add_option("--svg-convergence", o->svg_convergence,
+                     "Draw the best value against seconds and evaluations (with the lower bound "
+                     "when one is proven) as an SVG picture here, atomically; checked before the "
+                     "search, like -o")
+        ->type_name("FILE")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                if (text.empty() || text == "-") {
+                    return "--svg-convergence needs a file name; got '" + text + "'";
+                }
+                return {};
+            },
+            ""));
     command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
     command->add_flag("--no-baseline", o->no_baseline,
                       "Do not run the baseline heuristic (fcfs in schedule mode, first-fit in "
