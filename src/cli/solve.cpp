@@ -22,6 +22,8 @@
 #include "allocopt/baseline.hpp"
 #include "allocopt/error.hpp"
 #include "allocopt/io/convergence.hpp"
+#include "allocopt/io/gantt.hpp"
+#include "allocopt/io/html_report.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "allocopt/io/solver_config.hpp"
 #include "allocopt/solvers/registry.hpp"
@@ -50,6 +52,7 @@ struct Options {
     std::vector<std::string> opts;
     std::string output;
     std::string svg_convergence;  ///< --svg-convergence: the picture's file; empty for none
+    std::string report;           ///< --report: the HTML page's file; empty for none
     bool quiet = false;
     bool no_baseline = false;
     std::string config;
@@ -282,27 +285,76 @@ std::unique_ptr<OutputFile> open_result_file(const Options& o) {
     return o.output.empty() ? nullptr : open_output(o.output);
 }
 
-/// The file --svg-convergence names, opened before the search as -o's is; null without it.
-std::unique_ptr<OutputFile> open_convergence_file(const Options& o) {
-    if (o.svg_convergence.empty()) return nullptr;
-    if (o.svg_convergence == o.output) {
-        throw InputError("--svg-convergence", o.svg_convergence, "is also the result file (-o)");
+/// Refuses two output flags that name one file: the second write would replace the first.
+void check_distinct_outputs(const Options& o) {
+    const std::vector<std::pair<std::string_view, const std::string*>> outputs{
+        {"-o", &o.output},
+        {"--svg", &o.pictures.svg},
+        {"--svg-utilization", &o.pictures.utilization},
+        {"--svg-convergence", &o.svg_convergence},
+        {"--report", &o.report}};
+    for (std::size_t a = 0; a < outputs.size(); ++a) {
+        for (std::size_t b = a + 1; b < outputs.size(); ++b) {
+            const std::string& path = *outputs[b].second;
+            if (path.empty() || path == "-" || path != *outputs[a].second) continue;
+            throw InputError(std::string(outputs[b].first), path,
+                             "is also the file of " + std::string(outputs[a].first));
+        }
     }
-    return open_output(o.svg_convergence);
+}
+
+/// The file `path` names (--svg-convergence, --report), opened before the search as -o's is;
+/// null without it.
+std::unique_ptr<OutputFile> open_if_given(const std::string& path) {
+    return path.empty() ? nullptr : open_output(path);
 }
 
 /// The convergence picture of this run (io/convergence.hpp): one series named after the
 /// solver, the value axis named after the objective, the proven bound when there is one.
-void write_convergence(OutputFile& file, const Problem& problem, const Result& result,
-                       const std::string& solver) {
+std::string convergence_picture(const Problem& problem, const Result& result,
+                                const std::string& solver, bool inline_svg) {
     const std::vector<ConvergenceSeries> series{{solver, {convergence_run(result)}}};
     const std::string objective = problem.objective().describe();  // "minimize makespan"
     const ConvergenceOptions options{
         .title = problem.name().empty() ? "convergence" : "convergence: " + problem.name(),
         .value_label = objective.substr(objective.find(' ') + 1),
         .sense = problem.objective().sense,
-        .bound = result.lower_bound};
-    write_output(&file, convergence_svg(series, options));
+        .bound = result.lower_bound,
+        .inline_svg = inline_svg};
+    return convergence_svg(series, options);
+}
+
+/// The HTML page of --report: the result, the baseline beside it when it was computed and
+/// finished, and the pictures (allocation, utilization in schedule mode, convergence).
+std::string report_page(Evaluator& evaluator, const Result& result, const Report& report,
+                        const SolverRun& run, const std::optional<Baseline>& baseline,
+                        const Options& o) {
+    const Problem& problem = evaluator.problem();
+    HtmlReportInput in{.problem = &problem, .result = &result, .report = &report, .run = run};
+    in.source = o.source.path;
+    if (baseline && baseline->complete()) {
+        in.baseline = ReportBaseline{std::string(baseline->solver), baseline->result,
+                                     evaluator.report(baseline->result.allocation)};
+    }
+    GanttOptions gantt;
+    gantt.color_by = o.pictures.color_by;
+    gantt.inline_svg = true;
+    const bool schedule = problem.mode() == Mode::schedule;
+    in.figures.push_back(
+        {schedule ? "Schedule" : "Packing",
+         allocation_svg(problem, result.allocation, report, gantt),
+         schedule ? "One lane per resource; each bar is a task over its run, as tall as its "
+                    "units. Hover a bar for its details."
+                  : "Per resource and capacity dimension: what the placed tasks use, against "
+                    "the capacity."});
+    if (schedule) {
+        in.figures.push_back({"Utilization over time",
+                              utilization_svg(problem, result.allocation, report, gantt),
+                              "Busy units / capacity per resource and time bin."});
+    }
+    in.figures.push_back({"Convergence", convergence_picture(problem, result, run.name, true),
+                          "The best value found against time and against evaluations."});
+    return html_report(in);
 }
 
 /// Reports a search stopped by SIGINT or SIGTERM; the exit code is 128 + the signal's
@@ -319,6 +371,7 @@ int stopped_by_signal(const Options& o) {
 
 int run(const CLI::App& command, const Options& o) {
     Run settings = resolve(command, o);
+    check_distinct_outputs(o);
     // Both before the search: the solver's options checked together, the output path tried
     // (after the handlers, so that a signal cannot leave the temporary file behind).
     const std::unique_ptr<Solver> solver =
@@ -330,7 +383,8 @@ int run(const CLI::App& command, const Options& o) {
     std::signal(SIGTERM, on_signal);
     const std::unique_ptr<OutputFile> output = open_result_file(o);
     PictureFiles pictures(o.pictures);
-    const std::unique_ptr<OutputFile> picture = open_convergence_file(o);
+    const std::unique_ptr<OutputFile> picture = open_if_given(o.svg_convergence);
+    const std::unique_ptr<OutputFile> page = open_if_given(o.report);
     Evaluator evaluator(problem, {.threads = settings.settings.threads});
     RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
@@ -353,19 +407,19 @@ int run(const CLI::App& command, const Options& o) {
     // stopped the search is spent: a second one cuts the baseline short (it takes under a
     // second at 10^5 tasks; the bound is for safety), and the result is still written.
     std::optional<Baseline> baseline;
-    if (!o.no_baseline && !o.quiet) {
+    if (!o.no_baseline && (!o.quiet || page)) {
         g_interrupted.store(false);
         baseline = run_baseline(evaluator, &g_interrupted, kBaselineSeconds);
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    // The handlers stay until everything is written: a Ctrl-C while a large result file is
+    // written (seconds at 10^5 tasks) no longer kills the process and loses the result.
     // With -o -, standard output carries the result alone; the summary goes to stderr.
     if (!o.quiet)
         print_summary(problem, result, report, name, baseline ? &*baseline : nullptr,
                       output || o.output.empty() ? std::cout : std::cerr);
+    const SolverRun run{name, termination.seed, settings.options.settings(),
+                        run_settings_table().values(termination).settings()};
     if (!o.output.empty()) {
-        const SolverRun run{name, termination.seed, settings.options.settings(),
-                            run_settings_table().values(termination).settings()};
         const Baseline* written = baseline && baseline->complete() ? &*baseline : nullptr;
         write_output(output.get(),
                      result_text(problem, result, report, run, format_for_path(o.output), written));
@@ -374,11 +428,15 @@ int run(const CLI::App& command, const Options& o) {
     std::ostream* said = o.output == "-" ? &std::cerr : &std::cout;  // where the summary went
     pictures.write(problem, result.allocation, report, o.quiet ? nullptr : said);
     if (picture) {
-        write_convergence(*picture, problem, result, name);
-        if (!o.quiet)
-            (output || o.output.empty() ? std::cout : std::cerr)
-                << "  convergence picture written to " << o.svg_convergence << '\n';
+        write_output(picture.get(), convergence_picture(problem, result, name, false));
+        if (!o.quiet) *said << "  convergence picture written to " << o.svg_convergence << '\n';
     }
+    if (page) {
+        write_output(page.get(), report_page(evaluator, result, report, run, baseline, o));
+        if (!o.quiet) *said << "  report written to " << o.report << '\n';
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     if (result.stop == StopReason::interrupted) return stopped_by_signal(o);
     return result.evaluation.feasible() ? kOk : kInfeasible;
 }
@@ -439,11 +497,27 @@ void add_solve_command(CLI::App& app, int& exit_code) {
                 return {};
             },
             ""));
+    command
+        ->add_option("--report", o->report,
+                     "Write a self-contained HTML page here (docs/pictures.md): the problem, the "
+                     "solver and its settings, the objective with its bound, every metric beside "
+                     "the baseline's, the pictures and the assignment as a sortable table; "
+                     "checked before the search, like -o")
+        ->type_name("FILE")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                if (text.empty() || text == "-")
+                    return "--report needs a file name; got '" + text + "'";
+                return {};
+            },
+            ""));
     command->add_flag("-q,--quiet", o->quiet, "Print nothing but errors");
-    command->add_flag("--no-baseline", o->no_baseline,
-                      "Do not run the baseline heuristic (fcfs in schedule mode, first-fit in "
-                      "packing mode) after the search, for the summary's comparison and the "
-                      "result file's baseline block (-q does not run it either)");
+    command->add_flag(
+        "--no-baseline", o->no_baseline,
+        "Do not run the baseline heuristic (fcfs in schedule mode, first-fit in "
+        "packing mode) after the search, for the summary's comparison and the "
+        "result file's baseline block and the report's (-q does not run it either, unless "
+        "--report is given)");
     add_picture_options(*command, o->pictures);
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "
