@@ -108,7 +108,7 @@ TEST_F(ConvergenceCli, ADashOrTheResultFileIsRefused) {
     const Outcome same = run("solve --from braun-etc " + quoted(kBraun) + " --max-evals 100 -o " +
                              quoted(path) + " --svg-convergence " + quoted(path));
     EXPECT_EQ(same.status, 2) << same.err;
-    EXPECT_TRUE(contains(same.err, "is also the result file")) << same.err;
+    EXPECT_TRUE(contains(same.err, "is also the file of -o")) << same.err;
     EXPECT_EQ(entries(), 0u);
 }
 
