@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
         "  allocopt evaluate problems/seed-example.yaml --format json\n"
         "  allocopt solve --from braun-etc bench/instances/braun-etc/u_c_hihi.0 -o best.yaml\n"
         "  allocopt solvers\n"
-        "  allocopt generate cluster --seed 1 -o cluster.yaml\n\n"
+        "  allocopt generate cluster --seed 1 -o cluster.yaml\n"
+        "  allocopt plot ga-1.yaml ga-2.yaml fcfs.yaml -o conv.svg\n\n"
         "Run 'allocopt COMMAND --help' for the options of one command.\n\n"
         "Exit codes: 0 ok; 1 no feasible solution (solve) or an infeasible allocation\n"
         "(evaluate); 2 bad input or usage; 3 internal error; 4 I/O error (an output that\n"
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
     add_solve_command(app, exit_code);
     add_solvers_command(app, exit_code);
     add_generate_command(app, exit_code);
+    add_plot_command(app, exit_code);
 
     std::vector<std::string> names;
     for (const CLI::App* sub : app.get_subcommands({}))
