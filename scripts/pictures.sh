@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Draws the README's example pictures of problems/gpu-cluster.yaml into docs/images/, with the
 # built CLI (bash scripts/build.sh first): the Gantt chart of a GA run, its utilization strip,
-# and the convergence of GA and PSO (three seeds each, median and band) beside the FCFS policy,
-# overlaid by `allocopt plot`. Runs are bounded by evaluations, so the pictures are the same on
-# every machine, and take about a minute on 2 cores.
+# and the convergence of GA and PSO (three seeds each, as a median with a min-max band) beside
+# the FCFS policy, overlaid by `allocopt plot`. Runs are bounded by evaluations, so the pictures
+# are the same on every machine (the times on their axes excepted); about a minute on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=./build/allocopt
