@@ -443,7 +443,8 @@ std::string with_suffix(double value, double step, double magnitude) {
 }  // namespace
 
 std::vector<double> nice_ticks(double lo, double hi, int target) {
-    if (!std::isfinite(lo) || !std::isfinite(hi)) return {};
+    // A span beyond the largest double (-1e308 to 1e308) has no ticks to write.
+    if (!std::isfinite(lo) || !std::isfinite(hi) || !std::isfinite(hi - lo)) return {};
     if (lo > hi) std::swap(lo, hi);
     if (lo == hi) return {lo};
     const double step = nice_step(hi - lo, target);

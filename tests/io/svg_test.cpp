@@ -57,6 +57,7 @@ TEST(Svg, NiceTicksAreRoundAndInside) {
     EXPECT_EQ(nice_ticks(-3, 3, 6), (std::vector<double>{-3, -2, -1, 0, 1, 2, 3}));
     EXPECT_EQ(nice_ticks(5, 5), std::vector<double>{5});
     EXPECT_TRUE(nice_ticks(kNaN, 1).empty());
+    EXPECT_TRUE(nice_ticks(-1.5e308, 1.5e308).empty());  // the span overflows
     const Scale log = Scale::log(3, 4e5, 0, 100);
     EXPECT_EQ(log.ticks(), (std::vector<double>{10, 100, 1000, 1e4, 1e5}));
 }
