@@ -23,31 +23,7 @@ namespace fs = std::filesystem;
 
 const std::string kBraun = ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_c_hihi.0";
 
-/// A fresh directory for one test's files, removed at the end.
-class ConvergenceCli : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-convergence-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
-    std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
-    }
-
-    fs::path dir_;
-};
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+class ConvergenceCli : public ScratchDirTest {};
 
 // A Braun instance: the GA proves a lower bound there (within this budget), which the picture
 // draws.

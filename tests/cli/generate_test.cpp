@@ -20,28 +20,7 @@ using namespace allocopt::test;
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// A fresh directory for one test's files, removed at the end.
-class GenerateCli : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-generate-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
-
-    fs::path dir_;
-};
+class GenerateCli : public ScratchDirTest {};
 
 TEST_F(GenerateCli, HelpListsTheGeneratorsWithExamples) {
     Outcome r = run("generate --help");

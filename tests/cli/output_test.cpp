@@ -26,13 +26,6 @@ namespace fs = std::filesystem;
 const std::string kSeed = ALLOCOPT_PROBLEMS "/seed-example.yaml";
 const std::string kSmall = "generate etc --tasks 4 --machines 2 --seed 3";
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// A fresh directory for one test's files, removed at the end.
 class OutputCli : public ::testing::Test {
   protected:

@@ -24,31 +24,11 @@ namespace fs = std::filesystem;
 
 const std::string kSeed = ALLOCOPT_PROBLEMS "/seed-example.yaml";
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 std::size_t count_with(const XmlElement& root, const std::string& key) {
     return root.count([&](const XmlElement& e) { return e.attributes.count(key) > 0; });
 }
 
-class PictureCli : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-picture-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
-
-    fs::path dir_;
-};
+class PictureCli : public ScratchDirTest {};
 
 TEST_F(PictureCli, SolveWritesTheGanttChartAndTheUtilizationStrip) {
     const Outcome r =

@@ -24,13 +24,6 @@ namespace fs = std::filesystem;
 const std::string kCluster = ALLOCOPT_PROBLEMS "/gpu-cluster.yaml";
 const std::string kSeedExample = ALLOCOPT_PROBLEMS "/seed-example.yaml";
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 void write_text(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
@@ -43,22 +36,8 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     return text;
 }
 
-/// A fresh directory for one test's files, removed at the end.
-class PlotCli : public ::testing::Test {
+class PlotCli : public ScratchDirTest {
   protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-plot-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
-    std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
-    }
-
     /// A result file `name` of `solve PROBLEM --solver SOLVER` with a small budget.
     std::string result(const std::string& name, const std::string& solver, int seed = 1,
                        const std::string& problem = kCluster) const {

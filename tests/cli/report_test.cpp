@@ -21,13 +21,6 @@ namespace fs = std::filesystem;
 
 const std::string kCluster = ALLOCOPT_PROBLEMS "/gpu-cluster.yaml";
 
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 std::size_t occurrences(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
@@ -35,20 +28,7 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
     return n;
 }
 
-class ReportCli : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-report-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
-
-    fs::path dir_;
-};
+class ReportCli : public ScratchDirTest {};
 
 TEST_F(ReportCli, AQuietRunWritesThePageWithTheBaselineAndThreePictures) {
     const Outcome r = run("solve " + quoted(kCluster) + " --max-evals 3000 --seed 2 -q --report " +
