@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -286,14 +285,6 @@ std::unique_ptr<OutputFile> open_result_file(const Options& o) {
     return o.output.empty() ? nullptr : open_output(o.output);
 }
 
-/// `path` with "." and ".." resolved and symbolic links followed as far as they exist, so that
-/// "x" and "./x" compare equal; the path as given when that fails.
-std::string resolved(const std::string& path) {
-    std::error_code error;
-    const std::filesystem::path p = std::filesystem::weakly_canonical(path, error);
-    return error ? path : p.string();
-}
-
 /// Refuses two output flags that name one file: the second write would replace the first.
 void check_distinct_outputs(const Options& o) {
     const std::vector<std::pair<std::string_view, const std::string*>> outputs{
@@ -305,9 +296,7 @@ void check_distinct_outputs(const Options& o) {
     for (std::size_t a = 0; a < outputs.size(); ++a) {
         for (std::size_t b = a + 1; b < outputs.size(); ++b) {
             const std::string& path = *outputs[b].second;
-            const std::string& other = *outputs[a].second;
-            if (path.empty() || path == "-" || other.empty() || other == "-") continue;
-            if (path != other && resolved(path) != resolved(other)) continue;
+            if (path.empty() || path == "-" || path != *outputs[a].second) continue;
             throw InputError(std::string(outputs[b].first), path,
                              "is also the file of " + std::string(outputs[a].first));
         }
