@@ -170,6 +170,20 @@ void Canvas::number(double value) {
     body_ += written;
 }
 
+void Canvas::attribute(std::string_view name, double value) {
+    body_ += ' ';
+    body_ += name;
+    body_ += "=\"";
+    number(value);
+    body_ += '"';
+}
+
+void Canvas::extra(std::string_view attributes) {
+    if (attributes.empty()) return;
+    body_ += ' ';
+    body_ += attributes;
+}
+
 void Canvas::style(const Style& s) {
     if (!s.fill.empty()) body_ += " fill=\"" + s.fill + '"';
     if (!s.stroke.empty()) {
@@ -211,20 +225,12 @@ bool Canvas::rect(double x, double y, double w, double h, const Style& s,
     const double y1 = cy(std::max(y, y + h));
     if (!(x1 > x0) || !(y1 > y0)) return false;
     open_element("rect");
-    body_ += " x=\"";
-    number(x0);
-    body_ += "\" y=\"";
-    number(y0);
-    body_ += "\" width=\"";
-    number(x1 - x0);
-    body_ += "\" height=\"";
-    number(y1 - y0);
-    body_ += '"';
+    attribute("x", x0);
+    attribute("y", y0);
+    attribute("width", x1 - x0);
+    attribute("height", y1 - y0);
     style(s);
-    if (!attributes.empty()) {
-        body_ += ' ';
-        body_ += attributes;
-    }
+    extra(attributes);
     close_element(title);
     return true;
 }
@@ -258,25 +264,17 @@ bool Canvas::rects(std::span<const std::pair<Point, Point>> boxes, const Style& 
     open_element("path");
     body_ += " d=\"" + d + '"';
     style(s);
-    if (!attributes.empty()) {
-        body_ += ' ';
-        body_ += attributes;
-    }
+    extra(attributes);
     close_element(title);
     return true;
 }
 
 void Canvas::line(double x1, double y1, double x2, double y2, const Style& s) {
     open_element("line");
-    body_ += " x1=\"";
-    number(cx(x1));
-    body_ += "\" y1=\"";
-    number(cy(y1));
-    body_ += "\" x2=\"";
-    number(cx(x2));
-    body_ += "\" y2=\"";
-    number(cy(y2));
-    body_ += '"';
+    attribute("x1", cx(x1));
+    attribute("y1", cy(y1));
+    attribute("x2", cx(x2));
+    attribute("y2", cy(y2));
     style(s);
     close_element({});
 }
@@ -293,10 +291,7 @@ void Canvas::points_element(std::string_view name, std::span<const Point> points
     }
     body_ += '"';
     style(s);
-    if (!attributes.empty()) {
-        body_ += ' ';
-        body_ += attributes;
-    }
+    extra(attributes);
     close_element(title);
 }
 
@@ -314,14 +309,10 @@ void Canvas::polygon(std::span<const Point> points, const Style& s, std::string_
 
 void Canvas::circle(double x, double y, double radius, const Style& s) {
     open_element("circle");
-    body_ += " cx=\"";
-    number(cx(x));
-    body_ += "\" cy=\"";
-    number(cy(y));
-    body_ += "\" r=\"";
+    attribute("cx", cx(x));
+    attribute("cy", cy(y));
     const double r = std::isfinite(radius) && radius > 0 ? radius : 0;
-    number(std::min({r, cx(x), width_ - cx(x), cy(y), height_ - cy(y)}));
-    body_ += '"';
+    attribute("r", std::min({r, cx(x), width_ - cx(x), cy(y), height_ - cy(y)}));
     style(s);
     close_element({});
 }
@@ -329,13 +320,9 @@ void Canvas::circle(double x, double y, double radius, const Style& s) {
 void Canvas::text(double x, double y, std::string_view content, const TextStyle& s) {
     const double size = std::isfinite(s.size) && s.size > 0 ? s.size : 12;
     open_element("text");
-    body_ += " x=\"";
-    number(cx(x));
-    body_ += "\" y=\"";
-    number(cy(y));
-    body_ += "\" font-size=\"";
-    number(size);
-    body_ += '"';
+    attribute("x", cx(x));
+    attribute("y", cy(y));
+    attribute("font-size", size);
     if (s.anchor != "start") body_ += " text-anchor=\"" + s.anchor + '"';
     if (!s.fill.empty()) body_ += " fill=\"" + s.fill + '"';
     if (s.bold) body_ += " font-weight=\"bold\"";
@@ -355,10 +342,7 @@ void Canvas::text(double x, double y, std::string_view content, const TextStyle&
 
 void Canvas::begin_group(std::string_view attributes) {
     body_ += "<g";
-    if (!attributes.empty()) {
-        body_ += ' ';
-        body_ += attributes;
-    }
+    extra(attributes);
     body_ += ">\n";
     ++open_groups_;
 }

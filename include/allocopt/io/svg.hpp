@@ -127,6 +127,10 @@ class Canvas {
     double cx(double x) const;
     double cy(double y) const;
     void number(double value);
+    /// ` NAME="VALUE"`, the value written by number().
+    void attribute(std::string_view name, double value);
+    /// ` ATTRIBUTES` as the caller gave them; nothing when empty.
+    void extra(std::string_view attributes);
     void style(const Style& style);
     void open_element(std::string_view name);
     void close_element(std::string_view title);
