@@ -53,6 +53,14 @@ struct OptionSpec {
     /// The row may have no value at all (a target); its default is then "no value".
     bool optional = false;
     std::string default_text{};  ///< the default as OptionValues::text() shows it
+    /// The range a tuner samples unless told otherwise (`allocopt tune`, docs/tuning.md),
+    /// inside [min, max]: the bounds say what is valid, this says what is worth trying in a
+    /// run of seconds. NaN: the bounds themselves.
+    double tune_min = std::numeric_limits<double>::quiet_NaN();
+    double tune_max = std::numeric_limits<double>::quiet_NaN();
+    /// false: a tuner keeps the default unless told to vary the row (`tune --param`), for a
+    /// value with a special meaning (0 = automatic) or a knob that only trades time.
+    bool tuned = true;
 
     /// The number `text` stands for under this row (a choice's index, 0 or 1 for a boolean).
     /// Throws InputError (key = name, value = text) for a malformed or out-of-bounds value.
@@ -199,6 +207,19 @@ class OptionTable {
     OptionTable& only_when(std::string_view option, std::vector<std::string_view> values) {
         rows_.back().spec.depends_on = option;
         rows_.back().spec.when = std::move(values);
+        specs_.back() = rows_.back().spec;
+        return *this;
+    }
+    /// The last row's tuning range (OptionSpec::tune_min, tune_max): within its bounds.
+    OptionTable& tune_range(double low, double high) {
+        rows_.back().spec.tune_min = low;
+        rows_.back().spec.tune_max = high;
+        specs_.back() = rows_.back().spec;
+        return *this;
+    }
+    /// A tuner leaves the last row at its default unless asked (OptionSpec::tuned).
+    OptionTable& not_tuned() {
+        rows_.back().spec.tuned = false;
         specs_.back() = rows_.back().spec;
         return *this;
     }

@@ -381,7 +381,7 @@ std::string convergence_svg(std::span<const ConvergenceSeries> series,
         canvas.text(width / 2, 24, o.title, {.size = 15, .anchor = "middle", .bold = true});
     }
     svg::draw_axes(canvas, frames.seconds, panels[0].x, y, "time (s)", o.value_label);
-    svg::draw_axes(canvas, frames.evaluations, panels[1].x, y, "evaluations", {});
+    svg::draw_axes(canvas, frames.evaluations, panels[1].x, y, o.count_label, {});
     if (bound) {
         const svg::Style dashed{
             .fill = "none", .stroke = kBoundColor.hex(), .stroke_width = 1.5, .dash = "5 3"};

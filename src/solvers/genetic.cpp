@@ -252,14 +252,19 @@ const OptionTable<GeneticOptions>& genetic_option_table() {
     static const OptionTable<S> table = [] {
         OptionTable<S> t;
         t.integer("population", &S::population, "members kept", 2, 10000, Scale::log)
+            .tune_range(4, 200)
             .integer("brood", &S::brood, "children per generation, scored as one parallel batch", 1,
                      10000, Scale::log)
+            .tune_range(1, 64)
             .integer("tournament", &S::tournament, "members drawn per tournament selection", 1, 64)
+            .tune_range(1, 8)
             .real("crossover_rate", &S::crossover_rate,
                   "probability a child is a crossover of two parents", 0, 1)
             .integer("restart_after", &S::restart_after,
                      "generations without a new best before a restart", 1, 1e9, Scale::log)
+            .tune_range(10, 10000)
             .integer("elite", &S::elite, "members kept at a restart", 1, 10000, Scale::log)
+            .tune_range(1, 16)
             .not_above("elite", "population");
         detail::add_memetic_rows(t);
         return t;

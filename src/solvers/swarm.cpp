@@ -224,23 +224,30 @@ const OptionTable<SwarmOptions>& swarm_option_table() {
         OptionTable<S> t;
         t.integer("particles", &S::particles,
                   "swarm size, scored as one parallel batch per iteration", 1, 10000, Scale::log)
+            .tune_range(2, 128)
             .real("inertia_max", &S::inertia_max, "inertia w at the start", 0, 2)
             .real("inertia_min", &S::inertia_min, "inertia w after inertia_iterations", 0, 2)
             .integer("inertia_iterations", &S::inertia_iterations,
                      "iterations over which w falls from max to min", 1, 1e9, Scale::log)
+            .tune_range(10, 10000)
             .real("cognitive", &S::cognitive, "c1: pull towards the particle's own best", 0, 10)
+            .tune_range(0, 4)
             .real("social", &S::social, "c2: pull towards the guide (swarm or ring best)", 0, 10)
+            .tune_range(0, 4)
             .real("velocity_max", &S::velocity_max, "bound on each task's velocity", 0.01, 100,
                   Scale::log)
+            .tune_range(0.5, 20)
             .choice("topology", &S::topology,
                     "guide: the swarm's best (global) or the best of the ring neighbourhood",
                     {"global", "ring"})
             .integer("ring_radius", &S::ring_radius,
                      "particles on each side that make up a ring neighbourhood", 1, 64)
+            .tune_range(1, 8)
             .only_when("topology", {"ring"})
             .integer("reinit_after", &S::reinit_after,
                      "iterations without a personal gain before a particle restarts", 1, 1e9,
                      Scale::log)
+            .tune_range(10, 10000)
             .not_above("inertia_min", "inertia_max");
         detail::add_memetic_rows(t);
         return t;

@@ -88,7 +88,9 @@ bool wants_log_axis(double smallest_positive, double largest);
 struct ConvergenceOptions {
     std::string title{};                          ///< e.g. "convergence: gpu-cluster"
     std::string value_label = "objective value";  ///< the value axis, e.g. "makespan"
-    Sense sense = Sense::minimize;                ///< the objective's sense
+    /// The right panel's axis: what TracePoint::evaluations counts ("solver runs" for a tuning).
+    std::string count_label = "evaluations";
+    Sense sense = Sense::minimize;  ///< the objective's sense
     /// A proven bound on the optimum (Result::lower_bound): a dashed horizontal line labelled
     /// "lower bound X" ("upper bound X" when maximising). Ignored when not finite.
     std::optional<double> bound{};
