@@ -240,8 +240,8 @@ std::string config_text(const Options& o, const ParameterSpace& space, const Tun
         << " instances: " << percent(r.best.mean_score) << " (" << r.score_kind << ").\n";
     out << "# Elites (id, mean score, runs):";
     for (std::size_t i = 0; i < r.elites.size(); ++i)
-        out << (i ? "; #" : " #") << r.elites[i].id << " " << percent(r.elites[i].mean_score)
-            << " " << r.elites[i].runs;
+        out << (i ? "; #" : " #") << r.elites[i].id << " " << percent(r.elites[i].mean_score) << " "
+            << r.elites[i].runs;
     out << "\nsolver: " << space.solver() << "\n";
     if (o.max_evals) out << "max-evals: " << o.max_evals << "\n";
     if (o.time_limit > 0) out << "time-limit: " << detail::format_number(o.time_limit) << "\n";
