@@ -163,4 +163,64 @@ TEST(CliInterrupt, CtrlCDuringTheStartPhaseEndsTheRunAtOnce) {
         << r.err;
 }
 
+// Ctrl-C during `allocopt tune --state`: the runs in flight stop, exit 130, no configuration
+// is written, every finished run is in the state file, and the same command then ends with the
+// configuration of an uninterrupted tuning.
+TEST(CliInterrupt, CtrlCDuringTuneKeepsTheFinishedRunsAndTheResumeEndsAsUninterrupted) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("allocopt-tune-interrupt-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "train");
+    for (int s = 1; s <= 3; ++s) {
+        const auto g = allocopt::test::run(
+            "generate gap --type d --agents 10 --jobs 100 --seed " + std::to_string(s) + " -o " +
+            allocopt::test::quoted((dir / "train" / ("g" + std::to_string(s) + ".yaml")).string()));
+        ASSERT_EQ(g.status, 0) << g.err;
+    }
+    auto args = [&](const std::string& state, const std::string& out) {
+        return std::vector<std::string>{"tune",
+                                        "--instances",
+                                        (dir / "train").string(),
+                                        "--budget",
+                                        "30",
+                                        "--max-evals",
+                                        "300000",
+                                        "--seed",
+                                        "1",
+                                        "--parallel",
+                                        "2",
+                                        "--state",
+                                        (dir / state).string(),
+                                        "-o",
+                                        (dir / out).string(),
+                                        "-q"};
+    };
+    Interrupted r;
+    for (int ms : {300, 600, 1200}) {
+        fs::remove(dir / "t.state");
+        r = interrupt_after(args("t.state", "t.yaml"), std::chrono::milliseconds(ms));
+        if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGINT) continue;  // too early
+        break;
+    }
+    ASSERT_TRUE(WIFEXITED(r.status)) << "every attempt died of the signal";
+    if (WEXITSTATUS(r.status) == 0) GTEST_SKIP() << "the tuning ended before the signal";
+    EXPECT_EQ(WEXITSTATUS(r.status), 130) << r.err;
+    EXPECT_LT(r.after_signal, 1.0 * ALLOCOPT_TEST_SLOWDOWN);
+    EXPECT_NE(r.err.find("every finished run is in"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "t.yaml"));
+    // Resume, and compare with an uninterrupted tuning.
+    auto command = [&](const std::vector<std::string>& a) {
+        std::string text;
+        for (const std::string& w : a)
+            text += allocopt::test::quoted(w) + " ";
+        return allocopt::test::run(text);
+    };
+    const auto resumed = command(args("t.state", "t.yaml"));
+    ASSERT_EQ(resumed.status, 0) << resumed.err;
+    const auto whole = command(args("u.state", "u.yaml"));
+    ASSERT_EQ(whole.status, 0) << whole.err;
+    EXPECT_EQ(allocopt::test::read_text(dir / "t.yaml"), allocopt::test::read_text(dir / "u.yaml"));
+    fs::remove_all(dir);
+}
+
 }  // namespace
