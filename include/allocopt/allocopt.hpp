@@ -9,3 +9,4 @@
 #include "allocopt/io/result_io.hpp"
 #include "allocopt/io/result_reader.hpp"
 #include "allocopt/io/solver_config.hpp"
+#include "allocopt/tune_state.hpp"

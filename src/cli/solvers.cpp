@@ -1,5 +1,7 @@
-// allocopt solvers: every solver with its options table (name, type, default, bounds).
+// allocopt solvers: every solver with its options table (name, type, default, bounds, and
+// the range `allocopt tune` samples).
 
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 
@@ -24,6 +26,12 @@ int run() {
                 for (std::string_view w : s.when)
                     std::cout << ' ' << w;
             }
+            // What `allocopt tune` samples (docs/tuning.md).
+            if (!s.tuned)
+                std::cout << ", not tuned unless --param names it";
+            else if (!std::isnan(s.tune_min))
+                std::cout << ", tuned in [" << detail::format_number(s.tune_min) << ", "
+                          << detail::format_number(s.tune_max) << "]";
             std::cout << "  " << s.description << '\n';
         }
     }

@@ -199,13 +199,15 @@ std::string options_text(const OptionList& options) {
     return out;
 }
 
-/// The progress line on a terminal, rewritten in place.
+/// Progress on stderr: on a terminal one line rewritten in place after every batch of runs;
+/// elsewhere (a batch system's log) a line each time another tenth of the budget is spent.
 class ProgressLine : public TuneObserver {
   public:
-    explicit ProgressLine(bool enabled, std::string kind) : enabled_(enabled), kind_(kind) {}
+    enum class Mode { off, terminal, log };
+    explicit ProgressLine(Mode mode) : mode_(mode) {}
     ~ProgressLine() override { clear(); }
     void on_progress(const TuneProgress& p) override {
-        if (!enabled_) return;
+        if (mode_ == Mode::off) return;
         std::ostringstream line;
         line << "tune: race " << p.race << "/" << p.races_planned << "  runs " << p.runs << "/"
              << p.budget;
@@ -214,6 +216,13 @@ class ProgressLine : public TuneObserver {
         if (p.best_id >= 0) line << "  leader #" << p.best_id << " score " << percent(p.best_score);
         line << "  " << std::fixed << std::setprecision(0) << p.seconds << " s";
         const std::string text = line.str();
+        if (mode_ == Mode::log) {
+            const std::uint64_t tenth = p.budget ? p.runs * 10 / p.budget : 0;
+            if (tenth <= logged_) return;
+            logged_ = tenth;
+            std::fprintf(stderr, "%s\n", text.c_str());
+            return;
+        }
         std::fprintf(stderr, "\r%-*s", width_, text.c_str());
         std::fflush(stderr);
         width_ = std::max(width_, static_cast<int>(text.size()));
@@ -225,9 +234,9 @@ class ProgressLine : public TuneObserver {
     }
 
   private:
-    bool enabled_;
-    std::string kind_;
+    Mode mode_;
     int width_ = 0;
+    std::uint64_t logged_ = 0;
 };
 
 std::string config_text(const Options& o, const ParameterSpace& space, const TuneResult& r,
@@ -447,7 +456,9 @@ int run(const Options& o) {
     std::signal(SIGTERM, on_tune_signal);
     TuneResult result;
     try {
-        ProgressLine progress(!o.quiet && isatty(STDERR_FILENO), "gap");
+        ProgressLine progress(o.quiet                 ? ProgressLine::Mode::off
+                              : isatty(STDERR_FILENO) ? ProgressLine::Mode::terminal
+                                                      : ProgressLine::Mode::log);
         result = tune(space, training, test, settings, *pool, state.get(), &progress);
     } catch (const TuneInterrupted&) {
         std::signal(SIGINT, SIG_DFL);
