@@ -394,7 +394,8 @@ Candidate Tuner::sample_near(const std::vector<int>& elites, int race, int index
     c.born = race;
     const int free = std::max(1, space_.free_count());
     const double shrink = std::pow(1.0 / std::max<std::size_t>(2, n), 1.0 / free);
-    const double pull = std::min(1.0, (race - 1.0) / std::max(1, races));
+    // irace: (j - 1) / N_iter; past the planned races, still below 1 so that no value is lost.
+    const double pull = (race - 1.0) / std::max(race, races);
     for (std::size_t i = 0; i < params.size(); ++i) {
         if (!params[i].choices.empty()) {
             auto& pr = c.probs[i];
