@@ -69,8 +69,13 @@ class ParameterSpace {
     /// A configuration: one number per parameter (a choice's index, 0/1 for a boolean),
     /// NaN where its condition makes a parameter inactive.
     using Values = std::vector<double>;
-    /// The solver's defaults, with the fixed values.
+    /// The solver's defaults inside this space: with the fixed values, and a default outside
+    /// a narrowed range moved to its nearest bound (or a choice's first allowed value). The
+    /// first race's first candidate.
     Values defaults() const;
+    /// The solver's own defaults, whatever the space: what a tuned configuration is compared
+    /// with on a test set.
+    Values solver_defaults() const;
     /// NaN for each parameter whose condition (OptionSpec::depends_on) `v` leaves false.
     void deactivate(Values& v) const;
     /// The options of `v` as solve() takes them: every active parameter, in table order.

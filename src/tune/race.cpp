@@ -465,7 +465,7 @@ TuneCandidate Tuner::describe(int candidate) const {
 
 void Tuner::run_test(TuneResult& result) {
     const std::string tuned = space_.key(result.best.values);
-    const std::string base = space_.key(space_.defaults());
+    const std::string base = space_.key(space_.solver_defaults());
     const int reps = std::max(1, s_.test_replicates);
     std::vector<std::string> texts;
     std::vector<std::pair<std::string, int>> pending;

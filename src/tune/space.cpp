@@ -126,8 +126,24 @@ int ParameterSpace::free_count() const {
 
 ParameterSpace::Values ParameterSpace::defaults() const {
     Values v;
+    for (const TuneParameter& p : parameters_) {
+        double x = p.fixed ? p.spec.parse(*p.fixed) : p.spec.default_value;
+        if (!p.fixed && p.choices.empty()) {
+            x = std::clamp(x, p.low, p.high);  // a default outside a narrowed range
+        } else if (!p.fixed && std::find(p.choices.begin(), p.choices.end(), static_cast<int>(x)) ==
+                                   p.choices.end()) {
+            x = p.choices.front();
+        }
+        v.push_back(x);
+    }
+    deactivate(v);
+    return v;
+}
+
+ParameterSpace::Values ParameterSpace::solver_defaults() const {
+    Values v;
     for (const TuneParameter& p : parameters_)
-        v.push_back(p.fixed ? p.spec.parse(*p.fixed) : p.spec.default_value);
+        v.push_back(p.spec.default_value);
     deactivate(v);
     return v;
 }

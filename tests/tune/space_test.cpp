@@ -94,6 +94,17 @@ TEST(TuneSpace, AConditionalParameterIsInactiveWhereItsConditionIsFalse) {
     EXPECT_THROW(space.parse_key("topology=global,ring_radius=2"), InputError);
 }
 
+TEST(TuneSpace, TheDefaultsRaceInsideANarrowedSpaceAndTheTestComparesTheSolversOwn) {
+    const ParameterSpace space("pso", {"topology=ring", "particles=32:64"});
+    const std::string key = space.key(space.defaults());
+    EXPECT_NE(key.find("particles=32,"), std::string::npos) << key;  // 16 moved into [32, 64]
+    EXPECT_NE(key.find("topology=ring,ring_radius=1"), std::string::npos) << key;
+    const std::string own = space.key(space.solver_defaults());
+    EXPECT_NE(own.find("particles=16,"), std::string::npos) << own;
+    EXPECT_NE(own.find("topology=global"), std::string::npos) << own;
+    EXPECT_EQ(own.find("ring_radius"), std::string::npos) << own;
+}
+
 TEST(TuneSpace, ValidChecksTheTablesCrossRowRules) {
     const ParameterSpace space("ga");
     ParameterSpace::Values v = space.defaults();
