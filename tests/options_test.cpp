@@ -246,9 +246,17 @@ TEST(Registry, EverySolversTableIsWellFormed) {
         for (const OptionSpec& s : e.options) {
             EXPECT_FALSE(s.description.empty()) << s.name;
             EXPECT_LE(s.min, s.max) << s.name;
+            // A tuner samples a log-scale row in the logarithm of its tuning range (the bounds
+            // when there is none), which must be positive, inside the bounds and not reversed.
+            const double low = std::isnan(s.tune_min) ? s.min : s.tune_min;
+            const double high = std::isnan(s.tune_max) ? s.max : s.tune_max;
             if (s.scale == OptionSpec::Scale::log) {
-                EXPECT_GT(s.min, 0) << s.name;
+                EXPECT_GT(low, 0) << s.name;
             }
+            EXPECT_EQ(std::isnan(s.tune_min), std::isnan(s.tune_max)) << s.name;
+            EXPECT_GE(low, s.min) << s.name;
+            EXPECT_LE(high, s.max) << s.name;
+            EXPECT_LE(low, high) << s.name;
             if (s.type == OptionSpec::Type::choice) {
                 EXPECT_FALSE(s.choices.empty()) << s.name;
             }

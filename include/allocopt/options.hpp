@@ -31,7 +31,7 @@ namespace allocopt {
 struct OptionSpec {
     enum class Type : std::uint8_t { integer, real, boolean, choice, text };
     /// How a tuner should sample a number: uniformly, or uniformly in its logarithm (for a
-    /// parameter spanning orders of magnitude; the bounds are then positive).
+    /// parameter spanning orders of magnitude; its tuning range is then positive).
     enum class Scale : std::uint8_t { linear, log };
 
     std::string_view name;

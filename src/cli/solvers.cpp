@@ -27,11 +27,12 @@ int run() {
                     std::cout << ' ' << w;
             }
             // What `allocopt tune` samples (docs/tuning.md).
-            if (!s.tuned)
-                std::cout << ", not tuned unless --param names it";
-            else if (!std::isnan(s.tune_min))
+            if (!std::isnan(s.tune_min))
                 std::cout << ", tuned in [" << detail::format_number(s.tune_min) << ", "
-                          << detail::format_number(s.tune_max) << "]";
+                          << detail::format_number(s.tune_max) << "]"
+                          << (s.tuned ? "" : " when tune --param names it");
+            else if (!s.tuned)
+                std::cout << ", not tuned unless tune --param names it";
             std::cout << "  " << s.description << '\n';
         }
     }

@@ -19,7 +19,8 @@ void add_memetic_rows(OptionTable<S>& table) {
         .integer("search_effort", &S::search_effort,
                  "scores per local search of a new member (0 = 2 million; makespan problems: to "
                  "a local optimum)",
-                 0, 1e12)
+                 0, 1e12, Scale::log)
+        .tune_range(1000, 4e6)  // 0 (automatic) stays out: a tuner samples efforts
         .not_tuned()
         .integer("price_iterations", &S::price_iterations,
                  "Lagrangian iterations for the starts (makespan and GAP-like problems)", 0, 1e7)
