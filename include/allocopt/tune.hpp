@@ -52,8 +52,9 @@ struct TuneParameter {
 /// (targets) are never tuned.
 class ParameterSpace {
   public:
-    /// `narrow` holds `NAME=LOW:HIGH` (numbers, inside the row's bounds; also brings in a row
-    /// that is not tuned by default) or `NAME=A,B,...` (a subset of a choice's values);
+    /// `narrow` holds `NAME=LOW:HIGH` (numbers, inside the row's bounds), `NAME=A,B,...` (a
+    /// subset of a choice's values) or `NAME` (the row's own tuning range); each also brings in
+    /// a row that is not tuned by default;
     /// `fix` holds `NAME=VALUE`. Throws InputError (key = the name or flag, value = the text)
     /// for an unknown solver or name (with a did-you-mean hint), a malformed range, a range
     /// outside the row's bounds or reversed, a value the row refuses, a name given twice, and

@@ -551,8 +551,8 @@ void add_tune_command(CLI::App& app, int& exit_code) {
     command->add_option("--svg", o->svg, "Draw the race's convergence here (SVG)")
         ->check(output_path());
     command->add_option("--param", o->params,
-                        "NAME=LOW:HIGH narrows a number's range (NAME=A,B a choice's values); "
-                        "also tunes an option that is fixed by default");
+                        "NAME=LOW:HIGH narrows a number's range (NAME=A,B a choice's values; "
+                        "NAME alone: its own range); also tunes an option fixed by default");
     command->add_option("--fix", o->fixes, "NAME=VALUE keeps an option at a value");
     command
         ->add_option("--first-test", o->first_test,

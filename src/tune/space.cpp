@@ -79,9 +79,13 @@ ParameterSpace::ParameterSpace(std::string_view solver, const std::vector<std::s
                              did_you_mean(name, names));
     };
     for (const std::string& text : narrow) {
-        const auto [name, range] = split_assignment(text, "--param");
+        // NAME alone: tune the row over its own range (a row fixed by default included).
+        const auto [name, range] = text.find('=') == std::string::npos
+                                       ? std::pair<std::string, std::string>{text, ""}
+                                       : split_assignment(text, "--param");
         TuneParameter& p = find(name, "--param", text);
         p.fixed.reset();  // --param brings in a row that is not tuned by default
+        if (range.empty() && text.find('=') == std::string::npos) continue;
         if (is_number(p.spec.type)) {
             const auto colon = range.find(':');
             if (colon == std::string::npos)

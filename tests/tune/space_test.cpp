@@ -47,6 +47,11 @@ TEST(TuneSpace, ParamNarrowsAndBringsInARowAndFixKeepsAValue) {
     EXPECT_FALSE(param(space, "price_iterations").fixed.has_value());
     EXPECT_EQ(param(space, "brood").fixed, std::optional<std::string>("4"));
     EXPECT_EQ(space.defaults()[1], 4);  // brood is the second row
+    // A name alone brings in a row over its own tuning range.
+    const ParameterSpace effort("ga", {"search_effort"});
+    EXPECT_FALSE(param(effort, "search_effort").fixed.has_value());
+    EXPECT_EQ(param(effort, "search_effort").low, 1000);
+    EXPECT_TRUE(param(effort, "search_effort").log);
 }
 
 TEST(TuneSpace, RefusesBadRangesAndNamesWithTheValue) {
@@ -58,7 +63,7 @@ TEST(TuneSpace, RefusesBadRangesAndNamesWithTheValue) {
                   ParameterSpace("ga", {"populaton=10:50"});
               }).find("did you mean 'population'"),
               std::string::npos);
-    EXPECT_NE(message_of([] { ParameterSpace("ga", {"population"}); }).find("LOW:HIGH"),
+    EXPECT_NE(message_of([] { ParameterSpace("ga", {"population=10"}); }).find("LOW:HIGH"),
               std::string::npos);
     EXPECT_NE(message_of([] { ParameterSpace("ga", {}, {"brood=0"}); }).find("brood"),
               std::string::npos);
