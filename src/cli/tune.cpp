@@ -506,13 +506,10 @@ void add_tune_command(CLI::App& app, int& exit_code) {
         "--parallel or rank count. With --state FILE every finished run is kept as it ends:\n"
         "after a kill, the same command continues and ends as an uninterrupted run would.\n"
         "Examples:\n"
-        "  allocopt tune --solver ga --instances train/ --budget 300 --max-evals 20000 -o "
-        "tuned.yaml\n"
-        "  allocopt tune --instances list.txt --test-instances test/ --budget 300 --max-evals "
-        "20000 \\\n"
-        "      --state tune.state --param population=10:100 --fix brood=8 -o tuned.yaml\n"
-        "  mpirun -np 8 allocopt tune --instances train/ --budget 500 --max-evals 50000 -o "
-        "tuned.yaml\n"
+        "  allocopt tune --instances train/ --budget 300 --max-evals 5000000 -o tuned.yaml\n"
+        "  allocopt tune --instances list.txt --test-instances test/ --budget 300 \\\n"
+        "      --max-evals 5000000 --state tune.state --param population=10:100 --fix brood=8\n"
+        "  mpirun -np 8 allocopt tune --instances train/ --budget 500 --max-evals 5000000\n"
         "  allocopt solve --config tuned.yaml problem.yaml");
     auto o = std::make_shared<Options>();
     command->add_option("--solver", o->solver, "The solver to tune (allocopt solvers)")
