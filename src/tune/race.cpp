@@ -301,22 +301,23 @@ std::vector<int> Tuner::rank_alive(const std::vector<int>& alive, std::vector<do
 void Tuner::race(int race_no, std::vector<int>& alive, std::uint64_t budget, int first_test,
                  int min_survivors, int elite_slots) {
     std::uint64_t left = budget;
-    for (int slot = 0;; ++slot) {
-        std::vector<std::pair<int, int>> need;
-        for (int c : alive) {
-            if (!outcome(c, slot)) need.emplace_back(c, slot);
-        }
-        if (need.size() > left) break;  // this slot cannot be paid for in full
-        left -= need.size();
-        run_slots(need);
-        const int seen = slot + 1;
-        if (seen >= first_test && (seen - first_test) % s_.each_test == 0 && alive.size() > 1) {
+    // The first test comes once every candidate has run the first `first_test` slots and
+    // the newcomers have caught up with the elites on the slots those had run (elitist
+    // racing: an elite is judged on all its evidence). No decision falls before it, so all
+    // those runs go to the pool as one batch, which keeps every worker busy; when the race
+    // cannot pay for the whole batch it goes slot by slot. Either way the batches depend on
+    // the design alone, never on the pool's size, and so do the decisions.
+    const int first_check = std::max(first_test, elite_slots);
+    // After slots 0..seen-1 have been run by every alive candidate: test, report, and say
+    // whether the race is over.
+    auto decide = [&](int seen) {
+        if (seen >= first_check && (seen - first_check) % s_.each_test == 0 && alive.size() > 1) {
             std::vector<std::vector<double>> blocks;
             for (int b = 0; b < seen; ++b) {
-                std::vector<double> row;
                 const bool maximize =
                     training_[static_cast<std::size_t>(instance_of(b))].problem.objective().sense ==
                     Sense::maximize;
+                std::vector<double> row;
                 for (int c : alive)
                     row.push_back(order_key(*outcome(c, b), maximize));
                 blocks.push_back(std::move(row));
@@ -324,17 +325,36 @@ void Tuner::race(int race_no, std::vector<int>& alive, std::uint64_t budget, int
             const stats::FriedmanResult f = stats::friedman_test(blocks, s_.alpha);
             std::vector<int> kept;
             for (std::size_t i = 0; i < alive.size(); ++i) {
-                const Candidate& c = candidates_[static_cast<std::size_t>(alive[i])];
-                // Elitist racing: an elite is not dropped before the newcomers have run
-                // every instance it had already run.
-                const bool protected_elite = c.born < race_no && seen < elite_slots;
-                if (f.survives[i] || protected_elite) kept.push_back(alive[i]);
+                if (f.survives[i]) kept.push_back(alive[i]);
             }
             alive = kept;
         }
         const std::vector<int> ranked = rank_alive(alive, nullptr);
         progress(race_no, static_cast<int>(alive.size()), ranked.empty() ? -1 : ranked.front());
-        if (seen >= first_test && static_cast<int>(alive.size()) <= min_survivors) break;
+        return seen >= first_check && static_cast<int>(alive.size()) <= min_survivors;
+    };
+    auto missing = [&](int from, int to) {
+        std::vector<std::pair<int, int>> need;
+        for (int c : alive) {
+            for (int b = from; b < to; ++b) {
+                if (!outcome(c, b)) need.emplace_back(c, b);
+            }
+        }
+        return need;
+    };
+    int next = 0;  // the first slot not yet run by every alive candidate
+    if (const auto batch = missing(0, first_check); batch.size() <= left) {
+        left -= batch.size();
+        run_slots(batch);
+        next = first_check;
+        if (decide(next)) next = -1;
+    }
+    for (int slot = next; slot >= 0; ++slot) {
+        const auto need = missing(slot, slot + 1);
+        if (need.size() > left) break;  // this slot cannot be paid for in full
+        left -= need.size();
+        run_slots(need);
+        if (decide(slot + 1)) break;
     }
     // Candidates the budget never let run are not part of the result.
     std::erase_if(alive, [&](int c) { return !outcome(c, 0); });
