@@ -171,11 +171,17 @@ struct TuneResult {
     std::uint64_t runs = 0;      ///< runs of the budget spent
     std::uint64_t replayed = 0;  ///< of which served from the journal
     int races = 0;
-    int candidates = 0;  ///< configurations sampled, the defaults included
-    double seconds = 0;
+    int candidates = 0;       ///< configurations sampled, the defaults included
+    double seconds = 0;       ///< the whole tuning, the test set's runs included
+    double race_seconds = 0;  ///< the races alone (the training runs)
+    /// Every candidate got the same outcome as every other on every slot they shared: the
+    /// options made no difference at this per-run budget (typically a budget that the
+    /// solver's fixed start phase uses up), so the tuning could not tell them apart.
+    bool all_tied = false;
     std::vector<TunePoint> trace;
     /// Filled by tune() when a test set is given: per instance, the tuned against the
-    /// defaults, one run each with the same seed.
+    /// solver's defaults, TuneSettings::test_replicates runs each with the same seeds (once
+    /// only when the tuned configuration is the defaults).
     std::vector<TuneTestRow> test;
     /// "score" is a relative gap ("gap") or, when no instance has a reference or bound, a
     /// mean rank scaled to [0, 1] ("rank").

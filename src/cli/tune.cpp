@@ -209,8 +209,9 @@ class ProgressLine : public TuneObserver {
     void on_progress(const TuneProgress& p) override {
         if (mode_ == Mode::off) return;
         std::ostringstream line;
-        line << "tune: race " << p.race << "/" << p.races_planned << "  runs " << p.runs << "/"
-             << p.budget;
+        line << "tune: race " << p.race;
+        if (p.race <= p.races_planned) line << "/" << p.races_planned;  // later: budget left
+        line << "  runs " << p.runs << "/" << p.budget;
         if (p.replayed) line << " (" << p.replayed << " from the state file)";
         line << "  alive " << p.alive;
         if (p.best_id >= 0) line << "  leader #" << p.best_id << " score " << percent(p.best_score);
@@ -260,6 +261,42 @@ std::string config_text(const Options& o, const ParameterSpace& space, const Tun
     return out.str();
 }
 
+/// The test set's verdict: mean gaps over the instances where both have one, wins, losses,
+/// ties and the exact two-sided sign test (ties left out).
+struct TestSummary {
+    double tuned_gap = NAN;
+    double default_gap = NAN;
+    int wins = 0, losses = 0, ties = 0;
+    double p = 1;
+};
+
+TestSummary summarize_test(const TuneResult& r) {
+    TestSummary t;
+    double sum_t = 0, sum_d = 0;
+    int n = 0;
+    for (const TuneTestRow& row : r.test) {
+        t.wins += row.outcome > 0;
+        t.losses += row.outcome < 0;
+        t.ties += row.outcome == 0;
+        if (std::isfinite(row.tuned_gap) && std::isfinite(row.default_gap)) {
+            sum_t += row.tuned_gap;
+            sum_d += row.default_gap;
+            ++n;
+        }
+    }
+    if (n) {
+        t.tuned_gap = sum_t / n;
+        t.default_gap = sum_d / n;
+    }
+    t.p = stats::sign_test_p(t.wins, t.losses);
+    return t;
+}
+
+constexpr const char* kAllTied =
+    "every configuration got the same result as every other on every instance: at this per-run "
+    "budget the options change nothing (the solver's fixed start phase may use it up), so the "
+    "tuning cannot tell them apart; raise --max-evals or --time-limit";
+
 void print_table(std::ostream& out, const Options& o, const TuneResult& r, std::size_t instances,
                  int workers) {
     out << "tuned " << o.solver << " on " << instances << " instances: " << r.runs << " runs";
@@ -267,14 +304,15 @@ void print_table(std::ostream& out, const Options& o, const TuneResult& r, std::
     out << " in " << r.races << " races, " << r.candidates << " configurations, " << std::fixed
         << std::setprecision(1) << r.seconds << " s";
     const double ran = static_cast<double>(r.runs - r.replayed);
-    if (r.seconds > 0 && ran > 0)
-        out << " (" << std::setprecision(2) << ran / r.seconds << " runs/s, " << workers
-            << " workers)";
+    if (r.race_seconds > 0 && ran > 0)
+        out << " (" << std::setprecision(2) << ran / r.race_seconds << " training runs/s, "
+            << workers << " workers)";
     out << "\nscore: "
         << (r.score_kind == "gap"    ? "relative gap to each instance's best known value or bound"
             : r.score_kind == "rank" ? "rank among the runs on each instance, scaled to [0, 1]"
                                      : "gap where an instance has a reference, rank elsewhere")
         << "\n\n";
+    if (r.all_tied) out << "note: " << kAllTied << "\n\n";
     out << "  elite     id  race  runs  instances  mean rank  mean score  options\n";
     for (std::size_t i = 0; i < r.elites.size(); ++i) {
         const TuneCandidate& e = r.elites[i];
@@ -287,9 +325,6 @@ void print_table(std::ostream& out, const Options& o, const TuneResult& r, std::
     out << "\ntest on " << r.test.size() << " unseen instances (" << o.test_replicates
         << " run(s) each, the same seeds for both):\n";
     out << "  instance                          tuned      defaults   tuned gap  default gap\n";
-    int wins = 0, losses = 0, ties = 0;
-    double sum_t = 0, sum_d = 0;
-    int n = 0;
     for (const TuneTestRow& row : r.test) {
         out << "  " << std::left << std::setw(30) << row.instance << std::right << std::setw(10)
             << std::setprecision(2) << row.tuned << std::setw(14) << row.defaults << std::setw(11)
@@ -298,19 +333,11 @@ void print_table(std::ostream& out, const Options& o, const TuneResult& r, std::
                 : row.outcome < 0 ? "loss"
                                   : "tie")
             << "\n";
-        wins += row.outcome > 0;
-        losses += row.outcome < 0;
-        ties += row.outcome == 0;
-        if (std::isfinite(row.tuned_gap) && std::isfinite(row.default_gap)) {
-            sum_t += row.tuned_gap;
-            sum_d += row.default_gap;
-            ++n;
-        }
     }
-    out << "  mean gap: tuned " << percent(n ? sum_t / n : NAN) << ", defaults "
-        << percent(n ? sum_d / n : NAN) << "; wins " << wins << ", losses " << losses << ", ties "
-        << ties << "; sign test p = " << std::setprecision(3) << stats::sign_test_p(wins, losses)
-        << "\n";
+    const TestSummary t = summarize_test(r);
+    out << "  mean gap: tuned " << percent(t.tuned_gap) << ", defaults " << percent(t.default_gap)
+        << "; wins " << t.wins << ", losses " << t.losses << ", ties " << t.ties
+        << "; sign test p = " << std::setprecision(3) << t.p << "\n";
 }
 
 nlohmann::json candidate_json(const TuneCandidate& c) {
@@ -334,12 +361,26 @@ std::string json_text(const Options& o, const TuneResult& r, int workers) {
     j["races"] = r.races;
     j["candidates"] = r.candidates;
     j["seconds"] = r.seconds;
+    j["race_seconds"] = r.race_seconds;
+    j["all_tied"] = r.all_tied;
     j["workers"] = workers;
     j["score"] = r.score_kind;
     j["best"] = candidate_json(r.best);
     j["elites"] = nlohmann::json::array();
     for (const TuneCandidate& e : r.elites)
         j["elites"].push_back(candidate_json(e));
+    if (!r.test.empty()) {
+        const TestSummary t = summarize_test(r);
+        auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; };
+        j["test_summary"] = {{"instances", r.test.size()},
+                             {"replicates", o.test_replicates},
+                             {"tuned_mean_gap", num(t.tuned_gap)},
+                             {"default_mean_gap", num(t.default_gap)},
+                             {"wins", t.wins},
+                             {"losses", t.losses},
+                             {"ties", t.ties},
+                             {"sign_test_p", t.p}};
+    }
     j["test"] = nlohmann::json::array();
     for (const TuneTestRow& row : r.test) {
         auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; };
@@ -472,6 +513,10 @@ int run(const Options& o) {
         return signal == SIGTERM ? kTerminated : kInterrupted;
     }
     const int workers = pool->size();
+    // The table says it on stdout; otherwise a warning, -q or not: the result is the defaults
+    // by a tie, not by evidence.
+    if (result.all_tied && (o.quiet || o.format == "json"))
+        std::cerr << "allocopt: warning: " << kAllTied << "\n";
     const std::string config = config_text(o, space, result, training.size());
     if (o.format == "json")
         std::cout << json_text(o, result, workers);

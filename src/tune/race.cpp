@@ -649,12 +649,33 @@ TuneResult Tuner::run() {
     result.candidates = static_cast<int>(candidates_.size());
     result.trace = trace_;
     bool any_ref = false, all_ref = true;
-    for (std::size_t i = 0; i < training_.size(); ++i) {
-        const bool has = reference(static_cast<int>(i)).has_value();
+    std::set<int> ran;  // instances some run was on (a small budget may leave some out)
+    for (const auto& [key, o] : results_)
+        ran.insert(instance_of(key.second));
+    for (int i : ran) {
+        const bool has = reference(i).has_value();
         any_ref |= has;
         all_ref &= has;
     }
     result.score_kind = all_ref ? "gap" : any_ref ? "mixed" : "rank";
+    // Whether the options changed nothing: on every slot, every candidate that ran it got
+    // the same outcome (a per-run budget that the solver's fixed start phase uses up).
+    std::map<int, const TuneOutcome*> first_on_slot;
+    int compared = 0;
+    result.all_tied = true;
+    for (const auto& [key, o] : results_) {
+        const auto [it, fresh] = first_on_slot.emplace(key.second, &o);
+        if (fresh) continue;
+        ++compared;
+        const TuneOutcome& a = *it->second;
+        if (a.found != o.found || a.feasible != o.feasible ||
+            (a.found && (a.value != o.value || a.violation != o.violation))) {
+            result.all_tied = false;
+            break;
+        }
+    }
+    result.all_tied = result.all_tied && compared > 0;
+    result.race_seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     if (!test_.empty()) run_test(result);
     result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     return result;

@@ -120,6 +120,20 @@ TEST(TuneRace, MovesTowardsTheOptimumOfAKnownLandscape) {
     for (std::size_t i = 1; i < r.elites.size(); ++i)
         EXPECT_LE(r.elites[i - 1].mean_score, r.elites[i].mean_score);
     EXPECT_EQ(r.score_kind, "gap");
+    EXPECT_FALSE(r.all_tied);
+}
+
+TEST(TuneRace, SaysSoWhenTheOptionsChangeNothing) {
+    const auto training = gap_set(4, 100.0);
+    auto pool = make_thread_pool(2, [](const std::string& job) {
+        TuneOutcome o;  // the same for every configuration: only the seed matters
+        o.found = o.feasible = true;
+        o.value = 100 + Rng(parse_tune_job(job).seed, 7).uniform();
+        return tune_outcome_text(o);
+    });
+    const TuneResult r = tune(ga_space(), training, {}, synthetic_settings(120), *pool);
+    EXPECT_TRUE(r.all_tied);
+    EXPECT_EQ(r.best.id, 0);  // the defaults, by the tie
 }
 
 TEST(TuneRace, TheResultIsTheSameForAnyNumberOfWorkers) {
