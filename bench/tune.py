@@ -345,8 +345,11 @@ def render_run(d):
          f"- wall time {t['wall_seconds']:.1f} s (load average before: {', '.join(f'{x:.2f}' for x in t['load_average'])}); "
          f"{t['runs']} training runs + {t['test_runs']} test runs = {t['runs'] + t['test_runs']} solver runs, "
          f"**{(t['runs'] + t['test_runs']) / t['wall_seconds']:.2f} runs/s** at --parallel {t['workers']} "
-         f"(the tuner prints {t['tuner_runs_per_second']:.2f} runs/s: its {t['runs']} training runs over its "
-         f"{t['tuner_seconds']:.1f} s, which include the test runs);",
+         f"(the tuner prints {t['tuner_runs_per_second']:.2f} training runs/s: its {t['runs']} training runs "
+         f"over the {t.get('tuner_race_seconds', 0):.1f} s of its races);",
+         *(["- **the tuner warned that every configuration tied on every instance**: at this per-run budget the "
+            "GA's options change nothing (its heuristic starts use the budget up), so the tuned configuration "
+            "is the defaults by a tie;"] if t.get("all_tied") else []),
          *([f"- CPU time of the tune process {t['cpu_seconds']:.1f} s ({t['cpu_seconds'] / t['wall_seconds']:.2f} "
             f"cores on average); the runs' own seconds (state file) add up to {t['run_seconds']:.1f} s, "
             f"{t['run_seconds'] / (t['runs'] + t['test_runs']):.3f} s per run: the workers were busy "
@@ -490,12 +493,12 @@ def main():
                     "section of bench/RESULTS.md.",
         epilog="Example: bash bench/tune.sh --budget 400 --max-evals 1000000")
     ap.add_argument("--budget", type=int, default=400, help="training runs of the tuning (default 400)")
-    ap.add_argument("--max-evals", type=int, default=1000000, help="evaluations per GA run (default 1000000)")
+    ap.add_argument("--max-evals", type=int, default=10000000, help="evaluations per GA run (default 10000000)")
     ap.add_argument("--parallel", type=int, default=2, help="workers of the main tuning (default 2)")
     ap.add_argument("--test-replicates", type=int, default=2, help="the tuner's runs per test instance (default 2)")
     ap.add_argument("--check-seeds", default="1,2", help="seeds of the re-check solves (default 1,2)")
-    ap.add_argument("--scaling-budget", type=int, default=120, help="budget of the scaling tunes (default 120)")
-    ap.add_argument("--scaling-pairs", type=int, default=3, help="alternating --parallel 1/2 pairs (default 3; 0 skips)")
+    ap.add_argument("--scaling-budget", type=int, default=60, help="budget of the scaling tunes (default 60)")
+    ap.add_argument("--scaling-pairs", type=int, default=2, help="alternating --parallel 1/2 pairs (default 2; 0 skips)")
     ap.add_argument("--quick", action="store_true",
                     help="a small design (budget 40, 5 test instances, one scaling pair of budget 20); prints "
                          "the section, writes nothing")
@@ -552,7 +555,9 @@ def main():
             test_runs = sum(1 for r in ran if r["kind"] == "test")
             tuning = OrderedDict(command="allocopt tune " + " ".join(cmd), wall_seconds=wall, load_average=load,
                                  runs=j["runs"], test_runs=test_runs, tuner_seconds=j["seconds"],
-                                 tuner_runs_per_second=(j["runs"] - j["replayed"]) / j["seconds"] if j["seconds"] else 0,
+                                 tuner_runs_per_second=(j["runs"] - j["replayed"]) / j["race_seconds"] if j.get("race_seconds") else 0,
+                                 tuner_race_seconds=j.get("race_seconds", 0.0),
+                                 all_tied=j.get("all_tied", False),
                                  cpu_seconds=cpu, run_seconds=sum(r["seconds"] for r in ran),
                                  association=parameter_association(ran),
                                  workers=j["workers"], races=j["races"], candidates=j["candidates"], score=j["score"],
