@@ -6,6 +6,7 @@ import platform
 import re
 import shlex
 import subprocess
+import signal
 import sys
 import tempfile
 
@@ -24,6 +25,17 @@ def on_sigterm(*_):
 
 def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
+
+
+def run_main(main, name):
+    """Runs a harness's main(): SIGINT taken back (background jobs of a non-interactive shell
+    start with it ignored), Ctrl-C ends with "NAME: interrupted" and exit 130."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        main()
+    except KeyboardInterrupt:
+        log(f"\n{name}: interrupted")
+        sys.exit(130)
 
 
 def pct(value, ref):

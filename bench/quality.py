@@ -30,8 +30,7 @@ import tempfile
 import time
 from collections import OrderedDict
 
-from benchlib import (RESULTS_DIR, ROOT, Interrupted, binary_version, command_line, ensure_binary, git_commit,
-                      load_average, log, machine, on_sigterm, pct, replace_section, write_atomic)
+from benchlib import (RESULTS_DIR, ROOT, Interrupted, binary_version, command_line, ensure_binary, git_commit, load_average, log, machine, on_sigterm, pct, replace_section, run_main, write_atomic)
 
 INSTANCES = os.path.join(ROOT, "bench", "instances")
 REFERENCES = os.path.join(ROOT, "bench", "references.json")
@@ -767,10 +766,4 @@ def main():
 
 
 if __name__ == "__main__":
-    # Background jobs of a non-interactive shell start with SIGINT ignored: take it back.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        main()
-    except KeyboardInterrupt:
-        log("\nquality: interrupted")
-        sys.exit(130)
+    run_main(main, "quality")

@@ -42,8 +42,7 @@ import tempfile
 import time
 from collections import OrderedDict
 
-from benchlib import (RESULTS_DIR, ROOT, Interrupted, binary_version, command_line, ensure_binary, git_commit,
-                      load_average, log, machine, on_sigterm, pct, replace_section, write_atomic)
+from benchlib import (RESULTS_DIR, ROOT, Interrupted, binary_version, command_line, ensure_binary, git_commit, load_average, log, machine, on_sigterm, pct, replace_section, run_main, write_atomic)
 
 STORE = os.path.join(RESULTS_DIR, "tune.json")
 STORE_CSV = os.path.join(RESULTS_DIR, "tune.csv")
@@ -618,9 +617,4 @@ def main():
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        main()
-    except KeyboardInterrupt:
-        log("\ntune: interrupted")
-        sys.exit(130)
+    run_main(main, "tune")
