@@ -71,8 +71,8 @@ struct Entry {
 };
 
 /// The files of `spec`: a directory's problem files (*.yaml, *.yml; with --from every regular
-/// file not starting with '.'), sorted by name, or a list file's entries (one `PATH
-/// [BEST_KNOWN]` per line, '#' comments, paths relative to the list).
+/// file not starting with '.'), sorted by name; one problem file (*.yaml, *.yml); or a list
+/// file's entries (one `PATH [BEST_KNOWN]` per line, '#' comments, paths relative to the list).
 std::vector<Entry> list_instances(const std::string& spec, const std::string& flag, bool any) {
     std::error_code ec;
     std::vector<Entry> out;
@@ -93,6 +93,12 @@ std::vector<Entry> list_instances(const std::string& spec, const std::string& fl
                                  : "the directory holds no problem files (*.yaml, *.yml); use "
                                    "--from FORMAT for benchmark files");
         return out;
+    }
+    const std::string ext = fs::path(spec).extension().string();
+    if (ext == ".yaml" || ext == ".yml") {  // one problem file: a set of one
+        if (!fs::is_regular_file(spec, ec))
+            throw InputError(flag, spec, "cannot read the problem file");
+        return {{spec, std::nullopt, {}}};
     }
     std::ifstream in(spec);
     if (!in) throw InputError(flag, spec, "cannot read the instance list or directory");
@@ -299,7 +305,8 @@ constexpr const char* kAllTied =
 
 void print_table(std::ostream& out, const Options& o, const TuneResult& r, std::size_t instances,
                  int workers) {
-    out << "tuned " << o.solver << " on " << instances << " instances: " << r.runs << " runs";
+    out << "tuned " << o.solver << " on " << instances
+        << (instances == 1 ? " instance: " : " instances: ") << r.runs << " runs";
     if (r.replayed) out << " (" << r.replayed << " from the state file)";
     out << " in " << r.races << " races, " << r.candidates << " configurations, " << std::fixed
         << std::setprecision(1) << r.seconds << " s";
@@ -561,8 +568,8 @@ void add_tune_command(CLI::App& app, int& exit_code) {
         ->default_str("ga");
     command
         ->add_option("--instances", o->instances,
-                     "Training set: a directory of problem files (*.yaml), or a list file with "
-                     "one PATH [BEST_KNOWN] per line")
+                     "Training set: a directory of problem files (*.yaml), one problem file, or a "
+                     "list file with one PATH [BEST_KNOWN] per line")
         ->required();
     command->add_option("--test-instances", o->test_instances,
                         "Unseen problems on which the result is compared with the defaults");

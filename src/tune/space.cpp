@@ -113,6 +113,9 @@ ParameterSpace::ParameterSpace(std::string_view solver, const std::vector<std::s
         p.spec.parse(value);  // throws for a value the row refuses
         p.fixed = value;
     }
+    if (parameters_.empty())
+        throw InputError("solver", solver_,
+                         "solver " + solver_ + " has no options to tune (allocopt solvers)");
     if (free_count() == 0)
         throw InputError("--fix", "",
                          "every option of solver " + solver_ +

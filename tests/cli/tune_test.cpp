@@ -97,6 +97,13 @@ TEST_F(TuneCli, ATestSetComparesTheTunedWithTheDefaults) {
     EXPECT_TRUE(contains(r.out, "sign test p = ")) << r.out;
 }
 
+TEST_F(TuneCli, OneProblemFileIsASetOfOne) {
+    const Outcome r = run("tune --instances " + quoted(file("train/g1.yaml")) +
+                          " --budget 6 --max-evals 200 --fix price_iterations=50");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "tuned ga on 1 instance:")) << r.out;
+}
+
 TEST_F(TuneCli, AListFileGivesPathsAndBestKnownValues) {
     std::ofstream(file("list.txt")) << "# training set\ntrain/g1.yaml 300\ntrain/g2.yaml\n"
                                     << file("train/g3.yaml") << "  # absolute\n";

@@ -72,7 +72,12 @@ TEST(TuneSpace, RefusesBadRangesAndNamesWithTheValue) {
         std::string::npos);
     EXPECT_NE(message_of([] { ParameterSpace("gaa"); }).find("did you mean 'ga'"),
               std::string::npos);
-    EXPECT_NE(message_of([] { ParameterSpace("min-min"); }).find("nothing to tune"),
+    EXPECT_NE(message_of([] { ParameterSpace("min-min"); }).find("has no options to tune"),
+              std::string::npos);
+    EXPECT_NE(message_of([] {
+                  ParameterSpace("local-search", {}, {"init=mct", "swaps=true",
+                                                      "best_improvement=false"});
+              }).find("nothing to tune"),
               std::string::npos);
 }
 
