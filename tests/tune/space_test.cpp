@@ -75,8 +75,8 @@ TEST(TuneSpace, RefusesBadRangesAndNamesWithTheValue) {
     EXPECT_NE(message_of([] { ParameterSpace("min-min"); }).find("has no options to tune"),
               std::string::npos);
     EXPECT_NE(message_of([] {
-                  ParameterSpace("local-search", {}, {"init=mct", "swaps=true",
-                                                      "best_improvement=false"});
+                  ParameterSpace("local-search", {},
+                                 {"init=mct", "swaps=true", "best_improvement=false"});
               }).find("nothing to tune"),
               std::string::npos);
 }
