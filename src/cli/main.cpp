@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     add_generate_command(app, exit_code);
     add_plot_command(app, exit_code);
     add_tune_command(app, exit_code);
+    add_replay_command(app, exit_code);
 
     std::vector<std::string> names;
     for (const CLI::App* sub : app.get_subcommands({}))

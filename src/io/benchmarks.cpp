@@ -1,5 +1,6 @@
 #include "allocopt/io/benchmarks.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <utility>
@@ -40,6 +41,23 @@ Problem validated(ProblemData data, const std::string& path, const std::string& 
 
 std::string file_name(const std::string& path) {
     return std::filesystem::path(path).filename().string();
+}
+
+std::vector<CsvField> split_csv(std::string_view line) {
+    std::vector<CsvField> fields;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = std::min(line.find(',', start), line.size());
+        std::size_t first = start;
+        std::size_t last = comma;
+        while (first < last && (line[first] == ' ' || line[first] == '\t'))
+            ++first;
+        while (last > first && (line[last - 1] == ' ' || line[last - 1] == '\t'))
+            --last;
+        fields.push_back({line.substr(first, last - first), first});
+        if (comma == line.size()) return fields;
+        start = comma + 1;
+    }
 }
 
 }  // namespace detail

@@ -44,29 +44,6 @@ struct CsvRow {
     int line = 0;                    // 1-based line in the file
 };
 
-struct CsvField {
-    std::string_view text;
-    std::size_t offset;  // 0-based byte offset in the line
-};
-
-/// Splits on commas and trims blanks around each field (the files never quote).
-std::vector<CsvField> split_csv(std::string_view line) {
-    std::vector<CsvField> fields;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = std::min(line.find(',', start), line.size());
-        std::size_t first = start;
-        std::size_t last = comma;
-        while (first < last && (line[first] == ' ' || line[first] == '\t'))
-            ++first;
-        while (last > first && (line[last - 1] == ' ' || line[last - 1] == '\t'))
-            --last;
-        fields.push_back({line.substr(first, last - first), first});
-        if (comma == line.size()) return fields;
-        start = comma + 1;
-    }
-}
-
 std::string header_text(std::span<const CsvColumn> columns) {
     std::string text;
     for (const CsvColumn& column : columns)

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "allocopt/problem.hpp"
 #include "io/token_reader.hpp"
@@ -25,5 +26,14 @@ Problem validated(ProblemData data, const std::string& path, const std::string& 
 
 /// The file name of `path`, without its folders.
 std::string file_name(const std::string& path);
+
+/// A field of a CSV line and where it starts.
+struct CsvField {
+    std::string_view text;
+    std::size_t offset;  // 0-based byte offset in the line
+};
+
+/// Splits a CSV line on commas and trims blanks around each field (the files never quote).
+std::vector<CsvField> split_csv(std::string_view line);
 
 }  // namespace allocopt::detail

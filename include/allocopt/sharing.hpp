@@ -1,0 +1,165 @@
+#pragma once
+// GPU sharing (docs/sharing.md): nodes that hold devices (GPUs), pods that ask for a share of
+// one device or for whole devices on one node, and the online placement policies of the
+// fragmentation study on Alibaba's GPU cluster (Weng et al., USENIX ATC 2023), replayed pod
+// by pod.
+//
+// Everything is integral and exact: CPU in milli-cores, memory in MiB, a device's capacity
+// and a pod's share in milli-devices. A node's state is a few contiguous integers, so that
+// a placement test is a handful of comparisons and a policy's score touches one node.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace allocopt::sharing {
+
+/// The most devices one node may hold (a pod's devices are a bit mask).
+inline constexpr int kMaxDevices = 64;
+
+struct Node {
+    std::string id;
+    std::int64_t cpu = 0;     ///< milli-cores, >= 0
+    std::int64_t memory = 0;  ///< MiB, >= 0
+    int devices = 0;          ///< 0 .. kMaxDevices
+    int model = -1;           ///< index into Cluster::models; -1 when the node has no devices
+};
+
+struct Cluster {
+    std::string name = "cluster";
+    std::vector<Node> nodes;
+    std::vector<std::string> models;  ///< device models, in order of first appearance
+    int device_capacity = 1000;       ///< capacity of every device (milli-devices), > 0
+
+    std::int64_t total_devices() const;
+    /// Total device capacity, devices x device_capacity: the 100 % of the protocol.
+    std::int64_t total_device_capacity() const;
+    std::optional<int> model_index(std::string_view name) const;
+};
+
+/// A pod asks for `devices` devices of `share` each, on one node: 0 devices (CPU only), one
+/// device of which it takes `share` < capacity (it shares the device with others), or k
+/// whole devices (share = capacity).
+struct Pod {
+    std::string id;
+    std::int64_t cpu = 0;      ///< milli-cores, >= 0
+    std::int64_t memory = 0;   ///< MiB, >= 0
+    int devices = 0;           ///< >= 0
+    int share = 0;             ///< per device, 1 .. capacity when devices > 0, else 0
+    std::uint64_t models = 0;  ///< bit m allows Cluster::models[m]; 0 = any model
+
+    /// Device capacity the pod asks for: devices x share.
+    std::int64_t device_demand() const { return std::int64_t{devices} * share; }
+    bool partial(int capacity) const { return devices == 1 && share < capacity; }
+};
+
+/// The free resources of every node while pods are placed. Device d of node j is
+/// device_free()[offset(j) + d].
+class ClusterState {
+  public:
+    explicit ClusterState(const Cluster& cluster);
+
+    const Cluster& cluster() const { return *cluster_; }
+    std::size_t size() const { return cpu_.size(); }
+    std::int64_t cpu_free(std::size_t j) const { return cpu_[j]; }
+    std::int64_t memory_free(std::size_t j) const { return memory_[j]; }
+    std::span<const int> devices_free(std::size_t j) const {
+        return {device_free_.data() + offset_[j], offset_[j + 1] - offset_[j]};
+    }
+    /// Free device capacity of node j, summed over its devices.
+    std::int64_t device_free_total(std::size_t j) const { return device_total_[j]; }
+    /// Pods placed on node j so far.
+    int pods_on(std::size_t j) const { return pods_[j]; }
+
+    /// Whether node j can take `pod` now: model allowed, CPU and memory free, and `devices`
+    /// devices each with `share` free.
+    bool fits(const Pod& pod, std::size_t j) const;
+    /// Takes `pod`'s resources on node j, devices in `mask` (exactly pod.devices bits, each a
+    /// device with pod.share free). Throws std::logic_error otherwise.
+    void place(const Pod& pod, std::size_t j, std::uint64_t mask);
+
+    /// Device capacity allocated so far, over the cluster.
+    std::int64_t allocated() const { return allocated_; }
+
+  private:
+    const Cluster* cluster_;
+    std::vector<std::int64_t> cpu_, memory_, device_total_;
+    std::vector<std::size_t> offset_;  // size() + 1
+    std::vector<int> device_free_;
+    std::vector<int> pods_;
+    std::int64_t allocated_ = 0;
+};
+
+/// The six policies of the study (docs/sharing.md §Policies).
+enum class PlacementPolicy : std::uint8_t {
+    random,
+    dot_product,
+    gpu_clustering,
+    gpu_packing,
+    best_fit,
+    fgd
+};
+
+/// `random`, `dot-product`, `gpu-clustering`, `gpu-packing`, `best-fit`, `fgd`.
+std::string_view policy_name(PlacementPolicy policy);
+std::optional<PlacementPolicy> parse_policy(std::string_view name);
+std::vector<std::string> policy_names();
+
+/// One pod shape of the target workload with its frequency (FGD).
+struct Shape {
+    std::int64_t cpu = 0;
+    int devices = 0;
+    int share = 0;
+    std::uint64_t models = 0;
+    double weight = 0.0;  ///< frequency, the shapes' weights sum to 1
+};
+
+/// The most frequent shapes of `pods` (CPU, device count, share, models; memory ignored) in
+/// decreasing frequency, as many as cover `coverage` of the pods, with their frequencies
+/// renormalised over the shapes kept. Ties in frequency are ordered by shape, so that the
+/// result does not depend on the pods' order.
+std::vector<Shape> target_workload(std::span<const Pod> pods, double coverage = 0.95);
+
+/// The protocol's arrival sequence (docs/sharing.md §Protocol): the pods, shuffled with
+/// `seed` when `shuffle`, then drawn from with replacement (stream `seed`) and appended
+/// until the device capacity they ask for reaches `inflate_percent` % of the cluster's.
+/// inflate_percent <= 0 keeps the list as it is.
+std::vector<Pod> arrival_sequence(std::span<const Pod> pods, const Cluster& cluster,
+                                  std::uint64_t seed, bool shuffle, double inflate_percent);
+
+struct ReplayOptions {
+    PlacementPolicy policy = PlacementPolicy::fgd;
+    std::uint64_t seed = 42;  ///< random choices (policy random, ties)
+    double coverage = 0.95;   ///< of the target workload (fgd)
+};
+
+/// What happened to each arriving pod, and the running totals.
+struct ReplayResult {
+    std::vector<std::int32_t> node;       ///< per pod: node index, -1 = skipped
+    std::vector<std::uint64_t> devices;   ///< per pod: the devices taken (bit mask)
+    std::vector<std::int64_t> arrived;    ///< per pod: device capacity asked for so far
+    std::vector<std::int64_t> allocated;  ///< per pod: device capacity allocated after it
+    std::int64_t capacity = 0;            ///< the cluster's device capacity
+    std::size_t placed = 0;
+    std::size_t skipped = 0;
+
+    /// Allocated share of the capacity (percent) at the first pod whose arrival reaches
+    /// `arrived_percent` % of the capacity (the last pod's when none does).
+    double allocated_at(double arrived_percent) const;
+};
+
+/// Places `arrivals` one by one on an empty `cluster` with the chosen policy; a pod that
+/// fits nowhere is skipped. `target` is FGD's target workload (target_workload() of the
+/// original trace); other policies ignore it.
+ReplayResult replay(const Cluster& cluster, std::span<const Pod> arrivals,
+                    std::span<const Shape> target, const ReplayOptions& options);
+
+/// FGD's fragmentation of one node for the target workload (docs/sharing.md §FGD), in
+/// milli-devices: what replay() caches per node. Exposed for tests and benchmarks.
+double node_fragmentation(const ClusterState& state, std::size_t node,
+                          std::span<const Shape> target);
+
+}  // namespace allocopt::sharing
