@@ -124,9 +124,10 @@ struct Shape {
 std::vector<Shape> target_workload(std::span<const Pod> pods, double coverage = 0.95);
 
 /// The protocol's arrival sequence (docs/sharing.md §Protocol): the pods, shuffled with
-/// `seed` when `shuffle`, then drawn from with replacement (stream `seed`) and appended
-/// until the device capacity they ask for reaches `inflate_percent` % of the cluster's.
-/// inflate_percent <= 0 keeps the list as it is.
+/// `seed` when `shuffle`, then pods drawn with replacement from `pods` as given and appended
+/// until the next draw's per-device share would take the device capacity asked for past
+/// `inflate_percent` % of the cluster's (the study's rule). inflate_percent <= 0 keeps the
+/// list as it is.
 std::vector<Pod> arrival_sequence(std::span<const Pod> pods, const Cluster& cluster,
                                   std::uint64_t seed, bool shuffle, double inflate_percent);
 
@@ -146,8 +147,9 @@ struct ReplayResult {
     std::size_t placed = 0;
     std::size_t skipped = 0;
 
-    /// Allocated share of the capacity (percent) at the first pod whose arrival reaches
-    /// `arrived_percent` % of the capacity (the last pod's when none does).
+    /// Allocated share of the capacity (percent) when `arrived_percent` % of it has been
+    /// asked for: the study's reduction, the mean over the records (one per pod) whose arrived
+    /// share lies within half a point of it; else within one point; else the nearest record.
     double allocated_at(double arrived_percent) const;
 };
 
@@ -157,8 +159,26 @@ struct ReplayResult {
 ReplayResult replay(const Cluster& cluster, std::span<const Pod> arrivals,
                     std::span<const Shape> target, const ReplayOptions& options);
 
-/// FGD's fragmentation of one node for the target workload (docs/sharing.md §FGD), in
-/// milli-devices: what replay() caches per node. Exposed for tests and benchmarks.
+/// FGD's measure (docs/sharing.md §Policies): the expected device capacity of a node that
+/// the target workload could not use, in milli-devices. Shapes are grouped by share, so that
+/// one pass over the node's devices per distinct share serves every shape; a call allocates
+/// nothing. replay() keeps one per run and calls it for the node a placement changed.
+class FragmentationMeasure {
+  public:
+    explicit FragmentationMeasure(std::span<const Shape> target);
+
+    /// F of a node with `cpu_free` milli-cores and devices `free` of model `model` (-1: none).
+    double operator()(std::int64_t cpu_free, std::span<const int> free, int model);
+
+  private:
+    std::vector<Shape> shapes_;
+    std::vector<int> shares_;          // the distinct shares of the device shapes
+    std::vector<int> share_index_;     // per shape: index into shares_, -1 for CPU only
+    std::vector<int> count_;           // per share: devices with at least that share free
+    std::vector<std::int64_t> below_;  // per share: free capacity of the other devices
+};
+
+/// FGD's measure of node `node` in `state` (a FragmentationMeasure built for the call).
 double node_fragmentation(const ClusterState& state, std::size_t node,
                           std::span<const Shape> target);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -39,6 +40,7 @@ struct Options {
     std::string format = "table";
     std::string curve;
     std::string svg;
+    std::string placements;
     std::string output;
     int threads = 1;
 };
@@ -260,6 +262,32 @@ std::string csv(const std::vector<Run>& runs) {
     return out.str();
 }
 
+/// Where every pod of every run went: the node's id (empty when skipped) and its devices, by
+/// index on the node, `|`-separated. What an independent check replays (bench/fgd.py).
+std::string placements_csv(const std::vector<Run>& runs, const sharing::Cluster& cluster,
+                           const std::vector<std::vector<sharing::Pod>>& arrivals) {
+    std::string out = "policy,seed,pod,pod_id,node,devices\n";
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        const Run& run = runs[k];
+        const sharing::ReplayResult& r = run.result;
+        const std::string prefix =
+            std::string(sharing::policy_name(run.policy)) + "," + std::to_string(run.seed) + ",";
+        for (std::size_t i = 0; i < r.node.size(); ++i) {
+            out.append(prefix).append(std::to_string(i + 1)).append(",");
+            out.append(arrivals[k][i].id).append(",");
+            if (r.node[i] >= 0) out.append(cluster.nodes[static_cast<std::size_t>(r.node[i])].id);
+            out.append(",");
+            bool first = true;
+            for (std::uint64_t bits = r.devices[i]; bits != 0; bits &= bits - 1) {
+                out.append(first ? "" : "|").append(std::to_string(std::countr_zero(bits)));
+                first = false;
+            }
+            out.append("\n");
+        }
+    }
+    return out;
+}
+
 /// Every pod of every run: arrived and allocated, in percent of the device capacity.
 std::string curve_csv(const std::vector<Run>& runs) {
     std::string out = "policy,seed,pod,arrived_pct,allocated_pct\n";
@@ -298,6 +326,8 @@ int run(const Options& o) {
         o.output.empty() || o.output == "-" ? nullptr : open_output(o.output);
     const std::unique_ptr<OutputFile> curve = o.curve.empty() ? nullptr : open_output(o.curve);
     const std::unique_ptr<OutputFile> picture = o.svg.empty() ? nullptr : open_output(o.svg);
+    const std::unique_ptr<OutputFile> placements =
+        o.placements.empty() ? nullptr : open_output(o.placements);
 
     const sharing::Cluster cluster = import_alibaba_nodes(o.files[0]);
     const std::vector<sharing::Pod> pods = import_alibaba_pods(o.files[1], cluster);
@@ -318,7 +348,8 @@ int run(const Options& o) {
             runs[p * seeds.size() + s].seed = seeds[s];
         }
     }
-    const bool keep_curves = curve || picture;
+    const bool keep_curves = curve || picture || placements;
+    std::vector<std::vector<sharing::Pod>> sequences(placements ? runs.size() : 0);
     auto one_run = [&](Run& run) {
         const auto start = std::chrono::steady_clock::now();
         const std::vector<sharing::Pod> arrivals =
@@ -335,6 +366,7 @@ int run(const Options& o) {
         run.at_100 = result.allocated_at(100.0);
         run.at_130 = result.allocated_at(130.0);
         if (keep_curves) run.result = std::move(result);
+        if (placements) sequences[static_cast<std::size_t>(&run - runs.data())] = arrivals;
     };
     // Runs are independent and each is deterministic: --threads changes only the wall time.
     std::atomic<std::size_t> next{0};
@@ -361,6 +393,7 @@ int run(const Options& o) {
         text = table(o, cluster, runs, summaries, trace);
     }
     if (curve) curve->commit(curve_csv(runs));
+    if (placements) placements->commit(placements_csv(runs, cluster, sequences));
     if (picture) {
         std::vector<SharingCurve> curves;
         for (const Run& run : runs) {
@@ -413,6 +446,10 @@ void add_replay_command(CLI::App& app, int& exit_code) {
     command->add_option("--curve", o->curve, "Write allocated vs arrived per pod (CSV)")
         ->check(output_path());
     command->add_option("--svg", o->svg, "Draw allocated vs arrived (SVG)")->check(output_path());
+    command
+        ->add_option("--placements", o->placements,
+                     "Write where every pod went: node and devices (CSV)")
+        ->check(output_path());
     command->add_option("-o,--output", o->output, "Write the report here (default stdout)")
         ->check(output_path());
     command->add_option("--threads", o->threads, "Runs at once (default 1)")

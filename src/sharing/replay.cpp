@@ -50,71 +50,6 @@ std::uint64_t best_fit_device(std::span<const int> free, const Pod& pod) {
     return std::uint64_t{1} << best;
 }
 
-/// FGD's measure (docs/sharing.md §FGD): the expected device capacity of a node that the
-/// target workload could not use. Shapes are grouped by share, so that one pass over the
-/// node's devices per distinct share serves every shape.
-class Fragmentation {
-  public:
-    explicit Fragmentation(std::span<const Shape> target) : shapes_(target.begin(), target.end()) {
-        for (const Shape& s : shapes_) {
-            if (s.devices > 0 &&
-                std::find(shares_.begin(), shares_.end(), s.share) == shares_.end())
-                shares_.push_back(s.share);
-        }
-        for (const Shape& s : shapes_) {
-            share_index_.push_back(
-                s.devices > 0
-                    ? static_cast<int>(std::find(shares_.begin(), shares_.end(), s.share) -
-                                       shares_.begin())
-                    : -1);
-        }
-        count_.resize(shares_.size());
-        below_.resize(shares_.size());
-    }
-
-    bool empty() const { return shapes_.empty(); }
-
-    /// F of a node with `cpu_free` and devices `free` (of model `model`).
-    double operator()(std::int64_t cpu_free, std::span<const int> free, int model) {
-        std::int64_t total = 0;
-        for (int f : free)
-            total += f;
-        if (total == 0) return 0.0;
-        for (std::size_t k = 0; k < shares_.size(); ++k) {
-            int count = 0;
-            std::int64_t below = 0;
-            for (int f : free) {
-                if (f >= shares_[k]) {
-                    ++count;
-                } else {
-                    below += f;
-                }
-            }
-            count_[k] = count;
-            below_[k] = below;
-        }
-        double sum = 0.0;
-        for (std::size_t s = 0; s < shapes_.size(); ++s) {
-            const Shape& shape = shapes_[s];
-            std::int64_t frag = total;
-            const int k = share_index_[s];
-            if (k >= 0 && (shape.models == 0 || (model >= 0 && (shape.models >> model & 1U))) &&
-                count_[static_cast<std::size_t>(k)] >= shape.devices && cpu_free >= shape.cpu) {
-                frag = below_[static_cast<std::size_t>(k)];
-            }
-            sum += shape.weight * static_cast<double>(frag);
-        }
-        return sum;
-    }
-
-  private:
-    std::vector<Shape> shapes_;
-    std::vector<int> shares_;
-    std::vector<int> share_index_;
-    std::vector<int> count_;
-    std::vector<std::int64_t> below_;
-};
-
 /// The study's score for a change of fragmentation: 100 x sigmoid(decrease / capacity),
 /// truncated to a whole number.
 int fgd_score(double before, double after, int capacity) {
@@ -370,7 +305,7 @@ class Replayer {
     ClusterState state_;
     ReplayOptions options_;
     int capacity_;
-    Fragmentation fragmentation_;
+    FragmentationMeasure fragmentation_;
     Rng rng_;
     std::vector<std::size_t> order_;  // the nodes in tie-breaking order
     double cpu_scale_ = 0.0, device_scale_ = 0.0;
@@ -385,9 +320,58 @@ class Replayer {
 
 }  // namespace
 
+FragmentationMeasure::FragmentationMeasure(std::span<const Shape> target)
+    : shapes_(target.begin(), target.end()) {
+    for (const Shape& s : shapes_) {
+        if (s.devices > 0 && std::find(shares_.begin(), shares_.end(), s.share) == shares_.end())
+            shares_.push_back(s.share);
+    }
+    for (const Shape& s : shapes_) {
+        const auto at = std::find(shares_.begin(), shares_.end(), s.share);
+        share_index_.push_back(s.devices > 0 ? static_cast<int>(at - shares_.begin()) : -1);
+    }
+    count_.resize(shares_.size());
+    below_.resize(shares_.size());
+}
+
+double FragmentationMeasure::operator()(std::int64_t cpu_free, std::span<const int> free,
+                                        int model) {
+    std::int64_t total = 0;
+    for (int f : free)
+        total += f;
+    if (total == 0) return 0.0;
+    for (std::size_t k = 0; k < shares_.size(); ++k) {
+        int count = 0;
+        std::int64_t below = 0;
+        for (int f : free) {
+            if (f >= shares_[k]) {
+                ++count;
+            } else {
+                below += f;
+            }
+        }
+        count_[k] = count;
+        below_[k] = below;
+    }
+    // A shape counts all free capacity as lost unless it fits here (model, CPU and enough
+    // devices with its share free); then only the devices too full for it.
+    double sum = 0.0;
+    for (std::size_t s = 0; s < shapes_.size(); ++s) {
+        const Shape& shape = shapes_[s];
+        std::int64_t frag = total;
+        const int k = share_index_[s];
+        if (k >= 0 && (shape.models == 0 || (model >= 0 && (shape.models >> model & 1U))) &&
+            count_[static_cast<std::size_t>(k)] >= shape.devices && cpu_free >= shape.cpu) {
+            frag = below_[static_cast<std::size_t>(k)];
+        }
+        sum += shape.weight * static_cast<double>(frag);
+    }
+    return sum;
+}
+
 double node_fragmentation(const ClusterState& state, std::size_t node,
                           std::span<const Shape> target) {
-    Fragmentation fragmentation(target);
+    FragmentationMeasure fragmentation(target);
     return fragmentation(state.cpu_free(node), state.devices_free(node),
                          state.cluster().nodes[node].model);
 }
