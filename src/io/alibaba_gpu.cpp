@@ -88,7 +88,8 @@ std::int64_t whole(const LineReader& lines, const CsvField& field, std::string_v
         why = "must not be negative";
     } else if (error == std::errc::result_out_of_range || (error == std::errc() && value > most)) {
         why = "too large";
-    } else if (error != std::errc() || end != last) {
+    } else if (error != std::errc() || end != last || value < 0) {
+        // value < 0: "+-5", which from_chars reads as -5 once the '+' is skipped.
         why = "expected a whole number";
     }
     if (why) fail(lines.at(field.offset), std::string(column), shown(field.text), why);
@@ -212,6 +213,10 @@ std::vector<sharing::Pod> import_alibaba_pods(const std::string& path,
             while (!spec.text.empty() && start <= spec.text.size()) {
                 const std::size_t bar = std::min(spec.text.find('|', start), spec.text.size());
                 const std::string_view model = spec.text.substr(start, bar - start);
+                if (model.empty()) {  // "A|" or "|": empty names are ignored, as in the study
+                    start = bar + 1;
+                    continue;
+                }
                 const std::optional<int> known = cluster.model_index(model);
                 if (!known) {
                     fail(lines.at(spec.offset + start), "gpu_spec", shown(model),
