@@ -170,6 +170,15 @@ TEST_F(ReplayCli, AMalformedPodListIsRefusedAtItsFieldWithNothingWritten) {
     EXPECT_EQ(entries(), 1u);  // the pod list alone: no temporary file left behind
 }
 
+TEST_F(ReplayCli, ANodeListWithoutDevicesIsRefused) {
+    const std::string nodes = file("nodes.csv");
+    std::ofstream(nodes) << "sn,cpu_milli,memory_mib,gpu,model\nc1,8000,1024,0,\n";
+    const Outcome r = run("replay --from alibaba-gpu " + quoted(nodes) + " " + quoted(kPods));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "no devices")) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 TEST_F(ReplayCli, CurveHasOneRowPerPod) {
     const std::string curve = file("curve.csv");
     const Outcome r =
