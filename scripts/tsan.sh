@@ -9,8 +9,9 @@
 # libomp's OMPT tool that tells TSan about the runtime's synchronisation; TSan ignores the
 # accesses inside the uninstrumented runtime itself. No suppressions are needed.
 #
-# Builds only the library and allocopt_tests, in build-tsan/ (-O1, line tables), then runs the
-# tests below; about 5 minutes on 2 cores. Needs clang-14, libclang-rt-14-dev (the TSan runtime)
+# Builds only the library and allocopt_threads_tests (the 8 test files that hold the tests
+# below, tests/CMakeLists.txt) in build-tsan/ (-O1, line tables), then runs those tests; about
+# 4 minutes on 2 cores. Needs clang-14, libclang-rt-14-dev (the TSan runtime)
 # and libomp-14-dev (libomp, libarcher); with CI=true, installs them (scripts/deps.sh).
 #
 # Without the CLI, and without MPI even if the CLI is turned on here one day: TSan reports a
@@ -33,7 +34,7 @@ cmake -S . -B build-tsan -DCMAKE_CXX_COMPILER="$llvm/bin/clang++" -DCMAKE_BUILD_
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DALLOCOPT_SANITIZE=thread \
     -DALLOCOPT_BUILD_CLI=OFF -DALLOCOPT_WITH_MPI=OFF -DALLOCOPT_BUILD_ENUMERATE=OFF \
     -DALLOCOPT_INSTALL=OFF >/dev/null
-cmake --build build-tsan -j "$jobs" --target allocopt_tests
+cmake --build build-tsan -j "$jobs" --target allocopt_threads_tests
 echo "tsan.sh: built in ${SECONDS}s"
 
 # Every test that gives the Evaluator more than one thread. Heuristics evaluate serially, so of
@@ -57,7 +58,7 @@ tests=(
 filter=$(IFS=:; echo "${tests[*]}")
 # A renamed test must not drop out of the pass unnoticed.
 for t in "${tests[@]}"; do
-    build-tsan/tests/allocopt_tests --gtest_list_tests --gtest_filter="$t" | grep -q '^  ' ||
+    build-tsan/tests/allocopt_threads_tests --gtest_list_tests --gtest_filter="$t" | grep -q '^  ' ||
         { echo "tsan.sh: no test matches $t" >&2; exit 1; }
 done
 
@@ -66,5 +67,5 @@ export ARCHER_OPTIONS=verbose=1  # prints that archer is active
 # halt_on_error: the first race fails the run (exit code 66), with both stacks.
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ignore_noninstrumented_modules=1"
 SECONDS=0
-build-tsan/tests/allocopt_tests --gtest_filter="$filter"
+build-tsan/tests/allocopt_threads_tests --gtest_filter="$filter"
 echo "tsan.sh: tests passed in ${SECONDS}s"

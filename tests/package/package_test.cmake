@@ -2,7 +2,11 @@
 # what a downstream `find_package(allocopt)` sees, with no access to the source or build tree.
 #
 #   cmake -DSOURCE_DIR=<allocopt source> -DWORK_DIR=<scratch dir> -DGENERATOR=<generator>
-#         -DCXX_COMPILER=<c++ compiler> -DVERSION=<expected version> -P package_test.cmake
+#         -DCXX_COMPILER=<c++ compiler> -DVERSION=<expected version> [-DINSTALL_FROM=<build>]
+#         -P package_test.cmake
+#
+# With INSTALL_FROM, that (already built, plain Release) build tree is installed; without it, a
+# Release copy of the library is configured and built in WORK_DIR first.
 #
 # Any failing step (configure, build, install, a missing file, a wrong output) fails the test.
 cmake_minimum_required(VERSION 3.25)
@@ -27,11 +31,21 @@ function(step)
     execute_process(COMMAND ${ARGV} COMMAND_ECHO STDOUT COMMAND_ERROR_IS_FATAL ANY)
 endfunction()
 
-step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${build_dir} -G ${GENERATOR}
-     -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
-     -DALLOCOPT_BUILD_TESTS=OFF -DALLOCOPT_SANITIZE= -DCMAKE_INSTALL_PREFIX=${prefix})
-step(${CMAKE_COMMAND} --build ${build_dir} --config Release -j 2)
-step(${CMAKE_COMMAND} --install ${build_dir} --config Release --prefix ${prefix})
+if(DEFINED INSTALL_FROM)
+    # The build that runs this test is a plain one: install it, as a user installs theirs
+    # (`cmake --install build --prefix P`), rather than compiling the library once more. A
+    # configure of the test-free layout still runs, so that its CMake code is checked too.
+    step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${build_dir} -G ${GENERATOR}
+         -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+         -DALLOCOPT_BUILD_TESTS=OFF -DALLOCOPT_SANITIZE= -DCMAKE_INSTALL_PREFIX=${prefix})
+    step(${CMAKE_COMMAND} --install ${INSTALL_FROM} --config Release --prefix ${prefix})
+else()
+    step(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${build_dir} -G ${GENERATOR}
+         -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+         -DALLOCOPT_BUILD_TESTS=OFF -DALLOCOPT_SANITIZE= -DCMAKE_INSTALL_PREFIX=${prefix})
+    step(${CMAKE_COMMAND} --build ${build_dir} --config Release -j 2)
+    step(${CMAKE_COMMAND} --install ${build_dir} --config Release --prefix ${prefix})
+endif()
 
 # Headers (the generated version.hpp included), libraries, CLI and package config.
 foreach(pattern include/allocopt/allocopt.hpp include/allocopt/core.hpp
