@@ -1,5 +1,6 @@
 #include "allocopt/allocation.hpp"
 
+#include <bit>
 #include <string>
 #include <vector>
 
@@ -11,12 +12,25 @@ namespace allocopt {
 
 namespace {
 
+/// `[0, 3]`: the devices of a mask, as the files write them.
+std::string device_list(std::uint64_t mask) {
+    std::string text = "[";
+    for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1)
+        text += (text.size() > 1 ? ", " : "") + std::to_string(std::countr_zero(bits));
+    return text + "]";
+}
+
 void check_entries(const Problem& problem, const Allocation& allocation, bool require_complete) {
     const std::size_t n = problem.num_tasks();
     const std::size_t m = problem.num_resources();
     if (allocation.resource.size() != n || allocation.units.size() != n) {
         throw InputError("allocation", std::to_string(allocation.resource.size()),
                          "an allocation needs one entry per task (" + std::to_string(n) + ")");
+    }
+    if (!allocation.devices.empty() && allocation.devices.size() != n) {
+        throw InputError(
+            "allocation.devices", std::to_string(allocation.devices.size()),
+            "devices are given for no task or for every task (" + std::to_string(n) + ")");
     }
     for (std::size_t i = 0; i < n; ++i) {
         const std::string key = "allocation[" + std::to_string(i) + "]";
@@ -56,6 +70,19 @@ void check_entries(const Problem& problem, const Allocation& allocation, bool re
                                      detail::format_number(problem.capacity(r, k)));
             }
         }
+        const std::uint64_t mask = allocation.devices_of(i);
+        if (mask == 0) continue;
+        const int have = resource.devices.count;
+        if (task.devices.count == 0) {
+            throw InputError(key + ".devices", device_list(mask),
+                             "task '" + task.id + "' asks for no devices");
+        }
+        if (std::popcount(mask) != task.devices.count || (have < 64 && (mask >> have) != 0)) {
+            throw InputError(key + ".devices", device_list(mask),
+                             "task '" + task.id + "' takes " + std::to_string(task.devices.count) +
+                                 " of the " + std::to_string(have) + " devices of '" + resource.id +
+                                 "' (numbered from 0)");
+        }
     }
 }
 
@@ -85,6 +112,34 @@ void check_allocation(const Problem& problem, const Allocation& allocation, bool
                         problem.resource(r).id + "' need " + detail::format_number(total) + " " +
                         problem.dimensions()[k] + " but it has " +
                         detail::format_number(problem.capacity(r, k)) + " (packing mode)");
+            }
+        }
+    }
+    if (!problem.has_devices()) return;
+    // Every placed task that asks for devices names them, and no device is over its capacity.
+    std::vector<int> carried(problem.device_offset(m), 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const DeviceRequest& want = problem.task(i).devices;
+        if (!allocation.placed(i) || want.count == 0) continue;
+        const auto r = static_cast<std::size_t>(allocation.resource[i]);
+        const std::uint64_t mask = allocation.devices_of(i);
+        const std::string key = "allocation[" + std::to_string(i) + "].devices";
+        if (mask == 0) {
+            throw InputError(key, "[]",
+                             "task '" + problem.task(i).id + "' asks for " +
+                                 std::to_string(want.count) + " devices but names none");
+        }
+        const Devices& have = problem.resource(r).devices;
+        for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1) {
+            const int d = std::countr_zero(bits);
+            int& total = carried[problem.device_offset(r) + static_cast<std::size_t>(d)];
+            total += want.share;
+            if (total > have.capacity) {
+                throw InputError(key, device_list(mask),
+                                 "with task '" + problem.task(i).id + "', device " +
+                                     std::to_string(d) + " of '" + problem.resource(r).id +
+                                     "' carries " + std::to_string(total) + " but holds " +
+                                     std::to_string(have.capacity));
             }
         }
     }

@@ -38,7 +38,7 @@ DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start, std::uint6
         kind_ = Kind::load;
         unit_duration_ = detail::internals(evaluator).unit_duration_table();
         makespan_only_ = only(objective, {Metric::makespan});
-    } else if (path == detail::EvaluatorPath::packing &&
+    } else if (path == detail::EvaluatorPath::packing && !problem_.has_devices() &&
                problem_.num_dimensions() <= kMaxDimensions &&
                only(objective, {Metric::cost, Metric::unplaced})) {
         kind_ = Kind::packing;
@@ -261,6 +261,10 @@ Evaluation DeltaState::score_full(std::size_t ta, std::int32_t ra, std::int32_t 
     const Evaluation e = evaluator_.evaluate(scratch_);
     scratch_.place(ta, allocation_.resource[ta], allocation_.units[ta]);
     if (tb != npos) scratch_.place(tb, allocation_.resource[tb], allocation_.units[tb]);
+    if (!scratch_.devices.empty()) {  // place() cleared the devices the allocation names
+        scratch_.devices[ta] = allocation_.devices_of(ta);
+        if (tb != npos) scratch_.devices[tb] = allocation_.devices_of(tb);
+    }
     return e;
 }
 

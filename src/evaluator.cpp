@@ -3,11 +3,13 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <limits>
 
+#include "detail/devices.hpp"
 #include "detail/evaluator_internals.hpp"
 #include "detail/list_schedule.hpp"
 
@@ -36,6 +38,11 @@ bool objective_uses_only(const Objective& objective, std::initializer_list<Metri
 using detail::EvaluatorInternals;
 using detail::EvaluatorPath;
 using Scratch = detail::EvaluatorScratch;
+
+/// Devices the Evaluator's scratch areas track: every resource's, when any task asks for some.
+std::size_t devices_of(const Problem& p) {
+    return p.has_devices() ? p.device_offset(p.num_resources()) : 0;
+}
 
 double objective_value(const Problem& p, const std::array<double, kMetricCount>& metrics) {
     double value = 0;
@@ -92,7 +99,8 @@ Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
     }
     in.scratch.reserve(static_cast<std::size_t>(threads_));
     for (int t = 0; t < threads_; ++t) {
-        in.scratch.push_back(std::make_unique<Scratch>(n, m, problem.num_dimensions()));
+        in.scratch.push_back(
+            std::make_unique<Scratch>(n, m, problem.num_dimensions(), devices_of(problem)));
     }
 }
 
@@ -245,7 +253,7 @@ Evaluation evaluate_full(const EvaluatorInternals& in, const Allocation& a, Scra
 
 Report Evaluator::report(const Allocation& allocation) const {
     const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
-    Scratch s(n, m, problem_.num_dimensions());
+    Scratch s(n, m, problem_.num_dimensions(), devices_of(problem_));
     const Totals t = compute_totals(*internals_, allocation, s);
     Report out;
     out.metrics = t.metrics;
@@ -268,6 +276,7 @@ Report Evaluator::report(const Allocation& allocation) const {
         out.end[i] = s.end[i];
     }
     out.seed = seed_metrics(problem_, allocation);
+    if (problem_.has_devices()) out.devices = s.device_mask;
     return out;
 }
 
@@ -296,6 +305,68 @@ void schedule_resource(const Problem& p, const Allocation& a, std::size_t j, Scr
                               start[i] = st;
                               end[i] = en;
                           });
+}
+
+/// Takes `share` of the devices in `mask` on resource j; returns false (taking nothing) when
+/// the mask is not `count` devices of j.
+bool take_devices(const Problem& p, std::size_t j, std::uint64_t mask, const DeviceRequest& want,
+                  Scratch& s) {
+    const int count = p.resource(j).devices.count;
+    if (std::popcount(mask) != want.count || (count < 64 && (mask >> count) != 0)) return false;
+    int* used = s.device_used.data() + p.device_offset(j);
+    for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1)
+        used[std::countr_zero(bits)] += want.share;
+    return true;
+}
+
+/// The devices the Evaluator chooses for a task on resource j (detail::choose_devices).
+std::uint64_t choose_devices(const Problem& p, std::size_t j, const DeviceRequest& want,
+                             const Scratch& s) {
+    return detail::choose_devices(p.resource(j).devices, s.device_used.data() + p.device_offset(j),
+                                  want);
+}
+
+/// Devices (docs/sharing.md §Problems with devices): the devices an allocation names are taken
+/// first, then the Evaluator chooses for the other tasks, in task order. Each device over its
+/// capacity adds its relative overflow to the capacity violation; a task for which not enough
+/// devices are left adds its request (count x share) relative to a device's capacity; a mask
+/// that is not `count` devices of its resource is a placement violation.
+void place_devices(const Problem& p, const Allocation& a, Scratch& s, double& capacity_violation,
+                   double& placement_violation) {
+    const std::size_t n = p.num_tasks(), m = p.num_resources();
+    std::fill(s.device_used.begin(), s.device_used.end(), 0);
+    std::fill(s.device_mask.begin(), s.device_mask.end(), 0);
+    const bool given = !a.devices.empty();
+    for (std::size_t i = 0; given && i < n; ++i) {
+        const DeviceRequest& want = p.task(i).devices;
+        if (a.resource[i] < 0 || want.count == 0 || a.devices[i] == 0) continue;
+        const auto j = static_cast<std::size_t>(a.resource[i]);
+        if (take_devices(p, j, a.devices[i], want, s)) {
+            s.device_mask[i] = a.devices[i];
+        } else {
+            placement_violation += 1.0;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const DeviceRequest& want = p.task(i).devices;
+        if (a.resource[i] < 0 || want.count == 0 || (given && a.devices[i] != 0)) continue;
+        const auto j = static_cast<std::size_t>(a.resource[i]);
+        const std::uint64_t mask = choose_devices(p, j, want, s);
+        if (mask != 0) {
+            take_devices(p, j, mask, want, s);
+            s.device_mask[i] = mask;
+        } else {
+            const int capacity = std::max(1, p.resource(j).devices.capacity);
+            capacity_violation += static_cast<double>(want.count) * want.share / capacity;
+        }
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+        const int capacity = p.resource(j).devices.capacity;
+        for (std::size_t d = p.device_offset(j); d < p.device_offset(j + 1); ++d) {
+            if (s.device_used[d] > capacity)
+                capacity_violation += static_cast<double>(s.device_used[d] - capacity) / capacity;
+        }
+    }
 }
 
 void place_packing(const Problem& p, const Allocation& a, Scratch& s, double& capacity_violation) {
@@ -355,6 +426,7 @@ Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch
     }
     if (p.mode() == Mode::packing) {
         place_packing(p, a, s, t.capacity_violation);
+        if (p.has_devices()) place_devices(p, a, s, t.capacity_violation, t.placement_violation);
     } else {
         for (std::size_t j = 0; j < m; ++j) {
             std::int32_t* first = s.order.data() + s.offset[j];

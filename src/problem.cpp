@@ -136,6 +136,7 @@ Problem::Problem(ProblemData data) : data_(std::move(data)) {
     validate_tasks();
     validate_matrices();
     validate_objective();
+    validate_devices();
     build_allowed();
     build_speedups();
     check_every_task_fits();
@@ -297,12 +298,60 @@ void Problem::validate_objective() const {
     }
 }
 
+void Problem::validate_devices() {
+    const std::size_t m = data_.resources.size();
+    device_offset_.assign(m + 1, 0);
+    for (std::size_t j = 0; j < m; ++j) {
+        const Devices& dev = data_.resources[j].devices;
+        const std::string key = at("resources", j) + ".devices";
+        if (dev.count < 0 || dev.count > kMaxResourceDevices) {
+            throw InputError(
+                key + ".count", std::to_string(dev.count),
+                "a resource holds 0 to " + std::to_string(kMaxResourceDevices) + " devices");
+        }
+        if (dev.capacity < 1) {
+            throw InputError(key + ".capacity", std::to_string(dev.capacity),
+                             "a device's capacity must be at least 1");
+        }
+        device_offset_[j + 1] = device_offset_[j] + static_cast<std::size_t>(dev.count);
+    }
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        const DeviceRequest& want = data_.tasks[i].devices;
+        const std::string key = at("tasks", i) + ".devices";
+        if (want.count < 0 || want.count > kMaxResourceDevices) {
+            throw InputError(
+                key + ".count", std::to_string(want.count),
+                "a task asks for 0 to " + std::to_string(kMaxResourceDevices) + " devices");
+        }
+        if (want.count == 0) {
+            if (want.share != 0) {
+                throw InputError(key + ".share", std::to_string(want.share),
+                                 "a share needs a device count of at least 1");
+            }
+            continue;
+        }
+        if (want.share < 1) {
+            throw InputError(key + ".share", std::to_string(want.share),
+                             "a task with devices needs a share of at least 1 per device");
+        }
+        has_devices_ = true;
+    }
+    if (has_devices_ && data_.mode != Mode::packing) {
+        throw InputError("mode", std::string(mode_name(data_.mode)),
+                         "tasks that ask for devices need mode: packing (devices are not yet "
+                         "scheduled over time)");
+    }
+}
+
 void Problem::build_allowed() {
     // Tasks naming the same allowed list share one mask of m bytes: memory stays
     // O(n + sets x m) however many tasks there are.
+    // A name may be a resource's kind, its id, or its devices' model (a GPU model).
     std::set<std::string> kinds;
-    for (const Resource& r : data_.resources)
+    for (const Resource& r : data_.resources) {
         kinds.insert(r.kind);
+        if (r.devices.count > 0 && !r.devices.model.empty()) kinds.insert(r.devices.model);
+    }
     std::vector<std::string> names(kinds.begin(), kinds.end());
     for (const Resource& r : data_.resources)
         names.push_back(r.id);
@@ -316,9 +365,9 @@ void Problem::build_allowed() {
         for (std::size_t a = 0; a < allowed.size(); ++a) {
             const std::string& name = allowed[a];
             if (!kinds.count(name) && !resource_index_.count(name)) {
-                throw InputError(
-                    at("tasks", i) + ".allowed" + "[" + std::to_string(a) + "]", name,
-                    "no resource has this id or kind" + detail::did_you_mean(name, names));
+                throw InputError(at("tasks", i) + ".allowed" + "[" + std::to_string(a) + "]", name,
+                                 "no resource has this id, kind or device model" +
+                                     detail::did_you_mean(name, names));
             }
         }
         std::vector<std::string> sorted = allowed;
@@ -330,7 +379,9 @@ void Problem::build_allowed() {
             for (std::size_t j = 0; j < m; ++j) {
                 const Resource& r = data_.resources[j];
                 mask[j] = std::binary_search(sorted.begin(), sorted.end(), r.kind) ||
-                          std::binary_search(sorted.begin(), sorted.end(), r.id);
+                          std::binary_search(sorted.begin(), sorted.end(), r.id) ||
+                          (r.devices.count > 0 && !r.devices.model.empty() &&
+                           std::binary_search(sorted.begin(), sorted.end(), r.devices.model));
             }
         }
         allowed_set_[i] = it->second;
@@ -438,7 +489,9 @@ bool Problem::can_host(std::size_t i, std::size_t j) const {
     for (std::size_t k = 1; k < dims(); ++k) {
         if (demand(i, j, k) > capacity(j, k)) return false;
     }
-    return true;
+    const DeviceRequest& want = data_.tasks[i].devices;
+    const Devices& have = data_.resources[j].devices;
+    return want.count == 0 || (want.count <= have.count && want.share <= have.capacity);
 }
 
 void Problem::check_every_task_fits() const {
@@ -477,6 +530,24 @@ void Problem::check_every_task_fits() const {
             throw InputError(key + ".demand." + dim, format_number(demand_[i * dims() + k]),
                              "task '" + t.id + "' needs " + format_number(demand_[i * dims() + k]) +
                                  " " + dim + tail);
+        }
+        if (t.devices.count > 0) {
+            int most = 0;
+            bool met = false;
+            for (std::size_t j = 0; j < m && !met; ++j) {
+                if (!allowed(i, j)) continue;
+                const Devices& have = data_.resources[j].devices;
+                met = t.devices.count <= have.count && t.devices.share <= have.capacity;
+                if (t.devices.share <= have.capacity) most = std::max(most, have.count);
+            }
+            if (!met) {
+                throw InputError(key + ".devices.count", std::to_string(t.devices.count),
+                                 "task '" + t.id + "' needs " + std::to_string(t.devices.count) +
+                                     " devices with " + std::to_string(t.devices.share) +
+                                     " free each, but no allowed resource has that many (the "
+                                     "most is " +
+                                     std::to_string(most) + ")");
+            }
         }
         std::string what = "units " + std::to_string(t.units.min);
         for (const auto& [dim, value] : t.demand) {

@@ -58,8 +58,13 @@ struct Report {
     std::vector<double> start;        ///< per task; NaN when unplaced
     std::vector<double> end;          ///< per task; NaN when unplaced
     SeedMetrics seed;
+    /// Per task, the devices it takes on its resource (bit d = device d): those the
+    /// allocation names, else the Evaluator's choice; 0 for a task without devices or for
+    /// which too few were free. Empty when no task asks for devices.
+    std::vector<std::uint64_t> devices;
     // Violation broken down by cause (their sum is evaluation.violation).
     double capacity_violation = 0;   ///< relative overflow summed over resources and dimensions
+                                     ///< (and devices)
     double placement_violation = 0;  ///< disallowed placements, inadmissible unit counts and
                                      ///< unplaced non-optional tasks
     double deadline_violation = 0;   ///< relative lateness of hard deadlines and horizon

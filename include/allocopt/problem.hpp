@@ -64,6 +64,26 @@ struct UnitChoice {
     static UnitChoice list(std::vector<int> values);
 };
 
+/// Devices inside a resource (docs/sharing.md §Model): `count` devices of one model, each of
+/// `capacity` (GPUs: 1000 milli-GPU). A task takes a share of one of them or whole ones, and
+/// the decision names which (Allocation::devices). count 0 = none.
+struct Devices {
+    int count = 0;        ///< 0 .. kMaxResourceDevices
+    int capacity = 1000;  ///< per device, > 0
+    std::string model{};  ///< a label `allowed` lists may name, like a resource kind
+};
+
+/// The most devices one resource may hold (a task's devices are a 64-bit mask).
+inline constexpr int kMaxResourceDevices = 64;
+
+/// What a task asks of a resource's devices: `share` of each of `count` devices, either a
+/// share of one device (count 1, share below the capacity) or whole devices (share = the
+/// resource's device capacity). count 0 = none.
+struct DeviceRequest {
+    int count = 0;  ///< >= 0
+    int share = 0;  ///< per device, >= 1 when count > 0
+};
+
 struct Resource {
     std::string id{};
     std::string kind{};
@@ -72,6 +92,7 @@ struct Resource {
     double cost_per_hour = 0.0;                ///< per unit per time unit, >= 0
     double fixed_cost = 0.0;                   ///< paid once if anything is placed on it, >= 0
     double weight = 1.0;                       ///< weight in the seed's utilization sum, > 0
+    Devices devices{};                         ///< devices inside (GPUs shared per device)
 };
 
 struct Task {
@@ -88,6 +109,7 @@ struct Task {
     std::vector<std::string> allowed{};  ///< resource ids or kinds; empty = any resource
     bool optional = false;               ///< may stay unplaced without violation
     std::string type{};                  ///< a row of ProblemData::speedups; empty = no type
+    DeviceRequest devices{};             ///< devices asked for on the chosen resource
 };
 
 /// Relative speed factors per task type and resource kind: speedups[type][kind] > 0.
@@ -211,6 +233,13 @@ class Problem {
 
     double horizon() const { return data_.horizon; }
 
+    /// Whether any task asks for devices: allocations then say which devices each such task
+    /// takes (Allocation::devices), and the Evaluator checks every device's capacity.
+    bool has_devices() const { return has_devices_; }
+    /// Offset of resource j's first device in a flat array of every resource's devices
+    /// (device_offset(m) = the total).
+    std::size_t device_offset(std::size_t j) const { return device_offset_[j]; }
+
   private:
     std::size_t dims() const { return dimensions_.size(); }
     void validate_resources();
@@ -222,6 +251,7 @@ class Problem {
     void check_speedup_rows() const;
     void check_every_task_fits() const;
     void check_totals_stay_finite() const;
+    void validate_devices();
 
     ProblemData data_;
     std::vector<std::string> dimensions_;
@@ -240,6 +270,8 @@ class Problem {
     std::vector<std::uint8_t> allowed_mask_;  // sets x m
     std::map<std::string, std::size_t, std::less<>> task_index_;
     std::map<std::string, std::size_t, std::less<>> resource_index_;
+    bool has_devices_ = false;
+    std::vector<std::size_t> device_offset_;  // m + 1
 };
 
 }  // namespace allocopt

@@ -185,6 +185,8 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
         ->check(whole_number(1, kMaxInt));
     command.add_flag("--maximize", source.import.gap.maximize,
                      "orlib-gap: read costs as profits (OR-Library's sense for gap1-gap12)");
+    command.add_option("--pods", source.import.pods,
+                       "alibaba-gpu: the pod list (FILE is the node list)");
 }
 
 namespace {

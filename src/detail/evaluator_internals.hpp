@@ -19,18 +19,20 @@ enum class EvaluatorPath : std::uint8_t { load, packing, general };
 
 /// Per-thread working memory, sized once: evaluations allocate nothing.
 struct EvaluatorScratch {
-    std::vector<double> duration;      // n
-    std::vector<double> start, end;    // n
-    std::vector<std::int32_t> offset;  // m + 1: bucket of each resource in `order`
-    std::vector<std::int32_t> order;   // n: tasks grouped by resource
-    std::vector<std::int32_t> cursor;  // m: next free position of each bucket
-    ListScratch list;                  // list scheduling of one resource
-    std::vector<double> load;          // m: sum of durations
-    std::vector<double> busy;          // m: sum of units x duration
-    std::vector<double> usage;         // m x d: packing usage
-    std::vector<std::uint8_t> in_use;  // m
+    std::vector<double> duration;            // n
+    std::vector<double> start, end;          // n
+    std::vector<std::int32_t> offset;        // m + 1: bucket of each resource in `order`
+    std::vector<std::int32_t> order;         // n: tasks grouped by resource
+    std::vector<std::int32_t> cursor;        // m: next free position of each bucket
+    ListScratch list;                        // list scheduling of one resource
+    std::vector<double> load;                // m: sum of durations
+    std::vector<double> busy;                // m: sum of units x duration
+    std::vector<double> usage;               // m x d: packing usage
+    std::vector<std::uint8_t> in_use;        // m
+    std::vector<int> device_used;            // every resource's devices (Problem::device_offset)
+    std::vector<std::uint64_t> device_mask;  // n: the devices each task took
 
-    EvaluatorScratch(std::size_t n, std::size_t m, std::size_t d)
+    EvaluatorScratch(std::size_t n, std::size_t m, std::size_t d, std::size_t devices = 0)
         : duration(n),
           start(n),
           end(n),
@@ -41,7 +43,9 @@ struct EvaluatorScratch {
           load(m),
           busy(m),
           usage(m * d),
-          in_use(m) {}
+          in_use(m),
+          device_used(devices),
+          device_mask(devices > 0 ? n : 0) {}
 };
 
 /// What an Evaluator decides and allocates at construction.

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "allocopt/error.hpp"
+#include "allocopt/io/alibaba_gpu.hpp"
 #include "detail/text.hpp"
 #include "io/benchmarks_detail.hpp"
 
@@ -65,7 +66,8 @@ std::vector<CsvField> split_csv(std::string_view line) {
 namespace {
 
 constexpr BenchmarkFormat kAllFormats[] = {BenchmarkFormat::braun_etc, BenchmarkFormat::orlib_gap,
-                                           BenchmarkFormat::cloudbalancing};
+                                           BenchmarkFormat::cloudbalancing,
+                                           BenchmarkFormat::alibaba_gpu};
 
 }  // namespace
 
@@ -77,6 +79,8 @@ std::string_view benchmark_format_name(BenchmarkFormat format) {
             return "orlib-gap";
         case BenchmarkFormat::cloudbalancing:
             return "cloudbalancing";
+        case BenchmarkFormat::alibaba_gpu:
+            return "alibaba-gpu";
     }
     return "?";
 }
@@ -104,6 +108,14 @@ Problem import_benchmark(BenchmarkFormat format, const std::string& path,
             return import_orlib_gap(path, options.gap);
         case BenchmarkFormat::cloudbalancing:
             return import_cloudbalancing(path);
+        case BenchmarkFormat::alibaba_gpu:
+            if (options.pods.empty()) {
+                throw InputError("--pods", "",
+                                 "--from alibaba-gpu reads a node list (FILE) and a pod list: "
+                                 "give it with --pods PODS.csv",
+                                 {path});
+            }
+            return import_alibaba_problem(path, options.pods);
     }
     throw InputError("format", "", "unknown benchmark format");
 }

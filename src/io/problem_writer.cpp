@@ -51,6 +51,13 @@ void resource(YAML::Emitter& out, const Resource& r) {
     field("cost_per_hour", r.cost_per_hour, 0.0);
     field("fixed_cost", r.fixed_cost, 0.0);
     field("weight", r.weight, 1.0);
+    if (r.devices.count > 0) {
+        out << YAML::Key << "devices" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "count" << YAML::Value << r.devices.count;
+        out << YAML::Key << "capacity" << YAML::Value << r.devices.capacity;
+        if (!r.devices.model.empty()) out << YAML::Key << "model" << YAML::Value << r.devices.model;
+        out << YAML::EndMap;
+    }
     out << YAML::EndMap;
 }
 
@@ -121,6 +128,12 @@ void task(YAML::Emitter& out, const Task& t) {
         out << YAML::EndSeq;
     }
     if (t.optional) out << YAML::Key << "optional" << YAML::Value << true;
+    if (t.devices.count > 0) {
+        out << YAML::Key << "devices" << YAML::Value << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "count" << YAML::Value << t.devices.count;
+        out << YAML::Key << "share" << YAML::Value << t.devices.share;
+        out << YAML::EndMap;
+    }
     out << YAML::EndMap;
 }
 

@@ -58,7 +58,7 @@ class AllocationReader {
             const YamlNode entry = list[e];
             const std::string key = at(name, e);
             in_.expect_map(entry, key);
-            in_.check_keys(entry, key, {"task", "resource", "units", "start", "end"});
+            in_.check_keys(entry, key, {"task", "resource", "units", "start", "end", "devices"});
             if (!entry["task"]) in_.fail(entry, key + ".task", "", "each entry needs a task");
             const std::string task = in_.text(entry["task"], key + ".task");
             const auto i = problem_.task_index(task);
@@ -88,6 +88,24 @@ class AllocationReader {
                 in_.remember(at("allocation", *i) + ".units", entry["units"]);
             }
             allocation.place(*i, static_cast<std::int32_t>(*j), units);
+            if (const YamlNode devices = entry["devices"]) {
+                in_.expect_list(devices, key + ".devices");
+                in_.remember(at("allocation", *i) + ".devices", devices);
+                std::uint64_t mask = 0;
+                for (std::size_t d = 0; d < devices.size(); ++d) {
+                    const std::string dkey = key + ".devices[" + std::to_string(d) + "]";
+                    const int device = in_.integer(devices[d], dkey);
+                    if (device < 0 || device >= kMaxResourceDevices || (mask >> device & 1U) != 0) {
+                        in_.fail(devices[d], dkey, std::to_string(device),
+                                 device < 0 || device >= kMaxResourceDevices
+                                     ? "a device number is in [0, 63]"
+                                     : "device listed twice");
+                    }
+                    mask |= std::uint64_t{1} << device;
+                }
+                if (allocation.devices.empty()) allocation.devices.assign(problem_.num_tasks(), 0);
+                allocation.devices[*i] = mask;
+            }
         }
         try {
             check_decisions(problem_, allocation);
@@ -257,9 +275,9 @@ void ProblemReader::read_resources(const YamlNode& list, ProblemData& data) {
 Resource ProblemReader::read_resource(const YamlNode& node, const std::string& key, int& count) {
     in_.expect_map(node, key);
     in_.remember(key, node);
-    in_.check_keys(
-        node, key,
-        {"id", "kind", "count", "capacity", "speed", "cost_per_hour", "fixed_cost", "weight"});
+    in_.check_keys(node, key,
+                   {"id", "kind", "count", "capacity", "speed", "cost_per_hour", "fixed_cost",
+                    "weight", "devices"});
     Resource r;
     if (!node["id"]) in_.fail(node, key + ".id", "", "every resource needs an id");
     auto field = [&](const char* name) {
@@ -293,6 +311,23 @@ Resource ProblemReader::read_resource(const YamlNode& node, const std::string& k
     if (node["cost_per_hour"]) r.cost_per_hour = field("cost_per_hour");
     if (node["fixed_cost"]) r.fixed_cost = field("fixed_cost");
     if (node["weight"]) r.weight = field("weight");
+    if (const YamlNode devices = node["devices"]) {
+        const std::string dkey = key + ".devices";
+        in_.expect_map(devices, dkey);
+        in_.remember(dkey, devices);
+        in_.check_keys(devices, dkey, {"count", "capacity", "model"});
+        if (!devices["count"]) in_.fail(devices, dkey + ".count", "", "devices need a count");
+        in_.remember(dkey + ".count", devices["count"]);
+        r.devices.count = in_.integer(devices["count"], dkey + ".count");
+        if (devices["capacity"]) {
+            in_.remember(dkey + ".capacity", devices["capacity"]);
+            r.devices.capacity = in_.integer(devices["capacity"], dkey + ".capacity");
+        }
+        if (devices["model"]) {
+            in_.remember(dkey + ".model", devices["model"]);
+            r.devices.model = in_.text(devices["model"], dkey + ".model");
+        }
+    }
     return r;
 }
 
@@ -310,7 +345,7 @@ Task ProblemReader::read_task(const YamlNode& node, const std::string& key) {
     in_.remember(key, node);
     in_.check_keys(node, key,
                    {"id", "kind", "workload", "frequency", "priority", "arrival", "deadline",
-                    "demand", "units", "scaling", "allowed", "optional", "type"});
+                    "demand", "units", "scaling", "allowed", "optional", "type", "devices"});
     Task t;
     if (!node["id"]) in_.fail(node, key + ".id", "", "every task needs an id");
     t.id = in_.text(node["id"], key + ".id");
@@ -357,6 +392,23 @@ Task ProblemReader::read_task(const YamlNode& node, const std::string& key) {
         in_.remember(key + ".type", type);
         t.type = in_.text(type, key + ".type");
         if (t.type.empty()) in_.fail(type, key + ".type", "\"\"", "leave 'type' out for none");
+    }
+    if (const YamlNode devices = node["devices"]) {
+        const std::string dkey = key + ".devices";
+        in_.expect_map(devices, dkey);
+        in_.remember(dkey, devices);
+        in_.check_keys(devices, dkey, {"count", "share"});
+        if (!devices["share"]) {
+            in_.fail(devices, dkey + ".share", "",
+                     "devices need a share per device, e.g. {count: 1, share: 500}");
+        }
+        t.devices.count = 1;
+        if (devices["count"]) {
+            in_.remember(dkey + ".count", devices["count"]);
+            t.devices.count = in_.integer(devices["count"], dkey + ".count");
+        }
+        in_.remember(dkey + ".share", devices["share"]);
+        t.devices.share = in_.integer(devices["share"], dkey + ".share");
     }
     return t;
 }

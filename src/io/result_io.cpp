@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -260,6 +261,18 @@ void write_text_atomic(const std::string& path, std::string_view content) {
     OutputFile(path).commit(content);
 }
 
+namespace {
+
+/// `[0, 3]`: the devices of a mask, in increasing order.
+detail::Document device_array(std::uint64_t mask) {
+    detail::Document list = detail::Document::array();
+    for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1)
+        list.push_back(std::countr_zero(bits));
+    return list;
+}
+
+}  // namespace
+
 std::string allocation_text(const Problem& problem, const Allocation& allocation,
                             OutputFormat format) {
     detail::Document doc;
@@ -271,6 +284,7 @@ std::string allocation_text(const Problem& problem, const Allocation& allocation
         if (allocation.placed(i)) {
             row["resource"] = problem.resource(static_cast<std::size_t>(allocation.resource[i])).id;
             row["units"] = allocation.units[i];
+            if (allocation.devices_of(i) != 0) row["devices"] = device_array(allocation.devices[i]);
         } else {
             row["resource"] = nullptr;
         }
@@ -344,6 +358,9 @@ detail::Document report_document(const Problem& problem, const Allocation& alloc
         if (allocation.placed(i)) {
             row["resource"] = problem.resource(static_cast<std::size_t>(allocation.resource[i])).id;
             row["units"] = allocation.units[i];
+            // The devices taken: those the allocation names, else the Evaluator's choice.
+            if (!report.devices.empty() && report.devices[i] != 0)
+                row["devices"] = device_array(report.devices[i]);
             row["start"] = tidy(report.start[i]);
             row["end"] = tidy(report.end[i]);
         } else {

@@ -6,6 +6,7 @@
 // allocopt/solvers/heuristics.hpp.
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <numeric>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "allocopt/problem.hpp"
 #include "allocopt/solver.hpp"
 #include "allocopt/solvers/heuristics.hpp"
+#include "detail/devices.hpp"
 
 namespace allocopt::heuristics::detail {
 
@@ -194,7 +196,9 @@ class Bins {
           d_(p.num_dimensions()),
           cumulative_(p.mode() == Mode::packing),
           usage_(p.num_resources() * d_, 0.0),
-          count_(p.num_resources(), 0) {}
+          count_(p.num_resources(), 0),
+          device_used_(p.has_devices() ? p.device_offset(p.num_resources()) : 0, 0),
+          device_mask_(p.has_devices() ? p.num_tasks() : 0, 0) {}
 
     /// Bins holding the placed tasks of `a`.
     Bins(const Problem& p, const Allocation& a) : Bins(p) {
@@ -213,7 +217,7 @@ class Bins {
             const double held = cumulative_ ? usage[k] : 0.0;
             if (held + need(i, j, k) > p_.capacity(j, k)) return false;
         }
-        return true;
+        return device_mask_.empty() || p_.task(i).devices.count == 0 || choose_devices(i, j) != 0;
     }
 
     /// Whether placing on j adds no fixed cost.
@@ -256,6 +260,22 @@ class Bins {
         for (std::size_t k = 0; k < d_; ++k)
             usage_[j * d_ + k] += sign * need(i, j, k);
         count_[j] = sign > 0 ? count_[j] + 1 : count_[j] - 1;
+        if (device_mask_.empty() || p_.task(i).devices.count == 0) return;
+        // Devices as the Evaluator chooses them (a share best fit, whole ones lowest first):
+        // the bins only decide where a task fits; the allocation leaves the devices to the
+        // Evaluator.
+        if (sign > 0) device_mask_[i] = choose_devices(i, j);
+        const int share = p_.task(i).devices.share;
+        int* used = device_used_.data() + p_.device_offset(j);
+        for (std::uint64_t bits = device_mask_[i]; bits != 0; bits &= bits - 1)
+            used[std::countr_zero(bits)] += sign > 0 ? share : -share;
+        if (sign < 0) device_mask_[i] = 0;
+    }
+
+    /// The devices of j task i would take now (0 when too few have its share free).
+    std::uint64_t choose_devices(std::size_t i, std::size_t j) const {
+        return ::allocopt::detail::choose_devices(
+            p_.resource(j).devices, device_used_.data() + p_.device_offset(j), p_.task(i).devices);
     }
 
     double need(std::size_t i, std::size_t j, std::size_t k) const {
@@ -265,8 +285,10 @@ class Bins {
     const Problem& p_;
     std::size_t d_;
     bool cumulative_;
-    std::vector<double> usage_;       // m x d
-    std::vector<std::size_t> count_;  // tasks per resource
+    std::vector<double> usage_;               // m x d
+    std::vector<std::size_t> count_;          // tasks per resource
+    std::vector<int> device_used_;            // every resource's devices, when tasks ask some
+    std::vector<std::uint64_t> device_mask_;  // per task: the devices it holds in the bins
 };
 
 /// Completes an allocation cut short, packing model: first fit in index order when cheap

@@ -404,7 +404,7 @@ TEST(BadProblemFiles, DuplicateIdMadeByCount) {
 TEST(BadProblemFiles, AllowedNamesAnUnknownKind) {
     expect_error("allowed-unknown-kind.yaml",
                  {5, 28, "tasks[0].allowed[1]",
-                  "no resource has this id or kind (did you mean 'gpu'?)", "gpus"});
+                  "no resource has this id, kind or device model (did you mean 'gpu'?)", "gpus"});
 }
 
 TEST(BadProblemFiles, AllowedNamesAnUnknownId) {

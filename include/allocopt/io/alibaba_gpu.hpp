@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "allocopt/problem.hpp"
 #include "allocopt/sharing.hpp"
 
 namespace allocopt {
@@ -27,5 +28,13 @@ sharing::Cluster import_alibaba_nodes(const std::string& path);
 /// The pods of `path`, in file order; `gpu_spec` models are resolved against `cluster`.
 std::vector<sharing::Pod> import_alibaba_pods(const std::string& path,
                                               const sharing::Cluster& cluster);
+
+/// The trace as a Problem (docs/sharing.md §Problems with devices): one resource per node
+/// (its `sn`, kind = its GPU model or `cpu`, capacity {units: pods, cpu, memory} and its GPUs
+/// as devices of 1000), one optional task per pod (its name, demand {cpu, memory}, devices
+/// {num_gpu, gpu_milli}, allowed = its `gpu_spec` models), packing mode, objective: fewest
+/// unplaced pods. Named after the pod file. A pod that no node can ever hold is refused by the
+/// Problem's validation (the replay skips it instead).
+Problem import_alibaba_problem(const std::string& nodes_path, const std::string& pods_path);
 
 }  // namespace allocopt

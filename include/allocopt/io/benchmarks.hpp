@@ -33,11 +33,12 @@ struct GapOptions {
 struct ImportOptions {
     BraunOptions braun;
     GapOptions gap;
+    std::string pods;  ///< alibaba-gpu: the pod list (the path names the node list)
 };
 
-enum class BenchmarkFormat : std::uint8_t { braun_etc, orlib_gap, cloudbalancing };
+enum class BenchmarkFormat : std::uint8_t { braun_etc, orlib_gap, cloudbalancing, alibaba_gpu };
 
-/// "braun-etc", "orlib-gap", "cloudbalancing": the names used by `--from FORMAT`.
+/// "braun-etc", "orlib-gap", "cloudbalancing", "alibaba-gpu": the names used by `--from FORMAT`.
 std::string_view benchmark_format_name(BenchmarkFormat format);
 std::optional<BenchmarkFormat> parse_benchmark_format(std::string_view name);
 std::vector<std::string> benchmark_format_names();
