@@ -131,13 +131,13 @@ void check_allocation(const Problem& problem, const Allocation& allocation, bool
         }
         const Devices& have = problem.resource(r).devices;
         for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1) {
-            const int d = std::countr_zero(bits);
-            int& total = carried[problem.device_offset(r) + static_cast<std::size_t>(d)];
+            const int device = std::countr_zero(bits);
+            int& total = carried[problem.device_offset(r) + static_cast<std::size_t>(device)];
             total += want.share;
             if (total > have.capacity) {
                 throw InputError(key, device_list(mask),
                                  "with task '" + problem.task(i).id + "', device " +
-                                     std::to_string(d) + " of '" + problem.resource(r).id +
+                                     std::to_string(device) + " of '" + problem.resource(r).id +
                                      "' carries " + std::to_string(total) + " but holds " +
                                      std::to_string(have.capacity));
             }

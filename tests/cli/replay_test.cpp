@@ -237,5 +237,58 @@ TEST_F(ReplayCli, AnOutputInAMissingDirectoryExits4) {
     EXPECT_EQ(svg.status, 4) << svg.err;
 }
 
+// The same trace as a Problem with devices (docs/sharing.md §Problems with devices): read by
+// every command that reads a problem, with --pods naming the pod list.
+TEST_F(ReplayCli, TheTraceIsAProblemForValidateAndNeedsItsPodList) {
+    const Outcome ok = run("validate --from alibaba-gpu " + quoted(kNodes) + " --pods " +
+                           quoted(kDir + "openb_pod_list_multigpu20.csv"));
+    ASSERT_EQ(ok.status, 0) << ok.err;
+    EXPECT_NE(ok.out.find("8324 tasks"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("on 1213 resources"), std::string::npos) << ok.out;
+    const Outcome missing = run("validate --from alibaba-gpu " + quoted(kNodes));
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_NE(missing.err.find("--pods PODS.csv"), std::string::npos) << missing.err;
+}
+
+TEST_F(ReplayCli, SolveWritesTheDevicesAndEvaluateChecksThem) {
+    // The bundled example: solve it, then evaluate the result file, whose assignment rows name
+    // the devices each pod took; a result edited to overfill a device is refused as infeasible.
+    const std::string problem = std::string(ALLOCOPT_PROBLEMS) + "/gpu-sharing.yaml";
+    const std::string placed = file("placed.yaml");
+    const Outcome solved =
+        run("solve " + quoted(problem) + " --solver first-fit -q -o " + quoted(placed));
+    ASSERT_EQ(solved.status, 0) << solved.err;
+    std::ifstream in(placed);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string result = text.str();
+    EXPECT_NE(result.find("devices: [0]"), std::string::npos) << result.substr(0, 2000);
+    const Outcome checked = run("evaluate " + quoted(problem) + " --allocation " + quoted(placed));
+    EXPECT_EQ(checked.status, 0) << checked.err << checked.out;
+    EXPECT_NE(checked.out.find("(feasible)"), std::string::npos) << checked.out;
+    // Put every whole-GPU pod of node openb-node-0837 on its device 0.
+    std::string edited;
+    std::istringstream lines(result);
+    std::string line;
+    bool in_node = false;
+    int moved = 0;
+    while (std::getline(lines, line)) {
+        if (line.find("resource: ") != std::string::npos)
+            in_node = line.find("openb-node-0837") != std::string::npos;
+        const std::size_t at = line.find("devices: [");
+        if (in_node && at != std::string::npos && line.find(',') == std::string::npos) {
+            line = line.substr(0, at) + "devices: [0]";
+            ++moved;
+        }
+        edited += line + "\n";
+    }
+    ASSERT_GE(moved, 2) << result.substr(0, 2000);
+    const std::string bad = file("bad.yaml");
+    std::ofstream(bad) << edited;
+    const Outcome refused = run("evaluate " + quoted(problem) + " --allocation " + quoted(bad));
+    EXPECT_EQ(refused.status, 1) << refused.err << refused.out;
+    EXPECT_NE(refused.out.find("(INFEASIBLE)"), std::string::npos) << refused.out;
+}
+
 }  // namespace
 }  // namespace allocopt::test
