@@ -13,6 +13,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/sharing.hpp"
+#include "io/error_of.hpp"
 
 namespace allocopt {
 namespace {
@@ -54,17 +55,6 @@ class AlibabaGpuImport : public ::testing::Test {
 
     fs::path dir_;
 };
-
-template <typename Import>
-InputError error_of(Import&& import) {
-    try {
-        import();
-    } catch (const InputError& error) {
-        return error;
-    }
-    ADD_FAILURE() << "expected an InputError";
-    return InputError("", "", "(no error)");
-}
 
 void expect_at(const InputError& e, const std::string& file, int line, int column,
                const std::string& key, const std::string& value) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "allocopt/error.hpp"
+#include "io/error_of.hpp"
 
 namespace allocopt {
 namespace {
@@ -32,17 +33,6 @@ std::vector<std::string> files_in(const std::string& dir, const std::string& suf
     }
     std::sort(paths.begin(), paths.end());
     return paths;
-}
-
-template <typename Import>
-InputError error_of(Import&& import) {
-    try {
-        import();
-    } catch (const InputError& error) {
-        return error;
-    }
-    ADD_FAILURE() << "expected an InputError";
-    return InputError("", "", "(no error)");
 }
 
 struct Where {
