@@ -248,6 +248,12 @@ class Bins {
     void place(Allocation& a, std::size_t i, std::size_t j) {
         add(i, j, 1.0);
         a.place(i, as_index(j), units(i));
+        // The devices the bins chose go into the allocation: the Evaluator, which chooses in
+        // task order, might not find room for a task the bins placed in another order.
+        if (!device_mask_.empty() && device_mask_[i] != 0) {
+            if (a.devices.empty()) a.devices.assign(a.size(), 0);
+            a.devices[i] = device_mask_[i];
+        }
     }
 
     void remove(Allocation& a, std::size_t i) {
@@ -261,9 +267,8 @@ class Bins {
             usage_[j * d_ + k] += sign * need(i, j, k);
         count_[j] = sign > 0 ? count_[j] + 1 : count_[j] - 1;
         if (device_mask_.empty() || p_.task(i).devices.count == 0) return;
-        // Devices as the Evaluator chooses them (a share best fit, whole ones lowest first):
-        // the bins only decide where a task fits; the allocation leaves the devices to the
-        // Evaluator.
+        // Devices chosen as the Evaluator chooses them (a share best fit, whole ones lowest
+        // first), in the order the tasks come to the bins; place() names them in the allocation.
         if (sign > 0) device_mask_[i] = choose_devices(i, j);
         const int share = p_.task(i).devices.share;
         int* used = device_used_.data() + p_.device_offset(j);
