@@ -33,22 +33,30 @@ bool flush_stdout() {
 
 }  // namespace
 
+int report_error(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const IoError& e) {
+        std::cerr << e.what() << '\n';
+        return kIoError;
+    } catch (const InputError& e) {
+        std::cerr << e.what() << '\n';
+        return kBadInput;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "allocopt: error: out of memory\n";
+        return kInternal;
+    } catch (const std::exception& e) {
+        std::cerr << "allocopt: internal error: " << e.what() << '\n';
+        return kInternal;
+    }
+}
+
 int guarded(const std::function<int()>& body) {
     int code = kInternal;
     try {
         code = body();
-    } catch (const IoError& e) {
-        std::cerr << e.what() << '\n';
-        code = kIoError;
-    } catch (const InputError& e) {
-        std::cerr << e.what() << '\n';
-        code = kBadInput;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "allocopt: error: out of memory\n";
-        code = kInternal;
-    } catch (const std::exception& e) {
-        std::cerr << "allocopt: internal error: " << e.what() << '\n';
-        code = kInternal;
+    } catch (const std::exception&) {
+        code = report_error(std::current_exception());
     }
     if (!flush_stdout() && code != kInternal) code = kIoError;
     return code;

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +32,11 @@ enum ExitCode : int {
 /// Then flushes standard output: a failed write there (a full disk, a closed pipe) is an
 /// I/O error too, so no command reports success for output that was lost.
 int guarded(const std::function<int()>& body);
+
+/// Writes the message of `error` (an std::exception) to stderr as guarded() does and returns
+/// its exit code. For a command that must report an error before it lets go of something
+/// (rank 0 under mpirun, before the workers it releases exit).
+int report_error(const std::exception_ptr& error);
 
 // Validators for flags: each failure is one line naming the flag and the value as given.
 // CLI11's own (NonNegativeNumber...) print the range's bounds with 300 digits and let "-1"

@@ -35,8 +35,11 @@ class MpiPool;
 /// forever, the destructor writes why to stderr and calls MPI_Abort (exit code 3), which ends
 /// every rank: a worker leaving before rank 0 told it to stop, or rank 0 leaving in the middle
 /// of a run(). So a worker should do nothing that can fail before serve_mpi_jobs: what fails
-/// inside its work reaches rank 0 as that job's error, with the message. Only one session may
-/// exist in a process, and only once (MPI cannot be initialised twice).
+/// inside its work reaches rank 0 as that job's error, with the message. Rank 0 should write
+/// its own error message before the session ends: workers released by the destructor may exit
+/// non-zero at once (their setup failed on the same bad input), and mpirun then kills rank 0,
+/// losing a message written later. Only one session may exist in a process, and only once
+/// (MPI cannot be initialised twice).
 ///
 /// Throws InputError (exit code 2 in the CLI) when launched_by_mpirun() but this build has
 /// no MPI, or when the MPI job it joins has a single rank although the environment names

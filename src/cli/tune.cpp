@@ -471,9 +471,8 @@ int serve_as_worker(MpiSession& mpi, const Options& o) {
     return failure.empty() ? kOk : kBadInput;
 }
 
-int run(const Options& o) {
-    MpiSession mpi;  // throws in a build without MPI started by mpirun
-    if (mpi.active() && mpi.rank() != 0) return serve_as_worker(mpi, o);
+/// The tuning itself: the whole command without mpirun, rank 0's part under it.
+int lead(const Options& o, MpiSession& mpi) {
     Setup setup;
     prepare(o, setup);
     const ParameterSpace& space = *setup.space;
@@ -544,6 +543,22 @@ int run(const Options& o) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     return kOk;
+}
+
+int run(const Options& o) {
+    MpiSession mpi;  // throws in a build without MPI started by mpirun
+    if (mpi.active() && mpi.rank() != 0) return serve_as_worker(mpi, o);
+    if (!mpi.active()) return lead(o, mpi);
+    // Under mpirun rank 0 reports its error here, while the session still holds the workers:
+    // its destructor tells them to stop, and workers whose own setup failed (the same bad
+    // input) then exit 2 at once; mpirun ends the job at the first non-zero exit and kills
+    // rank 0, so a message written only after the session ended (by guarded, in the caller)
+    // was lost whenever rank 0 was slower than a worker.
+    try {
+        return lead(o, mpi);
+    } catch (const std::exception&) {
+        return report_error(std::current_exception());
+    }
 }
 
 }  // namespace

@@ -3,11 +3,18 @@
 # configuration as the same tuning on threads, and bad input under mpirun exits 2 on every
 # rank without a hang.
 #
-#   mpi_tune.sh ALLOCOPT MPIEXEC WORKDIR
+#   mpi_tune.sh ALLOCOPT MPIEXEC WORKDIR [SLOW_FINALIZE]
+#
+# SLOW_FINALIZE (tests/tune/slow_finalize.cpp, built as a shared library) is preloaded into the
+# bad-input step's ranks to make rank 0 the last to end, as it is now and then on a loaded
+# machine. The workers fail on the bad input too and exit 2 once rank 0 lets them go; mpirun then
+# kills rank 0, so its message must be written before that (it was written after, and was lost
+# in about 1 run in 20-40 under load).
 set -euo pipefail
 exe=$1
 mpiexec=$2
 work=$3
+slow_finalize=${4:-}
 rm -rf "$work"
 mkdir -p "$work/train"
 for s in 1 2 3; do
@@ -25,7 +32,9 @@ fi
 runs=$(grep -c '^run' "$work/mpi.state")
 [ "$runs" -le 30 ] || { echo "FAIL: $runs runs for a budget of 30" >&2; exit 1; }
 status=0
-"${mpi[@]}" "$exe" tune --instances "$work/missing" --budget 30 --max-evals 10 \
+preload=()
+[ -z "$slow_finalize" ] || preload=(-x "LD_PRELOAD=$slow_finalize")
+"${mpi[@]}" "${preload[@]}" "$exe" tune --instances "$work/missing" --budget 30 --max-evals 10 \
     -o "$work/bad.yaml" 2>"$work/bad.err" || status=$?
 if [ "$status" -eq 0 ] || grep -q "time limit for job execution" "$work/bad.err"; then
     echo "FAIL: bad input under mpirun: exit $status" >&2
