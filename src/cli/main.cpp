@@ -68,9 +68,9 @@ int main(int argc, char** argv) {
         "Run 'allocopt COMMAND --help' for the options of one command.\n\n"
         "Exit codes: 0 ok; 1 no feasible solution (solve) or an infeasible allocation\n"
         "(evaluate); 2 bad input or usage; 3 internal error; 4 I/O error (an output that\n"
-        "cannot be written: missing directory, no permission, disk full); 130 solve or tune\n"
-        "stopped by Ctrl-C (SIGINT), 143 by SIGTERM (solve writes the best found; tune keeps\n"
-        "every finished run in its --state file).",
+        "cannot be written: missing directory, no permission, disk full); 130 solve, tune or\n"
+        "replay stopped by Ctrl-C (SIGINT), 143 by SIGTERM (solve writes the best found; tune\n"
+        "keeps every finished run in its --state file; replay writes nothing).",
         "allocopt"};
     app.set_version_flag("--version", std::string("allocopt ") + allocopt::kVersion);
     app.require_subcommand(1);

@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -27,6 +28,30 @@ namespace allocopt::cli {
 namespace {
 
 using sharing::PlacementPolicy;
+
+// Ctrl-C (SIGINT) or SIGTERM: the runs in progress finish (a replay takes well under a
+// second), no other starts, nothing is written (the outputs' temporary files are removed) and
+// the exit code is 130 or 143.
+std::atomic<int> g_replay_signal{0};
+
+extern "C" void on_replay_signal(int signal) {
+    g_replay_signal.store(signal);
+}
+
+/// Installs the handlers for its lifetime.
+struct SignalScope {
+    SignalScope() {
+        g_replay_signal.store(0);
+        std::signal(SIGINT, on_replay_signal);
+        std::signal(SIGTERM, on_replay_signal);
+    }
+    ~SignalScope() {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+    SignalScope(const SignalScope&) = delete;
+    SignalScope& operator=(const SignalScope&) = delete;
+};
 
 struct Options {
     std::string from;
@@ -369,9 +394,10 @@ int run(const Options& o) {
         if (placements) sequences[static_cast<std::size_t>(&run - runs.data())] = arrivals;
     };
     // Runs are independent and each is deterministic: --threads changes only the wall time.
+    const SignalScope signals;
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-        for (std::size_t k = next++; k < runs.size(); k = next++)
+        for (std::size_t k = next++; k < runs.size() && g_replay_signal.load() == 0; k = next++)
             one_run(runs[k]);
     };
     std::vector<std::thread> threads;
@@ -382,6 +408,11 @@ int run(const Options& o) {
     worker();
     for (std::thread& thread : threads)
         thread.join();
+    if (const int signal = g_replay_signal.load(); signal != 0) {
+        std::cerr << "allocopt: replay " << (signal == SIGTERM ? "terminated" : "interrupted")
+                  << "; nothing was written\n";
+        return signal == SIGTERM ? kTerminated : kInterrupted;
+    }
     const std::vector<Summary> summaries = summarize(policies, runs);
 
     std::string text;

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "cli/cli_support.hpp"
@@ -221,6 +222,52 @@ TEST(CliInterrupt, CtrlCDuringTuneKeepsTheFinishedRunsAndTheResumeEndsAsUninterr
     ASSERT_EQ(whole.status, 0) << whole.err;
     EXPECT_EQ(allocopt::test::read_text(dir / "t.yaml"), allocopt::test::read_text(dir / "u.yaml"));
     fs::remove_all(dir);
+}
+
+// Ctrl-C or SIGTERM during `allocopt replay` of many seeds: the runs in progress finish, no
+// other starts, exit 130 or 143, and nothing is written (no report, no curve, no temporary
+// file left beside them).
+TEST(CliInterrupt, ASignalDuringReplayWritesNothingAndExits130Or143) {
+    const std::string dir_name = std::string(ALLOCOPT_PROBLEMS) + "/alibaba-gpu/";
+    for (const auto& [signal, code, said] :
+         {std::tuple{SIGINT, 130, "interrupted"}, std::tuple{SIGTERM, 143, "terminated"}}) {
+        const fs::path dir =
+            fs::temp_directory_path() /
+            ("allocopt-replay-signal-" + std::to_string(getpid()) + "-" + std::to_string(signal));
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        const std::vector<std::string> args = {"replay",
+                                               "--from",
+                                               "alibaba-gpu",
+                                               dir_name + "openb_node_list_gpu_node.csv",
+                                               dir_name + "openb_pod_list_default.csv",
+                                               "--policy",
+                                               "all",
+                                               "--seeds",
+                                               "1-500",
+                                               "--threads",
+                                               "2",
+                                               "-o",
+                                               (dir / "report.json").string(),
+                                               "--curve",
+                                               (dir / "curve.csv").string()};
+        Interrupted r;
+        for (int ms : {1000, 3000, 8000}) {
+            r = interrupt_after(args, std::chrono::milliseconds(ms), signal);
+            if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == signal) continue;  // too early
+            break;
+        }
+        ASSERT_TRUE(WIFEXITED(r.status)) << "every attempt died of the signal";
+        EXPECT_EQ(WEXITSTATUS(r.status), code) << r.err;
+        EXPECT_NE(r.err.find(std::string("replay ") + said + "; nothing was written"),
+                  std::string::npos)
+            << r.err;
+        // The runs in progress end (a third of a second each here, ten times that under the
+        // sanitizers); 3,000 runs would take minutes.
+        EXPECT_LT(r.after_signal, 2.0 * ALLOCOPT_TEST_SLOWDOWN);
+        EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 0);
+        fs::remove_all(dir);
+    }
 }
 
 }  // namespace
