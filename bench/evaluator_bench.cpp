@@ -4,6 +4,7 @@
 //                                      row-major double matrix): the yardstick
 //   BM_FullEval/braun512x16            Evaluator::evaluate on u_c_hihi.0 (load path)
 //   BM_DeltaMove/braun512x16           DeltaState::score_move, random task and machine
+//   BM_DeltaMove/gapd-6                the same on GAP D instance 6 (the packing kind)
 //   BM_Batch/braun512x16/threads:N     evaluate_batch of 256 candidates on N threads
 //   BM_FullEval/schedule2000x64gpu     list scheduling: 2000 jobs on 64 8-GPU nodes, SJF,
 //                                      unit choices with Amdahl scaling, memory demands
@@ -119,6 +120,32 @@ void BM_DeltaMove(benchmark::State& state) {
         benchmark::DoNotOptimize(delta.score_move(t, r, 1));
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+/// DeltaState::score_move on a packing problem: random task, resource it may use.
+void delta_packing(benchmark::State& state, const Problem& p) {
+    Evaluator ev(p, {.threads = 1});
+    DeltaState delta(ev, random_allocations(p, 1, 3).front());
+    std::mt19937 rng(4);
+    constexpr std::size_t kMoves = 4096;
+    std::vector<std::pair<std::uint32_t, std::int32_t>> moves(kMoves);
+    for (auto& [t, r] : moves) {
+        do {
+            t = static_cast<std::uint32_t>(rng() % p.num_tasks());
+            r = static_cast<std::int32_t>(rng() % p.num_resources());
+        } while (!p.can_host(t, static_cast<std::size_t>(r)));
+    }
+    std::size_t k = 0;
+    for (auto _ : state) {
+        const auto& [t, r] = moves[k++ & (kMoves - 1)];
+        benchmark::DoNotOptimize(delta.score_move(t, r, 1));
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_DeltaMove_gap(benchmark::State& state) {
+    static const Problem p = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {6, false});
+    delta_packing(state, p);
 }
 
 void BM_Batch(benchmark::State& state, int threads) {
@@ -255,6 +282,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_Baseline/braun512x16", BM_Baseline);
     benchmark::RegisterBenchmark("BM_FullEval/braun512x16", BM_FullEval_braun);
     benchmark::RegisterBenchmark("BM_DeltaMove/braun512x16", BM_DeltaMove);
+    benchmark::RegisterBenchmark("BM_DeltaMove/gapd-6", BM_DeltaMove_gap);
     benchmark::RegisterBenchmark("BM_Batch/braun512x16/threads:1", BM_Batch, 1)->UseRealTime();
     benchmark::RegisterBenchmark("BM_Batch/braun512x16/threads:2", BM_Batch, 2)->UseRealTime();
     benchmark::RegisterBenchmark("BM_FullEval/schedule2000x64gpu", BM_FullEval_schedule);

@@ -4,6 +4,9 @@
 //   BM_FgdNodeUpdate        FGD's fragmentation of one node for the trace's target workload
 //                           (35 shapes): what a placement recomputes for the node it changed
 //   BM_Replay/POLICY        a whole replay with each of the six policies (pods per second)
+//   BM_TraceDelta/move      DeltaState::score_move on the trace as a problem (8,152 pods as
+//                           tasks, FGD's placement as the start): a pod to a random node
+//   BM_TraceDelta/full      a full evaluation of the same allocation, for the ratio
 //
 // bench/fgd.sh runs it (medians of 5 repetitions) into bench/RESULTS.md.
 
@@ -12,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#include <random>
+
+#include "allocopt/delta.hpp"
+#include "allocopt/evaluator.hpp"
 #include "allocopt/io/alibaba_gpu.hpp"
 #include "allocopt/sharing.hpp"
 
@@ -90,6 +97,52 @@ BENCHMARK_CAPTURE(BM_Replay, gpu_packing, sharing::PlacementPolicy::gpu_packing)
 BENCHMARK_CAPTURE(BM_Replay, best_fit, sharing::PlacementPolicy::best_fit)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Replay, fgd, sharing::PlacementPolicy::fgd)->Unit(benchmark::kMillisecond);
+
+/// The default trace as a problem, with FGD's placement of it.
+struct TraceProblem {
+    Problem problem;
+    Allocation start;
+};
+
+const TraceProblem& trace_problem() {
+    static const TraceProblem t = [] {
+        Problem p = import_alibaba_problem(
+            ALLOCOPT_BENCH_PROBLEMS "/alibaba-gpu/openb_node_list_gpu_node.csv",
+            ALLOCOPT_BENCH_PROBLEMS "/alibaba-gpu/openb_pod_list_default.csv");
+        Allocation a = sharing::place_online(p, sharing::PlacementPolicy::fgd, 42);
+        return TraceProblem{std::move(p), std::move(a)};
+    }();
+    return t;
+}
+
+void BM_TraceDelta_move(benchmark::State& bm) {
+    const TraceProblem& t = trace_problem();
+    Evaluator ev(t.problem, {.threads = 1});
+    DeltaState delta(ev, t.start);
+    std::mt19937 rng(4);
+    constexpr std::size_t kMoves = 4096;
+    std::vector<std::pair<std::uint32_t, std::int32_t>> moves(kMoves);
+    for (auto& [task, node] : moves) {
+        task = static_cast<std::uint32_t>(rng() % t.problem.num_tasks());
+        node = static_cast<std::int32_t>(rng() % t.problem.num_resources());
+    }
+    std::size_t k = 0;
+    for (auto _ : bm) {
+        const auto& [task, node] = moves[k++ & (kMoves - 1)];
+        benchmark::DoNotOptimize(delta.score_move(task, node, 1));
+    }
+    bm.SetItemsProcessed(bm.iterations());
+}
+BENCHMARK(BM_TraceDelta_move)->Name("BM_TraceDelta/move");
+
+void BM_TraceDelta_full(benchmark::State& bm) {
+    const TraceProblem& t = trace_problem();
+    Evaluator ev(t.problem, {.threads = 1});
+    for (auto _ : bm)
+        benchmark::DoNotOptimize(ev.evaluate(t.start));
+    bm.SetItemsProcessed(bm.iterations());
+}
+BENCHMARK(BM_TraceDelta_full)->Name("BM_TraceDelta/full")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -1,8 +1,10 @@
 #include "allocopt/delta.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "delta_schedule.hpp"
+#include "detail/devices.hpp"
 #include "detail/evaluator_internals.hpp"
 #include "detail/top_three.hpp"
 
@@ -38,10 +40,11 @@ DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start, std::uint6
         kind_ = Kind::load;
         unit_duration_ = detail::internals(evaluator).unit_duration_table();
         makespan_only_ = only(objective, {Metric::makespan});
-    } else if (path == detail::EvaluatorPath::packing && !problem_.has_devices() &&
+    } else if (path == detail::EvaluatorPath::packing &&
                problem_.num_dimensions() <= kMaxDimensions &&
                only(objective, {Metric::cost, Metric::unplaced})) {
         kind_ = Kind::packing;
+        devices_ = problem_.has_devices();
         cost_weight_ = weight_of(objective, Metric::cost);
         unplaced_weight_ = weight_of(objective, Metric::unplaced);
     } else if (path == detail::EvaluatorPath::general) {
@@ -101,6 +104,7 @@ void DeltaState::resync() {
         for (std::size_t k = 0; k < d; ++k)
             capacity_violation_ += overflow(j, k, usage_[j * d + k]);
     }
+    if (devices_) resync_devices();
     if (kind_ == Kind::load) {
         refresh_top();
         current_ = delta_load(npos, 0, 0, npos, 0, 0);
@@ -108,6 +112,80 @@ void DeltaState::resync() {
         current_ = delta_packing(npos, 0, 0, npos, 0, 0);
     }
     count(1);
+}
+
+void DeltaState::resync_devices() {
+    // As the Evaluator takes them: the devices the allocation names first, then the others in
+    // task order. A set that is not `count` devices of the resource is chosen afresh.
+    const std::size_t n = problem_.num_tasks(), m = problem_.num_resources();
+    device_used_.assign(problem_.device_offset(m), 0);
+    if (allocation_.devices.empty()) allocation_.devices.assign(n, 0);
+    auto take = [&](std::size_t t, std::size_t j, std::uint64_t mask) {
+        int* used = device_used_.data() + problem_.device_offset(j);
+        for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1)
+            used[std::countr_zero(bits)] += problem_.task(t).devices.share;
+    };
+    for (std::size_t t = 0; t < n; ++t) {
+        const std::int32_t r = allocation_.resource[t];
+        const int want = problem_.task(t).devices.count;
+        std::uint64_t& mask = allocation_.devices[t];
+        if (r < 0 || want == 0) {
+            mask = 0;
+            continue;
+        }
+        const auto j = static_cast<std::size_t>(r);
+        const int have = problem_.resource(j).devices.count;
+        if (std::popcount(mask) != want || (have < 64 && (mask >> have) != 0)) {
+            mask = 0;
+            continue;
+        }
+        take(t, j, mask);
+    }
+    for (std::size_t t = 0; t < n; ++t) {
+        const std::int32_t r = allocation_.resource[t];
+        if (r < 0 || problem_.task(t).devices.count == 0 || allocation_.devices[t] != 0) continue;
+        const auto j = static_cast<std::size_t>(r);
+        allocation_.devices[t] =
+            pick_devices(t, j, device_used_.data() + problem_.device_offset(j));
+        if (allocation_.devices[t] == 0) {
+            capacity_violation_ += no_room(t, j);
+        } else {
+            take(t, j, allocation_.devices[t]);
+        }
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+        for (std::size_t d = problem_.device_offset(j); d < problem_.device_offset(j + 1); ++d)
+            capacity_violation_ += device_overflow(j, device_used_[d]);
+    }
+}
+
+std::uint64_t DeltaState::pick_devices(std::size_t t, std::size_t j, const int* used) const {
+    const Devices& have = problem_.resource(j).devices;
+    const DeviceRequest& want = problem_.task(t).devices;
+    if (have.count < want.count) return 0;
+    std::uint64_t mask = detail::choose_devices(have, used, want);
+    if (mask != 0) return mask;
+    // None has room: the least used ones (lowest index among equals), which then overflow.
+    for (int k = 0; k < want.count; ++k) {
+        int best = -1;
+        for (int d = 0; d < have.count; ++d) {
+            if (!(mask >> d & 1U) && (best < 0 || used[d] < used[best])) best = d;
+        }
+        mask |= std::uint64_t{1} << best;
+    }
+    return mask;
+}
+
+double DeltaState::device_overflow(std::size_t j, int used) const {
+    const int capacity = problem_.resource(j).devices.capacity;
+    return used > capacity ? static_cast<double>(used - capacity) / capacity : 0.0;
+}
+
+double DeltaState::no_room(std::size_t t, std::size_t j) const {
+    // The Evaluator's term for a task whose resource has too few devices for it.
+    const DeviceRequest& want = problem_.task(t).devices;
+    return static_cast<double>(want.count) * want.share /
+           std::max(1, problem_.resource(j).devices.capacity);
 }
 
 double DeltaState::task_duration(std::size_t t, std::int32_t r) const {
@@ -206,6 +284,7 @@ Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32
     std::int32_t touched[4] = {-1, -1, -1, -1};
     std::uint32_t counts[4] = {0, 0, 0, 0};
     double usage[4][kMaxDimensions];
+    int device_used[4][kMaxResourceDevices];  // with devices: each device's share taken
     int used = 0;
     auto slot = [&](std::int32_t r) {
         for (int k = 0; k < used; ++k) {
@@ -216,11 +295,34 @@ Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32
         counts[used] = count_[j];
         for (std::size_t k = 0; k < d; ++k)
             usage[used][k] = usage_[j * d + k];
+        if (devices_) {
+            std::copy(
+                device_used_.begin() + static_cast<std::ptrdiff_t>(problem_.device_offset(j)),
+                device_used_.begin() + static_cast<std::ptrdiff_t>(problem_.device_offset(j + 1)),
+                device_used[used]);
+        }
         return used++;
+    };
+    // The devices of task t, taken off (mask: its own) or put on (chosen here) resource j.
+    auto shift_devices = [&](std::size_t t, std::size_t j, int s, double sign) {
+        const DeviceRequest& want = problem_.task(t).devices;
+        const std::uint64_t mask =
+            sign < 0 ? allocation_.devices[t] : pick_devices(t, j, device_used[s]);
+        if (mask == 0) {
+            violation += sign * no_room(t, j);
+            return;
+        }
+        for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1) {
+            int& taken = device_used[s][std::countr_zero(bits)];
+            violation -= device_overflow(j, taken);
+            taken += sign > 0 ? want.share : -want.share;
+            violation += device_overflow(j, taken);
+        }
     };
     auto shift = [&](std::size_t t, std::int32_t r, std::int32_t u, double sign) {
         const int s = slot(r);
         const auto j = static_cast<std::size_t>(r);
+        if (devices_ && problem_.task(t).devices.count > 0) shift_devices(t, j, s, sign);
         const auto before_count = counts[s];
         for (std::size_t k = 0; k < d; ++k) {
             const double amount = sign * (k == 0 ? u : problem_.demand(t, j, k));
@@ -286,6 +388,10 @@ Evaluation DeltaState::score_move(std::size_t t, std::int32_t r, std::int32_t u)
 }
 
 Evaluation DeltaState::score_swap(std::size_t a, std::size_t b) {
+    if (a == b) {  // nothing changes
+        count(1);
+        return current_;
+    }
     const std::int32_t ra = allocation_.resource[a], ua = allocation_.units[a];
     const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
     switch (kind_) {
@@ -306,8 +412,10 @@ Evaluation DeltaState::score_swap(std::size_t a, std::size_t b) {
     return {};
 }
 
-void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u) {
+void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u, std::uint64_t devices) {
     const std::int32_t from = allocation_.resource[t];
+    const std::uint64_t had = allocation_.devices_of(t);
+    std::uint64_t takes = 0;  // the devices t takes on r
     placement_violation_ +=
         placement_penalty(t, r, u) - placement_penalty(t, from, allocation_.units[t]);
     unplaced_ = unplaced_ + (r < 0) - (from < 0);
@@ -341,13 +449,43 @@ void DeltaState::set(std::size_t t, std::int32_t r, std::int32_t u) {
         };
         if (from >= 0) shift(from, allocation_.units[t], -1.0);
         if (r >= 0) shift(r, u, +1.0);
+        if (devices_ && problem_.task(t).devices.count > 0)
+            takes = shift_devices(t, from, r, devices);
         if (capacity_violation_ < 1e-9) capacity_violation_ = 0;  // cancelled residue
     } else if (kind_ == Kind::schedule) {
         set_schedule(t, r, u);
     }
-    undo_.push_back({t, from, allocation_.units[t]});
+    undo_.push_back({t, from, allocation_.units[t], had});
     allocation_.place(t, r, u);
+    if (devices_) allocation_.devices[t] = takes;
     scratch_.place(t, r, u);
+}
+
+std::uint64_t DeltaState::shift_devices(std::size_t t, std::int32_t from, std::int32_t r,
+                                        std::uint64_t devices) {
+    // As delta_packing's shift_devices, on the state itself: off `from`, then onto r.
+    const DeviceRequest& want = problem_.task(t).devices;
+    auto add = [&](std::size_t j, std::uint64_t mask, int amount) {
+        int* used = device_used_.data() + problem_.device_offset(j);
+        if (mask == 0) {
+            capacity_violation_ += (amount > 0 ? 1.0 : -1.0) * no_room(t, j);
+            return;
+        }
+        for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1) {
+            int& taken = used[std::countr_zero(bits)];
+            capacity_violation_ -= device_overflow(j, taken);
+            taken += amount;
+            capacity_violation_ += device_overflow(j, taken);
+        }
+    };
+    if (from >= 0) add(static_cast<std::size_t>(from), allocation_.devices[t], -want.share);
+    if (r < 0) return 0;
+    const auto j = static_cast<std::size_t>(r);
+    const std::uint64_t mask =
+        devices != 0 ? devices
+                     : pick_devices(t, j, device_used_.data() + problem_.device_offset(j));
+    add(j, mask, want.share);
+    return mask;
 }
 
 Evaluation DeltaState::apply_move(std::size_t t, std::int32_t r, std::int32_t u) {
@@ -367,6 +505,11 @@ Evaluation DeltaState::apply_move(std::size_t t, std::int32_t r, std::int32_t u)
 }
 
 Evaluation DeltaState::apply_swap(std::size_t a, std::size_t b) {
+    if (a == b) {
+        count(1);
+        undo_.clear();
+        return current_;
+    }
     const std::int32_t ra = allocation_.resource[a], ua = allocation_.units[a];
     const std::int32_t rb = allocation_.resource[b], ub = allocation_.units[b];
     if (kind_ == Kind::schedule) {
@@ -390,7 +533,7 @@ void DeltaState::undo() {
     std::vector<Change> changes;
     changes.swap(undo_);
     for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
-        set(it->task, it->resource, it->units);
+        set(it->task, it->resource, it->units, it->devices);
     }
     undo_.clear();
     if (kind_ == Kind::load) refresh_top();

@@ -164,6 +164,17 @@ std::vector<Placement> placements(const Problem& problem, const Allocation& allo
     return out;
 }
 
+/// Names, in `a`, the devices the Evaluator chose where `a` leaves the choice to it: the same
+/// score (the chosen devices are taken as they were), and an allocation that check_allocation
+/// and a result file can check device by device.
+void name_devices(const Problem& p, const Report& report, Allocation& a) {
+    if (!p.has_devices() || report.devices.size() != p.num_tasks()) return;
+    if (a.devices.empty()) a.devices.assign(p.num_tasks(), 0);
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        if (a.placed(i) && a.devices[i] == 0) a.devices[i] = report.devices[i];
+    }
+}
+
 }  // namespace
 
 Result SearchTracker::finish() {
@@ -177,6 +188,7 @@ Result SearchTracker::finish() {
         const Report report = evaluator_.report(best_);
         if (best_approximate_) r.evaluation = report.evaluation;
         r.placements = placements(evaluator_.problem(), best_, report);
+        name_devices(evaluator_.problem(), report, r.allocation);
     }
     r.trace = trace_;
     r.evaluations = evaluator_.evaluations() - start_evaluations_;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <random>
 #include <string>
 
 #include "allocopt/allocation.hpp"
@@ -172,23 +173,107 @@ TEST(Devices, AMaskThatIsNotTheTasksDevicesIsAPlacementViolation) {
     EXPECT_FALSE(ev.evaluate(a).feasible());
 }
 
-TEST(Devices, DeltaMovesScoreExactlyAsAFullEvaluation) {
+/// Every score of `state` against a fresh evaluation of the allocation it stands for: each
+/// move and swap is scored, applied (the allocation then names the devices the move took),
+/// checked, undone and checked again.
+void check_deltas_against_full(const Problem& p, Allocation start, unsigned seed, int steps) {
+    Evaluator ev(p);
+    DeltaState state(ev, start);
+    ASSERT_TRUE(state.incremental());
+    const Evaluation first = ev.evaluate(state.allocation());
+    EXPECT_DOUBLE_EQ(state.current().objective, first.objective);
+    EXPECT_NEAR(state.current().violation, first.violation, 1e-9);
+    std::mt19937 rng(seed);
+    const auto m = static_cast<std::int32_t>(p.num_resources());
+    for (int step = 0; step < steps; ++step) {
+        SCOPED_TRACE(step);
+        const Evaluation before = state.current();
+        const std::size_t t = rng() % p.num_tasks();
+        Evaluation scored;
+        const std::size_t u = rng() % p.num_tasks();
+        // A swap keeps each task's unit count: both must be placed (DeltaState::score_swap).
+        if (rng() % 3 == 0 && state.allocation().placed(t) && state.allocation().placed(u)) {
+            scored = state.score_swap(t, u);
+            EXPECT_EQ(state.current().violation, before.violation);  // scoring changes nothing
+            state.apply_swap(t, u);
+        } else {
+            const auto r = static_cast<std::int32_t>(rng() % static_cast<unsigned>(m + 1)) - 1;
+            scored = state.score_move(t, r, 1);
+            state.apply_move(t, r, 1);
+        }
+        const Allocation& now = state.allocation();
+        for (std::size_t i = 0; i < p.num_tasks(); ++i) {  // every device task names its devices
+            const int want = p.task(i).devices.count;
+            if (!now.placed(i) || want == 0) continue;
+            const auto j = static_cast<std::size_t>(now.resource[i]);
+            const int named = std::popcount(now.devices_of(i));
+            EXPECT_EQ(named, p.resource(j).devices.count >= want ? want : 0) << i;
+        }
+        const Evaluation full = ev.evaluate(now);
+        EXPECT_DOUBLE_EQ(scored.objective, full.objective);
+        EXPECT_NEAR(scored.violation, full.violation, 1e-9);
+        EXPECT_DOUBLE_EQ(state.current().objective, full.objective);
+        EXPECT_NEAR(state.current().violation, full.violation, 1e-9);
+        if (rng() % 4 == 0) {
+            state.undo();
+            EXPECT_DOUBLE_EQ(state.current().objective, before.objective);
+            EXPECT_NEAR(state.current().violation, before.violation, 1e-9);
+            const Evaluation back = ev.evaluate(state.allocation());
+            EXPECT_NEAR(back.violation, before.violation, 1e-9);
+        }
+    }
+}
+
+TEST(Devices, DeltaMovesAreIncrementalAndScoreExactlyAsAFullEvaluation) {
+    // One node overfull from the start: scores with violations and without.
     const Problem p =
         eight_gpus(half_tasks(10) + "  - {id: w, devices: {count: 4, share: 1000}}\n");
     Allocation a(p.num_tasks());
     for (std::size_t i = 0; i < p.num_tasks(); ++i)
         a.place(i, 0, 1);
-    Evaluator ev(p);
-    DeltaState state(ev, a);
-    for (std::size_t t = 0; t < p.num_tasks(); ++t) {
-        for (std::int32_t r : {Allocation::kUnplaced, 0, 1}) {
-            Allocation moved = state.allocation();
-            moved.place(t, r, 1);
-            const Evaluation full = ev.evaluate(moved);
-            const Evaluation delta = state.score_move(t, r, 1);
-            EXPECT_DOUBLE_EQ(delta.objective, full.objective) << t << " -> " << r;
-            EXPECT_DOUBLE_EQ(delta.violation, full.violation) << t << " -> " << r;
+    check_deltas_against_full(p, a, 1, 400);
+}
+
+TEST(Devices, DeltaMovesOnASmallClusterScoreExactlyAsAFullEvaluation) {
+    // Nodes of 1, 2, 4 and 8 devices and one without; shares, whole devices and CPU pods,
+    // some restricted by model; a start with devices named, chosen, and some overfull.
+    std::string yaml = R"(
+name: mixed
+mode: packing
+resources:
+  - {id: a, kind: T4, capacity: {units: 50, cpu: 16000}, devices: {count: 1, capacity: 1000, model: T4}}
+  - {id: b, kind: T4, capacity: {units: 50, cpu: 32000}, devices: {count: 2, capacity: 1000, model: T4}}
+  - {id: c, kind: V100, capacity: {units: 50, cpu: 64000}, devices: {count: 4, capacity: 1000, model: V100}}
+  - {id: d, kind: V100, capacity: {units: 50, cpu: 96000}, devices: {count: 8, capacity: 1000, model: V100}}
+  - {id: e, kind: cpu, capacity: {units: 50, cpu: 64000}}
+tasks:
+)";
+    const int shares[] = {250, 500, 700, 1000};
+    for (int i = 0; i < 30; ++i) {
+        const std::string id = "t" + std::to_string(i);
+        const int kind = i % 6;
+        if (kind == 5) {
+            yaml += "  - {id: " + id + ", optional: true, demand: {cpu: 4000}}\n";
+        } else if (kind == 4) {
+            yaml += "  - {id: " + id + ", optional: true, demand: {cpu: 8000}, devices: {count: " +
+                    std::to_string(2 + i % 3) + ", share: 1000}}\n";
+        } else {
+            yaml += "  - {id: " + id + ", optional: true, demand: {cpu: 2000}, devices: {share: " +
+                    std::to_string(shares[kind]) + "}" +
+                    (i % 7 == 0 ? std::string(", allowed: [V100]") : std::string()) + "}\n";
         }
+    }
+    yaml += "objective: {minimize: unplaced}\n";
+    const Problem p = parse_problem(yaml).problem;
+    std::mt19937 rng(7);
+    for (unsigned seed : {1U, 2U, 3U}) {
+        SCOPED_TRACE(seed);
+        Allocation start(p.num_tasks());
+        for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+            const auto r = static_cast<std::int32_t>(rng() % 6) - 1;
+            if (r >= 0) start.place(i, r, 1);
+        }
+        check_deltas_against_full(p, start, seed, 600);
     }
 }
 

@@ -6,7 +6,11 @@
 //   * load (load path: makespan / load_imbalance on one-unit resources): per-resource loads
 //     and the three largest, O(1) per score;
 //   * packing (packing path, an objective of cost and unplaced only, at most 8 capacity
-//     dimensions: GAP, cloud balancing): usage per resource and dimension, O(d) per score;
+//     dimensions: GAP, cloud balancing, GPU sharing): usage per resource and dimension, O(d)
+//     per score; with devices also the share taken of each device, O(devices of the touched
+//     resources) per score. Every placed task then names its devices (a move takes them as
+//     the Evaluator would choose them, or the least used ones where none has room), so that
+//     a fresh evaluation of allocation() scores exactly what the state holds;
 //   * schedule (general path: list scheduling in schedule mode): each resource's queue in
 //     policy order, per-resource sums and maxima of everything the metrics need, their
 //     totals and the three largest makespans and loads. A score lays out again only the one
@@ -90,6 +94,7 @@ class DeltaState {
     struct Change {
         std::size_t task;
         std::int32_t resource, units;
+        std::uint64_t devices;
     };
 
     // Per-kind implementations. `delta_*` return the score after moving tasks
@@ -100,12 +105,23 @@ class DeltaState {
                              std::int32_t rb, std::int32_t ub) const;
     Evaluation score_full(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
                           std::int32_t rb, std::int32_t ub);
-    void set(std::size_t t, std::int32_t r, std::int32_t u);  // updates the incremental state
+    // Updates the incremental state; with devices, `devices` names those t takes on r (0 =
+    // chosen as a move would choose them).
+    void set(std::size_t t, std::int32_t r, std::int32_t u, std::uint64_t devices = 0);
     void settle();       // after set()s: current_, top loads, schedule aggregates
     void refresh_top();  // top loads after a change
     double task_duration(std::size_t t, std::int32_t r) const;
     double placement_penalty(std::size_t t, std::int32_t r, std::int32_t u) const;
     double overflow(std::size_t j, std::size_t k, double usage) const;
+    // packing kind with devices: the devices task t takes on resource j, whose devices have
+    // `used` taken (detail::choose_devices; where none fit, the least used ones, which then
+    // overflow; 0 when j has too few devices), and the violation of one device at `used`.
+    std::uint64_t pick_devices(std::size_t t, std::size_t j, const int* used) const;
+    double device_overflow(std::size_t j, int used) const;
+    double no_room(std::size_t t, std::size_t j) const;
+    void resync_devices();
+    std::uint64_t shift_devices(std::size_t t, std::int32_t from, std::int32_t r,
+                                std::uint64_t devices);  // set()'s part; returns t's devices on r
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
     static constexpr std::size_t kMaxDimensions =
@@ -132,6 +148,11 @@ class DeltaState {
     double cost_ = 0;                   // pair costs + fixed costs of used resources
     double capacity_violation_ = 0;     // sum of relative overflows
     double cost_weight_ = 0, unplaced_weight_ = 0;
+    // packing kind with devices: every placed task that asks for devices names them in
+    // allocation_ (so that a fresh evaluation of allocation_ takes exactly these), and the
+    // share taken of each device
+    bool devices_ = false;
+    std::vector<int> device_used_;  // per device (Problem::device_offset)
     // schedule kind (src/delta_schedule.cpp)
     struct Sums;      // per-resource sums, maxima and counts
     struct Schedule;  // queues, per-task caches, sums per resource, totals, scratch

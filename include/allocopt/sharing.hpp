@@ -9,11 +9,16 @@
 // a placement test is a handful of comparisons and a policy's score touches one node.
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "allocopt/allocation.hpp"
+#include "allocopt/problem.hpp"
 
 namespace allocopt::sharing {
 
@@ -26,6 +31,9 @@ struct Node {
     std::int64_t memory = 0;  ///< MiB, >= 0
     int devices = 0;          ///< 0 .. kMaxDevices
     int model = -1;           ///< index into Cluster::models; -1 when the node has no devices
+    /// Slots (a problem's `units` dimension, sharing_problem()); the study's nodes have no
+    /// such limit.
+    std::int64_t units = std::numeric_limits<std::int64_t>::max();
 };
 
 struct Cluster {
@@ -50,6 +58,7 @@ struct Pod {
     int devices = 0;           ///< >= 0
     int share = 0;             ///< per device, 1 .. capacity when devices > 0, else 0
     std::uint64_t models = 0;  ///< bit m allows Cluster::models[m]; 0 = any model
+    std::int64_t units = 0;    ///< slots taken of Node::units (0 in the study's traces)
 
     /// Device capacity the pod asks for: devices x share.
     std::int64_t device_demand() const { return std::int64_t{devices} * share; }
@@ -66,6 +75,7 @@ class ClusterState {
     std::size_t size() const { return cpu_.size(); }
     std::int64_t cpu_free(std::size_t j) const { return cpu_[j]; }
     std::int64_t memory_free(std::size_t j) const { return memory_[j]; }
+    std::int64_t units_free(std::size_t j) const { return units_[j]; }
     std::span<const int> devices_free(std::size_t j) const {
         return {device_free_.data() + offset_[j], offset_[j + 1] - offset_[j]};
     }
@@ -74,8 +84,8 @@ class ClusterState {
     /// Pods placed on node j so far.
     int pods_on(std::size_t j) const { return pods_[j]; }
 
-    /// Whether node j can take `pod` now: model allowed, CPU and memory free, and `devices`
-    /// devices each with `share` free.
+    /// Whether node j can take `pod` now: model allowed, CPU, memory and units free, and
+    /// `devices` devices each with `share` free.
     bool fits(const Pod& pod, std::size_t j) const;
     /// Takes `pod`'s resources on node j, devices in `mask` (exactly pod.devices bits, each a
     /// device with pod.share free). Throws std::logic_error otherwise.
@@ -86,7 +96,7 @@ class ClusterState {
 
   private:
     const Cluster* cluster_;
-    std::vector<std::int64_t> cpu_, memory_, device_total_;
+    std::vector<std::int64_t> cpu_, memory_, units_, device_total_;
     std::vector<std::size_t> offset_;  // size() + 1
     std::vector<int> device_free_;
     std::vector<int> pods_;
@@ -135,6 +145,9 @@ struct ReplayOptions {
     PlacementPolicy policy = PlacementPolicy::fgd;
     std::uint64_t seed = 42;  ///< random choices (policy random, ties)
     double coverage = 0.95;   ///< of the target workload (fgd)
+    /// Polled every few hundred pods when set: once it returns true, the pods not yet placed
+    /// are skipped (ReplayResult::stopped).
+    std::function<bool()> stop{};
 };
 
 /// What happened to each arriving pod, and the running totals.
@@ -146,6 +159,7 @@ struct ReplayResult {
     std::int64_t capacity = 0;            ///< the cluster's device capacity
     std::size_t placed = 0;
     std::size_t skipped = 0;
+    bool stopped = false;  ///< ReplayOptions::stop fired: the rest of the pods were skipped
 
     /// Allocated share of the capacity (percent) when `arrived_percent` % of it has been
     /// asked for: the study's reduction, the mean over the records (one per pod) whose arrived
@@ -181,5 +195,39 @@ class FragmentationMeasure {
 /// FGD's measure of node `node` in `state` (a FragmentationMeasure built for the call).
 double node_fragmentation(const ClusterState& state, std::size_t node,
                           std::span<const Shape> target);
+
+/// A packing problem with devices seen as a cluster (docs/sharing.md §Policies as solvers):
+/// resources become nodes, tasks become pods in arrival order.
+struct SharingProblem {
+    Cluster cluster;                 ///< one node per resource, in resource order
+    std::vector<Pod> pods;           ///< one pod per task, in `order`
+    std::vector<std::size_t> order;  ///< the task of each pod: tasks by arrival, stably
+};
+
+/// The cluster and pods of `problem`, for the placement policies. The problem must be in
+/// packing mode; its dimensions other than `units` may be `cpu` and `memory` only, without
+/// resource-specific demand matrices; every task has a fixed unit count; every resource with
+/// devices has the same device capacity; and a task's `allowed` list must pick its resources
+/// by device model (a pod of the model kind), every resource for a task without devices.
+/// Capacities are rounded down to whole numbers and demands up, so that a placement the pods
+/// fit is one the problem allows. Throws InputError naming the key and value that does not fit.
+SharingProblem sharing_problem(const Problem& problem);
+
+/// Whether sharing_problem() reads `problem` (it would not throw).
+bool policies_apply(const Problem& problem);
+
+/// The packing problem of a cluster and its pods (in order): a resource per node with
+/// capacities units (one slot per pod, never binding), cpu and memory (a node without CPU or
+/// memory gets 0.5, which no pod asking for some can use: capacities must be > 0), and its
+/// devices; an optional task per pod, allowed on the pod's device models; objective: fewest
+/// unplaced tasks. sharing_problem() of the result gives the cluster and pods back.
+ProblemData problem_data(const Cluster& cluster, std::span<const Pod> pods);
+
+/// Places the tasks of `problem` one by one in arrival order with `policy` (the replay of
+/// docs/sharing.md on sharing_problem(), FGD's target workload taken from the tasks
+/// themselves); a task that fits nowhere, or that comes after `stop` fired, stays unplaced.
+/// Every placed task that asks for devices names them.
+Allocation place_online(const Problem& problem, PlacementPolicy policy, std::uint64_t seed,
+                        const std::function<bool()>& stop = {});
 
 }  // namespace allocopt::sharing

@@ -15,7 +15,7 @@ namespace {
 
 int run() {
     for (const SolverEntry& e : solver_registry()) {
-        std::cout << std::left << std::setw(22) << e.name << e.description << '\n';
+        std::cout << std::left << std::setw(24) << e.name << e.description << '\n';
         for (const OptionSpec& s : e.options) {
             std::cout << "    --opt " << std::setw(20) << s.name << std::setw(9)
                       << option_type_name(s.type) << "default " << s.default_text << ", "

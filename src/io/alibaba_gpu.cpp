@@ -235,35 +235,8 @@ std::vector<sharing::Pod> import_alibaba_pods(const std::string& path,
 Problem import_alibaba_problem(const std::string& nodes_path, const std::string& pods_path) {
     const sharing::Cluster cluster = import_alibaba_nodes(nodes_path);
     const std::vector<sharing::Pod> pods = import_alibaba_pods(pods_path, cluster);
-    ProblemData data;
+    ProblemData data = sharing::problem_data(cluster, pods);
     data.name = stem(pods_path);
-    data.mode = Mode::packing;
-    data.objective = {Sense::minimize, {{Metric::unplaced, 1.0}}};
-    const double slots = static_cast<double>(pods.size());
-    for (const sharing::Node& node : cluster.nodes) {
-        Resource& r = data.resources.emplace_back();
-        r.id = node.id;
-        r.kind = node.model >= 0 ? cluster.models[static_cast<std::size_t>(node.model)] : "cpu";
-        // Capacities must be > 0: a node without CPU or memory gets a token amount that no
-        // pod asking for some can use (pods ask for whole milli-cores and MiB).
-        r.capacity = {{std::string(kUnitsDimension), slots},
-                      {"cpu", node.cpu > 0 ? static_cast<double>(node.cpu) : 0.5},
-                      {"memory", node.memory > 0 ? static_cast<double>(node.memory) : 0.5}};
-        r.devices.count = node.devices;
-        r.devices.capacity = cluster.device_capacity;
-        if (node.model >= 0) r.devices.model = cluster.models[static_cast<std::size_t>(node.model)];
-    }
-    for (const sharing::Pod& pod : pods) {
-        Task& t = data.tasks.emplace_back();
-        t.id = pod.id;
-        t.optional = true;
-        t.demand = {{"cpu", static_cast<double>(pod.cpu)},
-                    {"memory", static_cast<double>(pod.memory)}};
-        t.devices.count = pod.devices;
-        t.devices.share = pod.share;
-        for (std::size_t m = 0; m < cluster.models.size(); ++m)
-            if (pod.models >> m & 1U) t.allowed.push_back(cluster.models[m]);
-    }
     return validated(std::move(data), nodes_path, pods_path);
 }
 

@@ -32,6 +32,7 @@ ClusterState::ClusterState(const Cluster& cluster) : cluster_(&cluster) {
     const std::size_t n = cluster.nodes.size();
     cpu_.resize(n);
     memory_.resize(n);
+    units_.resize(n);
     device_total_.resize(n);
     pods_.assign(n, 0);
     offset_.resize(n + 1);
@@ -43,6 +44,7 @@ ClusterState::ClusterState(const Cluster& cluster) : cluster_(&cluster) {
                                         " has a device count out of range");
         cpu_[j] = node.cpu;
         memory_[j] = node.memory;
+        units_[j] = node.units;
         device_total_[j] = std::int64_t{node.devices} * cluster.device_capacity;
         offset_[j + 1] = offset_[j] + static_cast<std::size_t>(node.devices);
     }
@@ -50,7 +52,7 @@ ClusterState::ClusterState(const Cluster& cluster) : cluster_(&cluster) {
 }
 
 bool ClusterState::fits(const Pod& pod, std::size_t j) const {
-    if (cpu_[j] < pod.cpu || memory_[j] < pod.memory) return false;
+    if (cpu_[j] < pod.cpu || memory_[j] < pod.memory || units_[j] < pod.units) return false;
     if (pod.devices == 0) return true;
     const int model = cluster_->nodes[j].model;
     if (pod.models != 0 && (model < 0 || !(pod.models >> model & 1U))) return false;
@@ -70,12 +72,13 @@ void ClusterState::place(const Pod& pod, std::size_t j, std::uint64_t mask) {
         if (device_free_[d] < pod.share)
             throw std::logic_error("sharing::ClusterState::place: a device lacks the share");
     }
-    if (cpu_[j] < pod.cpu || memory_[j] < pod.memory)
-        throw std::logic_error("sharing::ClusterState::place: the node lacks CPU or memory");
+    if (cpu_[j] < pod.cpu || memory_[j] < pod.memory || units_[j] < pod.units)
+        throw std::logic_error("sharing::ClusterState::place: the node lacks CPU, memory or units");
     for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1)
         device_free_[offset_[j] + static_cast<std::size_t>(std::countr_zero(bits))] -= pod.share;
     cpu_[j] -= pod.cpu;
     memory_[j] -= pod.memory;
+    units_[j] -= pod.units;
     device_total_[j] -= pod.device_demand();
     allocated_ += pod.device_demand();
     ++pods_[j];

@@ -400,6 +400,15 @@ ReplayResult replay(const Cluster& cluster, std::span<const Pod> arrivals,
     for (std::size_t i = 0; i < n; ++i) {
         const Pod& pod = arrivals[i];
         arrived += pod.device_demand();
+        if (!result.stopped && options.stop && i % 256 == 0) result.stopped = options.stop();
+        if (result.stopped) {
+            result.node[i] = -1;
+            result.devices[i] = 0;
+            result.arrived[i] = arrived;
+            result.allocated[i] = replayer.state().allocated();
+            ++result.skipped;
+            continue;
+        }
         const auto [node, mask] = replayer.place(pod, shape[i]);
         result.node[i] = node;
         result.devices[i] = mask;

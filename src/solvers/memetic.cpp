@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "allocopt/sharing.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
 #include "detail/evaluator_internals.hpp"
@@ -63,6 +64,13 @@ struct StartBuild {
     std::size_t max_tasks = std::numeric_limits<std::size_t>::max();
 };
 
+/// FGD's online placement (sharing.hpp), seed 0: the start that leaves the fewest devices
+/// fragmented on GPU-sharing problems.
+Allocation fgd_start(const Problem& p, const StopClock& stop) {
+    return sharing::place_online(p, sharing::PlacementPolicy::fgd, 0,
+                                 [&stop] { return stop.expired(); });
+}
+
 /// The constructive starts that suit the problem, the problem's own policy first, then the
 /// other O(n m) ones, then the costlier ones.
 std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
@@ -73,10 +81,13 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     const double nc =
         p.mode() == Mode::packing ? nm : n * static_cast<double>(heuristics::distinct_resources(p));
     if (p.mode() == Mode::packing) {
-        return {{"regret", h::regret_greedy, n * n + nm},
-                {"first-fit-decreasing", h::first_fit_decreasing, nm},
-                {"best-fit", h::best_fit, nm},
-                {"first-fit", h::first_fit, nm}};
+        std::vector<StartBuild> out;
+        if (p.has_devices() && sharing::policies_apply(p)) out.push_back({"fgd", fgd_start, nm});
+        out.push_back({"regret", h::regret_greedy, n * n + nm});
+        out.push_back({"first-fit-decreasing", h::first_fit_decreasing, nm});
+        out.push_back({"best-fit", h::best_fit, nm});
+        out.push_back({"first-fit", h::first_fit, nm});
+        return out;
     }
     bool same_arrival = true;
     for (const Task& t : p.tasks())

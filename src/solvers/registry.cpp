@@ -3,6 +3,7 @@
 #include <string>
 
 #include "allocopt/error.hpp"
+#include "allocopt/sharing.hpp"
 #include "allocopt/solvers/constructive.hpp"
 #include "allocopt/solvers/genetic.hpp"
 #include "allocopt/solvers/heuristics.hpp"
@@ -109,6 +110,56 @@ SolverEntry swarm_entry() {
         swarm_option_table(), true);
 }
 
+/// One policy's online placement of `p`; a problem it cannot read is refused by name.
+Allocation place_by_policy(const Problem& p, sharing::PlacementPolicy policy, std::string_view name,
+                           std::uint64_t seed, const StopClock& stop) {
+    try {
+        return sharing::place_online(p, policy, seed, [&stop] { return stop.expired(); });
+    } catch (const InputError& e) {
+        throw InputError(
+            e.key(), e.value(),
+            "solver " + std::string(name) + " cannot place this problem: " + e.message());
+    }
+}
+
+/// The placement policies of the GPU-sharing study, each as an online solver (sharing.hpp).
+std::vector<SolverEntry> sharing_entries() {
+    struct Row {
+        sharing::PlacementPolicy policy;
+        std::string_view name, label, description;
+    };
+    static constexpr Row kRows[] = {
+        {sharing::PlacementPolicy::random, "sharing-random", "Random",
+         "GPU sharing, online: a random node that fits"},
+        {sharing::PlacementPolicy::dot_product, "sharing-dot-product", "DotProduct",
+         "GPU sharing, online: the study's dot-product plugin (least aligned node)"},
+        {sharing::PlacementPolicy::gpu_clustering, "sharing-gpu-clustering", "Clustering",
+         "GPU sharing, online: nodes that already hold pods of the same GPU class"},
+        {sharing::PlacementPolicy::gpu_packing, "sharing-gpu-packing", "Packing",
+         "GPU sharing, online: shared GPUs first, then used nodes, then idle ones"},
+        {sharing::PlacementPolicy::best_fit, "sharing-best-fit", "BestFit",
+         "GPU sharing, online: the node left with the least CPU and GPU"},
+        {sharing::PlacementPolicy::fgd, "sharing-fgd", "FGD",
+         "GPU sharing, online: fragmentation gradient descent (Weng et al. 2023)"},
+    };
+    std::vector<SolverEntry> out;
+    for (const Row& row : kRows) {
+        const sharing::PlacementPolicy policy = row.policy;
+        const std::string_view name = row.name;
+        SolverEntry entry{
+            row.name, row.description, {}, [policy, name](const OptionValues&, std::uint64_t seed) {
+                return std::make_unique<ConstructiveSolver>(
+                    [policy, name, seed](const Problem& p, const StopClock& stop) {
+                        return place_by_policy(p, policy, name, seed, stop);
+                    });
+            }};
+        entry.label = row.label;
+        entry.applies = sharing::policies_apply;
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
 std::vector<SolverEntry> make_registry() {
     std::vector<SolverEntry> out;
     out.push_back(genetic_entry());
@@ -122,6 +173,8 @@ std::vector<SolverEntry> make_registry() {
         out.push_back(std::move(entry));
     }
     out.push_back(local_search_entry());
+    for (const SolverEntry& entry : sharing_entries())
+        out.push_back(entry);
     return out;
 }
 
@@ -138,9 +191,12 @@ const SolverEntry& find_solver(std::string_view name) {
         if (e.name == name) return e;
         names.emplace_back(e.name);
     }
+    // The policies keep their short names in `allocopt replay`; as solvers they carry a prefix.
+    const std::string hint = sharing::parse_policy(name)
+                                 ? " (did you mean 'sharing-" + std::string(name) + "'?)"
+                                 : detail::did_you_mean(name, names);
     throw InputError("solver", std::string(name),
-                     "unknown solver" + detail::did_you_mean(name, names) +
-                         "; run 'allocopt solvers' for the list");
+                     "unknown solver" + hint + "; run 'allocopt solvers' for the list");
 }
 
 }  // namespace allocopt

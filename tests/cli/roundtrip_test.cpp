@@ -25,8 +25,11 @@ std::vector<std::string> solver_names() {
     return names;
 }
 
-/// Solves `problem_args` with every solver and re-scores each result with evaluate.
-void every_solver_passes_evaluate(const std::string& problem_args, const std::string& tag) {
+/// Solves `problem_args` with every solver and re-scores each result with evaluate. Without
+/// `devices` (a problem that is not a GPU-sharing problem), the sharing policies must refuse
+/// it with exit 2 and write nothing.
+void every_solver_passes_evaluate(const std::string& problem_args, const std::string& tag,
+                                  bool devices = false) {
     namespace fs = std::filesystem;
     const std::vector<std::string> names = solver_names();
     ASSERT_GE(names.size(), 10U);
@@ -38,6 +41,13 @@ void every_solver_passes_evaluate(const std::string& problem_args, const std::st
         const Outcome solved =
             run("solve " + problem_args + " --solver " + quoted(name) +
                 " --max-evals 30000 --time-limit 5 -q -o " + quoted(out.string()));
+        if (!devices && name.rfind("sharing-", 0) == 0) {
+            EXPECT_EQ(solved.status, 2) << solved.err;
+            EXPECT_NE(solved.err.find("cannot place this problem"), std::string::npos)
+                << solved.err;
+            EXPECT_FALSE(fs::exists(out));
+            continue;
+        }
         ASSERT_TRUE(solved.status == 0 || solved.status == 1) << solved.err;
         const YAML::Node result = YAML::LoadFile(out.string());
         const double reported = result["objective"]["value"].as<double>();
@@ -55,6 +65,11 @@ void every_solver_passes_evaluate(const std::string& problem_args, const std::st
 
 TEST(CliRoundTrip, EverySolversResultOnTheBundledClusterPassesEvaluate) {
     every_solver_passes_evaluate(quoted(ALLOCOPT_PROBLEMS "/gpu-cluster.yaml"), "gpu-cluster");
+}
+
+TEST(CliRoundTrip, EverySolversResultOnTheGpuSharingExamplePassesEvaluate) {
+    every_solver_passes_evaluate(quoted(ALLOCOPT_PROBLEMS "/gpu-sharing.yaml"), "gpu-sharing",
+                                 true);
 }
 
 TEST(CliRoundTrip, EverySolversResultOnAGapInstancePassesEvaluate) {

@@ -14,6 +14,7 @@
 #include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "allocopt/solvers/registry.hpp"
+#include "sharing/random_cluster.hpp"
 
 namespace allocopt {
 namespace {
@@ -51,21 +52,31 @@ const std::vector<Problem>& problems() {
             import_cloudbalancing(std::string(ALLOCOPT_BENCH_INSTANCES) +
                                   "/cloudbalancing/100computers-300processes.computers.csv"));
         v.push_back(g::generate_cluster({.jobs = 120, .nodes = 12}));
+        v.push_back(test::random_sharing_problem(5, 40, 400));  // devices: every solver takes it
         return v;
     }();
     return list;
 }
 
 /// 100,000 tasks on 4 machines: the starts of the GA and PSO, sufferage, max-min, the regret
-/// greedy and the local search's first descent each take seconds (minutes) unbounded.
-const Problem& big() {
-    static const Problem p = g::generate_etc({.tasks = 100000, .machines = 4});
-    return p;
+/// greedy and the local search's first descent each take seconds (minutes) unbounded. The
+/// GPU-sharing policies get 100,000 pods on 2,000 nodes instead (about 5 s unbounded).
+const Problem& big(const SolverEntry& entry) {
+    static const Problem etc = g::generate_etc({.tasks = 100000, .machines = 4});
+    if (!entry.applies || entry.applies(etc)) return etc;
+    static const Problem pods = test::random_sharing_problem(9, 2000, 100000);
+    return pods;
+}
+
+/// Whether `entry` takes `p`: each solver is tested on the problems it is for.
+bool takes(const SolverEntry& entry, const Problem& p) {
+    return !entry.applies || entry.applies(p);
 }
 
 TEST(Limits, EveryRegisteredSolverKeepsTheEvaluationBudgetExactly) {
     for (const Problem& p : problems()) {
         for (const SolverEntry& entry : solver_registry()) {
+            if (!takes(entry, p)) continue;
             for (std::uint64_t budget : {1, 10, 1000, 12345}) {
                 SCOPED_TRACE(p.name() + " / " + std::string(entry.name) + " / " +
                              std::to_string(budget));
@@ -85,6 +96,7 @@ TEST(Limits, EveryRegisteredSolverKeepsTheEvaluationBudgetExactly) {
 TEST(Limits, ABudgetGivesTheSameResultForAnyThreadCount) {
     for (const Problem& p : problems()) {
         for (const SolverEntry& entry : solver_registry()) {
+            if (!takes(entry, p)) continue;
             for (std::uint64_t budget : {1000, 40000}) {
                 SCOPED_TRACE(p.name() + " / " + std::string(entry.name) + " / " +
                              std::to_string(budget));
@@ -103,11 +115,11 @@ TEST(Limits, AnInterruptAlreadySetEndsEverySolverAtOnceWithAnAllocation) {
     std::atomic<bool> interrupt{true};
     for (const SolverEntry& entry : solver_registry()) {
         SCOPED_TRACE(std::string(entry.name));
-        const Solved r = solve(entry, big(), {.interrupt = &interrupt});
+        const Solved r = solve(entry, big(entry), {.interrupt = &interrupt});
         EXPECT_LT(r.wall, 0.5 * ALLOCOPT_TEST_SLOWDOWN);
         EXPECT_EQ(r.result.stop, StopReason::interrupted);
         ASSERT_TRUE(r.result.found);
-        EXPECT_EQ(r.result.allocation.size(), big().num_tasks());
+        EXPECT_EQ(r.result.allocation.size(), big(entry).num_tasks());
         std::printf("[ interrupt set   ] %-22s %.3f s\n", std::string(entry.name).c_str(), r.wall);
     }
 }
@@ -120,12 +132,12 @@ TEST(Limits, AnInterruptDuringTheStartsEndsEverySolverWithinHalfASecond) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             interrupt = true;
         });
-        const Solved r = solve(entry, big(), {.interrupt = &interrupt});
+        const Solved r = solve(entry, big(entry), {.interrupt = &interrupt});
         ctrl_c.join();
         // Solvers that finish first (min-min, the O(n m) rules) are not interrupted.
         EXPECT_LT(r.wall, 0.1 + 0.5 * ALLOCOPT_TEST_SLOWDOWN);
         ASSERT_TRUE(r.result.found);
-        EXPECT_EQ(r.result.allocation.size(), big().num_tasks());
+        EXPECT_EQ(r.result.allocation.size(), big(entry).num_tasks());
         std::printf("[ interrupt 0.1 s ] %-22s %.3f s (%s)\n", std::string(entry.name).c_str(),
                     r.wall, std::string(stop_reason_name(r.result.stop)).c_str());
     }
@@ -137,11 +149,11 @@ TEST(Limits, ATimeLimitIsKeptDuringTheStarts) {
     constexpr double kLimit = 0.3, kMargin = 0.4 * ALLOCOPT_TEST_SLOWDOWN;
     for (const SolverEntry& entry : solver_registry()) {
         SCOPED_TRACE(std::string(entry.name));
-        const Solved r = solve(entry, big(), {.time_limit = kLimit});
+        const Solved r = solve(entry, big(entry), {.time_limit = kLimit});
         EXPECT_LT(r.wall, kLimit + kMargin);
         EXPECT_LT(r.result.seconds, kLimit + kMargin);
         ASSERT_TRUE(r.result.found);
-        EXPECT_EQ(r.result.allocation.size(), big().num_tasks());
+        EXPECT_EQ(r.result.allocation.size(), big(entry).num_tasks());
         std::printf("[ time limit 0.3  ] %-22s %.3f s (%s)\n", std::string(entry.name).c_str(),
                     r.wall, std::string(stop_reason_name(r.result.stop)).c_str());
     }

@@ -24,6 +24,10 @@ struct SolverEntry {
     bool population = false;
     /// The name for people, in summaries and pictures: "GA", "FCFS", "First fit".
     std::string_view label{};
+    /// Whether the solver can take `problem`; empty for one that takes every problem. On
+    /// another, its solve() throws InputError naming what it cannot read (the GPU-sharing
+    /// policies read packing problems of one form only: sharing::sharing_problem()).
+    std::function<bool(const Problem&)> applies{};
 };
 
 /// Every solver, in the order `allocopt solvers` lists them.
