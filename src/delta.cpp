@@ -277,6 +277,14 @@ Evaluation DeltaState::delta_load(std::size_t ta, std::int32_t ra, std::int32_t 
 
 Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32_t ua,
                                      std::size_t tb, std::int32_t rb, std::int32_t ub) const {
+    // Two instances, so that problems without devices keep a loop free of their branches.
+    return devices_ ? packing_score<true>(ta, ra, ua, tb, rb, ub)
+                    : packing_score<false>(ta, ra, ua, tb, rb, ub);
+}
+
+template <bool kDevices>
+Evaluation DeltaState::packing_score(std::size_t ta, std::int32_t ra, std::int32_t ua,
+                                     std::size_t tb, std::int32_t rb, std::int32_t ub) const {
     const std::size_t d = problem_.num_dimensions();
     double cost = cost_, violation = capacity_violation_, placement = placement_violation_;
     double unplaced = static_cast<double>(unplaced_);
@@ -284,7 +292,8 @@ Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32
     std::int32_t touched[4] = {-1, -1, -1, -1};
     std::uint32_t counts[4] = {0, 0, 0, 0};
     double usage[4][kMaxDimensions];
-    int device_used[4][kMaxResourceDevices];  // with devices: each device's share taken
+    // With devices: each device's share taken (no storage without).
+    int device_used[4][kDevices ? kMaxResourceDevices : 1];
     int used = 0;
     auto slot = [&](std::int32_t r) {
         for (int k = 0; k < used; ++k) {
@@ -295,7 +304,7 @@ Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32
         counts[used] = count_[j];
         for (std::size_t k = 0; k < d; ++k)
             usage[used][k] = usage_[j * d + k];
-        if (devices_) {
+        if constexpr (kDevices) {
             std::copy(
                 device_used_.begin() + static_cast<std::ptrdiff_t>(problem_.device_offset(j)),
                 device_used_.begin() + static_cast<std::ptrdiff_t>(problem_.device_offset(j + 1)),
@@ -322,7 +331,9 @@ Evaluation DeltaState::delta_packing(std::size_t ta, std::int32_t ra, std::int32
     auto shift = [&](std::size_t t, std::int32_t r, std::int32_t u, double sign) {
         const int s = slot(r);
         const auto j = static_cast<std::size_t>(r);
-        if (devices_ && problem_.task(t).devices.count > 0) shift_devices(t, j, s, sign);
+        if constexpr (kDevices) {
+            if (problem_.task(t).devices.count > 0) shift_devices(t, j, s, sign);
+        }
         const auto before_count = counts[s];
         for (std::size_t k = 0; k < d; ++k) {
             const double amount = sign * (k == 0 ? u : problem_.demand(t, j, k));

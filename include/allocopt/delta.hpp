@@ -103,6 +103,9 @@ class DeltaState {
                           std::int32_t rb, std::int32_t ub) const;
     Evaluation delta_packing(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
                              std::int32_t rb, std::int32_t ub) const;
+    template <bool kDevices>  // delta_packing's two instances
+    Evaluation packing_score(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
+                             std::int32_t rb, std::int32_t ub) const;
     Evaluation score_full(std::size_t ta, std::int32_t ra, std::int32_t ua, std::size_t tb,
                           std::int32_t rb, std::int32_t ub);
     // Updates the incremental state; with devices, `devices` names those t takes on r (0 =
