@@ -151,7 +151,7 @@ TEST(LpBound, IsNeverAboveASolversScheduleOnAGavelSet) {
         const double found = makespan(p, r.allocation);
         EXPECT_LE(*bound, found);
     }
-    const Result ga = solve(p, "ga", {}, {.seed = 3, .threads = 2, .max_evaluations = 20'000});
+    const Result ga = solve(p, "ga", {}, {.seed = 3, .threads = 2, .max_evaluations = 8'000});
     const double found = makespan(p, ga.allocation);
     EXPECT_LE(*bound, found);
     Result reported = ga;
