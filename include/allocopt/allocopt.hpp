@@ -4,6 +4,7 @@
 
 #include "allocopt/core.hpp"
 #include "allocopt/io/benchmarks.hpp"
+#include "allocopt/io/gavel.hpp"
 #include "allocopt/io/problem_writer.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/io/result_io.hpp"

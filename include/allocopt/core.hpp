@@ -4,6 +4,7 @@
 
 #include "allocopt/allocation.hpp"
 #include "allocopt/baseline.hpp"
+#include "allocopt/bounds.hpp"
 #include "allocopt/delta.hpp"
 #include "allocopt/error.hpp"
 #include "allocopt/evaluator.hpp"

@@ -195,6 +195,8 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
                      "orlib-gap: read costs as profits (OR-Library's sense for gap1-gap12)");
     command.add_option("--pods", source.import.pods,
                        "alibaba-gpu: the pod list (FILE is the node list)");
+    command.add_option("--cluster", source.import.cluster,
+                       "gavel: GPUs of each type, V100:P100:K80 (default 36:36:36)");
 }
 
 namespace {

@@ -72,7 +72,8 @@ struct ProblemSource {
     ImportOptions import;
 };
 
-/// Adds FILE, --from, --machines, --tasks, --instance and --maximize to `command`.
+/// Adds FILE, --from, --machines, --tasks, --instance, --maximize, --pods and --cluster to
+/// `command`.
 void add_problem_options(CLI::App& command, ProblemSource& source);
 
 /// Reads the problem (and, for YAML, its optional allocation). With `show_progress`, a YAML

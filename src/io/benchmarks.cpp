@@ -7,6 +7,7 @@
 
 #include "allocopt/error.hpp"
 #include "allocopt/io/alibaba_gpu.hpp"
+#include "allocopt/io/gavel.hpp"
 #include "detail/text.hpp"
 #include "io/benchmarks_detail.hpp"
 
@@ -67,7 +68,7 @@ namespace {
 
 constexpr BenchmarkFormat kAllFormats[] = {BenchmarkFormat::braun_etc, BenchmarkFormat::orlib_gap,
                                            BenchmarkFormat::cloudbalancing,
-                                           BenchmarkFormat::alibaba_gpu};
+                                           BenchmarkFormat::alibaba_gpu, BenchmarkFormat::gavel};
 
 }  // namespace
 
@@ -81,6 +82,8 @@ std::string_view benchmark_format_name(BenchmarkFormat format) {
             return "cloudbalancing";
         case BenchmarkFormat::alibaba_gpu:
             return "alibaba-gpu";
+        case BenchmarkFormat::gavel:
+            return "gavel";
     }
     return "?";
 }
@@ -116,6 +119,10 @@ Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                                  {path});
             }
             return import_alibaba_problem(path, options.pods);
+        case BenchmarkFormat::gavel:
+            return import_gavel(path, options.cluster.empty()
+                                          ? GavelCluster{}
+                                          : parse_gavel_cluster(options.cluster));
     }
     throw InputError("format", "", "unknown benchmark format");
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Importers (docs/design.md §Benchmark formats): Braun et al. ETC matrices, OR-Library
-// (and Yagiura) generalized assignment problems, and OptaPlanner cloud-balancing CSV pairs.
+// (and Yagiura) generalized assignment problems, and OptaPlanner cloud-balancing CSV pairs;
+// import_benchmark() also reaches the Alibaba GPU trace (io/alibaba_gpu.hpp) and Gavel's job
+// sets (io/gavel.hpp).
 //
 // Every importer reads its file once, streaming, and validates everything before returning a
 // Problem. Bad input throws InputError positioned at the offending token (file, 1-based line
@@ -33,12 +35,20 @@ struct GapOptions {
 struct ImportOptions {
     BraunOptions braun;
     GapOptions gap;
-    std::string pods;  ///< alibaba-gpu: the pod list (the path names the node list)
+    std::string pods;     ///< alibaba-gpu: the pod list (the path names the node list)
+    std::string cluster;  ///< gavel: GPUs per type, V100:P100:K80 (io/gavel.hpp); empty = 36:36:36
 };
 
-enum class BenchmarkFormat : std::uint8_t { braun_etc, orlib_gap, cloudbalancing, alibaba_gpu };
+enum class BenchmarkFormat : std::uint8_t {
+    braun_etc,
+    orlib_gap,
+    cloudbalancing,
+    alibaba_gpu,
+    gavel
+};
 
-/// "braun-etc", "orlib-gap", "cloudbalancing", "alibaba-gpu": the names used by `--from FORMAT`.
+/// "braun-etc", "orlib-gap", "cloudbalancing", "alibaba-gpu", "gavel": the names used by
+/// `--from FORMAT`.
 std::string_view benchmark_format_name(BenchmarkFormat format);
 std::optional<BenchmarkFormat> parse_benchmark_format(std::string_view name);
 std::vector<std::string> benchmark_format_names();
@@ -74,6 +84,9 @@ int count_gap_instances(const std::string& path);
 /// and resource ids are separate namespaces, so the same id may appear in both files.
 Problem import_cloudbalancing(const std::string& path);
 
+/// The file `path` in `format` with `options`. Throws InputError as the format's importer does,
+/// and (key `--pods`) for alibaba-gpu without options.pods, (key `--cluster`) for gavel with an
+/// options.cluster that parse_gavel_cluster() refuses.
 Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                          const ImportOptions& options = {});
 

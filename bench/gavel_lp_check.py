@@ -1,0 +1,128 @@
+"""Independent check of allocopt's LP lower bound on Gavel's job sets (issue #17): writes Gavel's
+makespan LP straight from the CSV, in the form of the data README (maximise y subject to
+sum_type thr * X >= total_steps * y, sum_type X <= 1 per job, sum_job scale_factor * X <= GPUs
+per type, X >= 0; the bound is T = 1 / y), solves it with GLPK's glpsol (Debian glpk-utils) and
+compares T with the bound that `allocopt solve --from gavel` reports (solver.lower_bound of its
+JSON result). allocopt solves another form of the same LP (min T over work fractions, with
+CLP) and certifies its value from the dual prices, so the two paths share nothing but the CSV.
+
+    python3 bench/gavel_lp_check.py [--allocopt build/allocopt] [--cluster 36:36:36]
+                                    [--tolerance 1e-6] [JOBS.csv ...]
+
+Without files, every problems/gavel/jobs_*.csv. Prints one row per file and exits 1 when a
+relative difference is above the tolerance (or a tool fails). Each job's row is divided by its
+total_steps (a positive constant: the same LP), and time is in hours, so that every
+coefficient is a rate per hour and glpsol needs no extreme scaling."""
+import argparse
+import csv
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TYPES = ["v100", "p100", "k80"]
+
+
+def read_jobs(path):
+    jobs = []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            jobs.append((int(row["scale_factor"]), float(row["total_steps"]),
+                         [float(row["thr_" + t]) for t in TYPES]))
+    return jobs
+
+
+def write_lp(jobs, gpus, path):
+    """The README's LP in CPLEX LP format; rates in job-fractions per hour."""
+    lines = ["Maximize", " obj: y", "Subject To"]
+    for i, (sf, steps, thr) in enumerate(jobs):
+        # A type is usable when the job has a throughput there and the type has enough GPUs.
+        usable = [t for t in range(3) if thr[t] > 0 and gpus[t] >= sf]
+        work = " + ".join(f"{thr[t] * 3600.0 / steps:.17g} x_{i}_{t}" for t in usable)
+        lines.append(f" work_{i}: {work} - y >= 0")
+        lines.append(f" time_{i}: " + " + ".join(f"x_{i}_{t}" for t in usable) + " <= 1")
+    for t in range(3):
+        terms = [f"{sf} x_{i}_{t}" for i, (sf, _, thr) in enumerate(jobs)
+                 if thr[t] > 0 and gpus[t] >= sf]
+        if terms:
+            lines.append(f" gpus_{TYPES[t]}: " + " + ".join(terms) + f" <= {gpus[t]}")
+    lines += ["End", ""]
+    # CPLEX LP lines must stay under 255 characters: break long sums.
+    out = []
+    for line in lines:
+        while len(line) > 200:
+            cut = line.rfind(" + ", 0, 200)
+            out.append(line[:cut])
+            line = "   " + line[cut:]
+        out.append(line)
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+def glpk_value(lp_path, sol_path):
+    """y* (per hour) from glpsol's raw solution file (printed with full precision)."""
+    run = subprocess.run(["glpsol", "--lp", lp_path, "-w", sol_path], capture_output=True,
+                         text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"glpsol failed: {run.stdout[-500:]}{run.stderr[-500:]}")
+    for line in open(sol_path):
+        parts = line.split()
+        if parts[:2] == ["s", "bas"]:
+            if parts[4:6] != ["f", "f"]:
+                raise RuntimeError(f"glpsol: no optimal basic solution ({line.strip()})")
+            return float(parts[6])
+    raise RuntimeError("glpsol wrote no solution line")
+
+
+def allocopt_bound(exe, path, cluster, out_path):
+    """solver.lower_bound (seconds) of `allocopt solve --from gavel` with the FCFS policy."""
+    run = subprocess.run([exe, "solve", "--from", "gavel", path, "--cluster", cluster,
+                          "--solver", "fcfs", "--no-baseline", "-q", "-o", out_path],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"allocopt failed ({run.returncode}): {run.stderr[-500:]}")
+    with open(out_path) as f:
+        result = json.load(f)
+    bound = result["solver"].get("lower_bound")
+    if bound is None:
+        raise RuntimeError("allocopt reported no lower bound (built without CLP?)")
+    return float(bound), float(result["objective"]["value"])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("--allocopt", default=os.path.join(ROOT, "build", "allocopt"))
+    ap.add_argument("--cluster", default="36:36:36")
+    ap.add_argument("--tolerance", type=float, default=1e-6)
+    a = ap.parse_args()
+    files = a.files or sorted(glob.glob(os.path.join(ROOT, "problems", "gavel", "jobs_*.csv")))
+    gpus = [int(x) for x in a.cluster.split(":")]
+    worst = 0.0
+    print("| file | glpsol LP bound (h) | allocopt LP bound (h) | relative difference | "
+          "glpsol s | allocopt FCFS (h) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in files:
+            lp, sol, res = (os.path.join(tmp, n) for n in ("gavel.lp", "gavel.sol", "r.json"))
+            write_lp(read_jobs(path), gpus, lp)
+            start = time.perf_counter()
+            y = glpk_value(lp, sol)
+            seconds = time.perf_counter() - start
+            reference = 1.0 / y
+            ours, fcfs = allocopt_bound(a.allocopt, path, a.cluster, res)
+            ours /= 3600.0
+            diff = abs(ours - reference) / reference
+            worst = max(worst, diff)
+            print(f"| {os.path.basename(path)} | {reference:.9f} | {ours:.9f} | {diff:.2e} | "
+                  f"{seconds:.2f} | {fcfs / 3600.0:.3f} |")
+    print(f"\nlargest relative difference {worst:.2e} (tolerance {a.tolerance:g})")
+    return 0 if worst <= a.tolerance else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

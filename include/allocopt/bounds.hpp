@@ -1,0 +1,41 @@
+#pragma once
+// Lower bounds from linear programs (docs/gavel.md §The LP lower bound), solved with COIN-OR
+// CLP where the library was built with it (CMake option ALLOCOPT_WITH_CLP).
+
+#include <optional>
+
+#include "allocopt/problem.hpp"
+#include "allocopt/solver.hpp"
+
+namespace allocopt {
+
+/// Whether this build can solve LPs (built with ALLOCOPT_WITH_CLP and CLP found). Without it,
+/// lp_makespan_bound() returns nothing.
+bool lp_bounds_available();
+
+/// A lower bound on the objective of every feasible allocation of `problem`, from Gavel's
+/// makespan LP over time fractions, solved as one LP: for a makespan T, the fraction of the
+/// time each task spends on each resource with each of its unit counts must finish the task
+/// (Σ fraction x T / duration >= 1), sum to at most 1 per task, and use at most the resource's
+/// units on average (Σ units x fraction <= capacity). The smallest such T bounds every
+/// schedule, preemptive or not. Every pair the task may not be placed on, or whose units or
+/// demands do not fit the empty resource, is left out; optional tasks, arrivals, deadlines and
+/// the other capacity dimensions are relaxed away.
+///
+/// The value returned is certified from the LP's dual prices rather than read from its
+/// objective, so that the solver's tolerances cannot put it above the LP's optimum.
+///
+/// Returns nothing when the problem is not of the form the LP covers (packing mode, devices,
+/// an objective that is not the makespan, minimized, with positive weights: the bound is the
+/// weight sum times T), when it has more than 2 x 10^5 (task, resource, units) columns, when
+/// CLP finds no optimum within 30 s, or when the build has no LP solver.
+std::optional<double> lp_makespan_bound(const Problem& problem);
+
+/// Raises `result.lower_bound` to lp_makespan_bound(problem) when that is larger, as
+/// Result::lower_bound's contract asks: only for a feasible evaluation, never above its value
+/// (a value within rounding of it becomes that value). An LP bound beyond that would be a bug:
+/// it is then left out with a note in `result.notes`. Returns whether the LP bound was taken
+/// (then with a note that says so).
+bool add_lp_bound(const Problem& problem, Result& result);
+
+}  // namespace allocopt

@@ -1,0 +1,56 @@
+#pragma once
+// The importer of Gavel's job sets (Narayanan et al., OSDI 2020: the static makespan experiment
+// on 36 V100 + 36 P100 + 36 K80; problems/gavel/README.md, docs/gavel.md).
+//
+// A job set is a CSV file with a header line. Columns are found by name, other columns are
+// ignored: `job_id, job_type, scale_factor, total_steps, thr_v100, thr_p100, thr_k80`.
+//
+// Bad input throws InputError at the offending field (file, line, column), keyed by the
+// column's name, quoting the value: a missing file or column, a row with more or fewer fields
+// than the header, an empty or duplicate `job_id`, a `job_type` that is not one of Gavel's 26
+// (with a "did you mean"), a `scale_factor` that is not a whole number >= 1, a `total_steps`
+// that is not a finite number > 0, a throughput that is not a finite number >= 0, a job whose
+// every throughput is 0 (it can run nowhere; named in the message), a job that no GPU type of
+// the cluster can hold (its types with a throughput have fewer GPUs than its `scale_factor`),
+// a file without rows.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "allocopt/problem.hpp"
+
+namespace allocopt {
+
+/// The GPU types, in the order of `--cluster V:P:K`, of the throughput columns and of the
+/// resources of an imported problem: the order of the experiment's "36 V100, 36 P100, 36 K80".
+inline constexpr std::array<std::string_view, 3> kGavelGpuTypes = {"v100", "p100", "k80"};
+
+/// How many GPUs of each type the cluster has.
+struct GavelCluster {
+    std::array<int, 3> gpus{36, 36, 36};  ///< V100, P100, K80; each >= 0, not all 0
+};
+
+/// Parses `V:P:K`, three whole numbers >= 0 (not all 0) separated by ':', e.g. `36:36:36`.
+/// Throws InputError (key `--cluster`, value `text`) for anything else.
+GavelCluster parse_gavel_cluster(std::string_view text);
+
+/// `V:P:K` of `cluster`, as parse_gavel_cluster() reads it.
+std::string gavel_cluster_text(const GavelCluster& cluster);
+
+/// Gavel's 26 job types, as the `job_type` column names them: `ResNet-18 (batch size 64)`,
+/// `A3C`, ...
+const std::vector<std::string>& gavel_job_types();
+
+/// The job set `path` on `cluster` as a Problem (docs/gavel.md): one resource per GPU type with
+/// GPUs (id `v100`, `p100` or `k80`, kind `gpu`, capacity {units: its GPUs}); one task per job
+/// (id = its `job_id`, kind training, workload = `total_steps`, units fixed at `scale_factor`,
+/// allowed on the types where its throughput is > 0 and that have at least `scale_factor`
+/// GPUs); `time[i][j]` = total_steps / thr of type j, the job's run time on its `scale_factor`
+/// GPUs (a speed-up table {scale_factor: 1} keeps the duration at that time; 0 where the job may
+/// not run). Schedule mode, FCFS (job order: every job arrives at 0), minimize makespan. Named
+/// after the file's stem. Throws InputError as described above.
+Problem import_gavel(const std::string& path, const GavelCluster& cluster = {});
+
+}  // namespace allocopt

@@ -1,0 +1,227 @@
+// LP lower bounds (bounds.hpp): Gavel's makespan LP over time fractions, solved with CLP.
+
+#include "allocopt/bounds.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detail/text.hpp"
+
+#if ALLOCOPT_HAVE_CLP
+#include <ClpSimplex.hpp>
+#endif
+
+namespace allocopt {
+
+#if ALLOCOPT_HAVE_CLP
+
+namespace {
+
+constexpr std::size_t kMaxColumns = 200'000;
+constexpr double kMaxSeconds = 30;
+
+/// One way to run a task: on `resource` with `units` units, for `duration`.
+struct Column {
+    std::size_t task = 0;  // index among the LP's tasks
+    std::size_t resource = 0;
+    int units = 1;
+    double duration = 0;
+};
+
+/// The LP's data: its tasks (indices into the problem) and their columns, task by task.
+struct MakespanLp {
+    std::vector<std::size_t> tasks;
+    std::vector<Column> columns;
+    double weight = 0;  // of the makespan in the objective
+};
+
+/// The sum of the objective's weights when it minimizes the makespan alone; 0 otherwise.
+double makespan_weight(const Objective& objective) {
+    if (objective.sense != Sense::minimize || objective.terms.empty()) return 0;
+    double weight = 0;
+    for (const auto& [metric, w] : objective.terms) {
+        if (metric != Metric::makespan || !(w > 0)) return 0;
+        weight += w;
+    }
+    return weight;
+}
+
+std::optional<MakespanLp> build_lp(const Problem& p) {
+    MakespanLp lp;
+    lp.weight = makespan_weight(p.objective());
+    if (p.mode() != Mode::schedule || p.has_devices() || !(lp.weight > 0)) return std::nullopt;
+    std::vector<Column> own;
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        const Task& t = p.task(i);
+        if (t.optional) continue;  // may stay unplaced: leaving it out relaxes
+        own.clear();
+        bool instant = false;  // a way to run it in no time: it constrains nothing
+        for (std::size_t j = 0; j < p.num_resources() && !instant; ++j) {
+            if (!p.can_host(i, j)) continue;
+            for (int k = 0; k < t.units.count(); ++k) {
+                const int u = t.units.nth(k);
+                if (u > p.capacity(j, 0)) break;
+                const double d = p.duration(i, j, u);
+                if (!(d > 0)) {
+                    instant = true;
+                    break;
+                }
+                own.push_back({lp.tasks.size(), j, u, d});
+            }
+        }
+        if (instant || own.empty()) continue;
+        lp.tasks.push_back(i);
+        lp.columns.insert(lp.columns.end(), own.begin(), own.end());
+        if (lp.columns.size() > kMaxColumns) return std::nullopt;
+    }
+    if (lp.tasks.empty()) return std::nullopt;
+    return lp;
+}
+
+/// The LP's value from nonnegative prices of its rows: beta_i on task i's time row, gamma_j on
+/// resource j's capacity row (weak duality; any prices >= 0 give a bound). With
+/// alpha_i = min over i's columns of duration x (beta_i + units x gamma_j), the dual is feasible
+/// once scaled so that Σ beta + Σ capacity x gamma = 1, and Σ alpha is its value.
+double certified(const Problem& p, const MakespanLp& lp, const std::vector<double>& beta,
+                 const std::vector<double>& gamma) {
+    double scale = 0;
+    for (double b : beta)
+        scale += b;
+    for (std::size_t j = 0; j < gamma.size(); ++j)
+        scale += p.capacity(j, 0) * gamma[j];
+    if (!(scale > 0)) return 0;
+    double sum = 0;
+    std::size_t c = 0;
+    for (std::size_t task = 0; task < lp.tasks.size(); ++task) {
+        double alpha = kInfinity;
+        for (; c < lp.columns.size() && lp.columns[c].task == task; ++c) {
+            const Column& col = lp.columns[c];
+            alpha = std::min(alpha, col.duration * (beta[task] + col.units * gamma[col.resource]));
+        }
+        sum += alpha;
+    }
+    return sum / scale;
+}
+
+/// Solves min T over x >= 0 (scaled so that T is about 1):
+///   Σ_c x_c >= 1                       per task (its work is done),
+///   Σ_c d_c x_c - T <= 0               per task (it runs at most T in all),
+///   Σ_c units_c d_c x_c - cap_j T <= 0 per resource (its units, on average).
+/// Returns the prices of the last two groups of rows, or nothing when CLP finds no optimum.
+std::optional<std::pair<std::vector<double>, std::vector<double>>> solve_lp(const Problem& p,
+                                                                            const MakespanLp& lp) {
+    const std::size_t n = lp.tasks.size();
+    const std::size_t m = p.num_resources();
+    double scale = 0;  // the longest task's shortest duration: T >= it
+    {
+        std::vector<double> shortest(n, kInfinity);
+        for (const Column& c : lp.columns)
+            shortest[c.task] = std::min(shortest[c.task], c.duration);
+        scale = *std::max_element(shortest.begin(), shortest.end());
+    }
+    // Rows: cover 0..n-1, time n..2n-1, capacity 2n..2n+m-1. Columns: x, then T.
+    const std::size_t columns = lp.columns.size() + 1;
+    std::vector<CoinBigIndex> start;
+    std::vector<int> index;
+    std::vector<double> value;
+    start.reserve(columns + 1);
+    index.reserve(3 * lp.columns.size() + n + m);
+    value.reserve(index.capacity());
+    for (const Column& c : lp.columns) {
+        start.push_back(static_cast<CoinBigIndex>(index.size()));
+        const double d = c.duration / scale;
+        index.push_back(static_cast<int>(c.task));
+        value.push_back(1.0);
+        index.push_back(static_cast<int>(n + c.task));
+        value.push_back(d);
+        index.push_back(static_cast<int>(2 * n + c.resource));
+        value.push_back(c.units * d);
+    }
+    start.push_back(static_cast<CoinBigIndex>(index.size()));
+    for (std::size_t i = 0; i < n; ++i) {
+        index.push_back(static_cast<int>(n + i));
+        value.push_back(-1.0);
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+        index.push_back(static_cast<int>(2 * n + j));
+        value.push_back(-p.capacity(j, 0));
+    }
+    start.push_back(static_cast<CoinBigIndex>(index.size()));
+    const std::size_t rows = 2 * n + m;
+    std::vector<double> column_lower(columns, 0.0), column_upper(columns, COIN_DBL_MAX);
+    std::vector<double> objective(columns, 0.0);
+    objective.back() = 1.0;
+    std::vector<double> row_lower(rows, -COIN_DBL_MAX), row_upper(rows, 0.0);
+    std::fill(row_lower.begin(), row_lower.begin() + static_cast<std::ptrdiff_t>(n), 1.0);
+    std::fill(row_upper.begin(), row_upper.begin() + static_cast<std::ptrdiff_t>(n), COIN_DBL_MAX);
+
+    ClpSimplex model;
+    model.setLogLevel(0);
+    model.loadProblem(static_cast<int>(columns), static_cast<int>(rows), start.data(), index.data(),
+                      value.data(), column_lower.data(), column_upper.data(), objective.data(),
+                      row_lower.data(), row_upper.data());
+    model.setOptimizationDirection(1.0);  // minimize
+    model.setMaximumSeconds(kMaxSeconds);
+    model.dual();
+    if (!model.isProvenOptimal()) return std::nullopt;
+    // Minimizing, a <= row's price is <= 0: its negation is the multiplier of weak duality.
+    const double* price = model.dualRowSolution();
+    std::vector<double> beta(n), gamma(m);
+    for (std::size_t i = 0; i < n; ++i)
+        beta[i] = std::max(0.0, -price[n + i]);
+    for (std::size_t j = 0; j < m; ++j)
+        gamma[j] = std::max(0.0, -price[2 * n + j]);
+    return std::make_pair(std::move(beta), std::move(gamma));
+}
+
+}  // namespace
+
+bool lp_bounds_available() {
+    return true;
+}
+
+std::optional<double> lp_makespan_bound(const Problem& problem) {
+    const std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    const auto prices = solve_lp(problem, *lp);
+    if (!prices) return std::nullopt;
+    const double bound = certified(problem, *lp, prices->first, prices->second);
+    if (!(bound > 0) || !std::isfinite(bound)) return std::nullopt;
+    return lp->weight * bound;
+}
+
+#else
+
+bool lp_bounds_available() {
+    return false;
+}
+
+std::optional<double> lp_makespan_bound(const Problem&) {
+    return std::nullopt;
+}
+
+#endif
+
+bool add_lp_bound(const Problem& problem, Result& result) {
+    if (!result.found || !result.evaluation.feasible()) return false;
+    const std::optional<double> bound = lp_makespan_bound(problem);
+    if (!bound) return false;
+    const double value = result.evaluation.objective;
+    if (*bound > value * (1 + 1e-9)) {
+        result.notes.push_back("the LP bound " + detail::format_number(*bound) +
+                               " is above the value found, " + detail::format_number(value) +
+                               ": not reported (a bug in the bound)");
+        return false;
+    }
+    if (result.lower_bound && *result.lower_bound >= *bound) return false;
+    result.lower_bound = std::min(*bound, value);
+    result.notes.emplace_back("lower bound from the makespan LP (COIN-OR CLP)");
+    return true;
+}
+
+}  // namespace allocopt

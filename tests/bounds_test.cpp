@@ -1,0 +1,207 @@
+// The LP lower bound (bounds.hpp): values computed by hand on tiny instances, never above a
+// schedule that a solver found, and the forms it does not cover. Built without CLP, the
+// function says it is unavailable.
+
+#include "allocopt/bounds.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "allocopt/evaluator.hpp"
+#include "allocopt/io/benchmarks.hpp"
+#include "allocopt/io/gavel.hpp"
+#include "allocopt/solve.hpp"
+
+namespace allocopt {
+namespace {
+
+const std::string kGavel = std::string(ALLOCOPT_PROBLEMS) + "/gavel/";
+
+struct Job {
+    int units;
+    std::vector<double> time;  // per resource; < 0 = not allowed there
+};
+
+/// A schedule-mode makespan problem: resources r0.. with the given unit capacities, one task per
+/// job with fixed units whose duration on r_j is time[j] (a speed-up table keeps it at that).
+Problem tiny(const std::vector<double>& capacity, const std::vector<Job>& jobs) {
+    ProblemData d;
+    d.name = "tiny";
+    d.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
+    for (std::size_t j = 0; j < capacity.size(); ++j) {
+        Resource& r = d.resources.emplace_back();
+        r.id = "r" + std::to_string(j);
+        r.capacity = {{"units", capacity[j]}};
+    }
+    d.time = Matrix::Zero(static_cast<Eigen::Index>(jobs.size()),
+                          static_cast<Eigen::Index>(capacity.size()));
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        Task& t = d.tasks.emplace_back();
+        t.id = "j" + std::to_string(i);
+        t.units = UnitChoice::exactly(jobs[i].units);
+        t.scaling.type = Scaling::Type::table;
+        t.scaling.table = {{jobs[i].units, 1.0}};
+        for (std::size_t j = 0; j < capacity.size(); ++j) {
+            const double time = jobs[i].time[j];
+            if (time >= 0) t.allowed.push_back("r" + std::to_string(j));
+            d.time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                std::max(time, 0.0);
+        }
+    }
+    return Problem(std::move(d));
+}
+
+#if ALLOCOPT_HAVE_CLP
+
+TEST(LpBound, IsAvailable) {
+    EXPECT_TRUE(lp_bounds_available());
+}
+
+TEST(LpBound, OneResourceGivesTheLargerOfAreaAndLongestJob) {
+    // Capacity 2; jobs (units, time) = (2, 3), (1, 4), (1, 2): area (6 + 4 + 2) / 2 = 6 > 4.
+    const Problem p = tiny({2}, {{2, {3}}, {1, {4}}, {1, {2}}});
+    const std::optional<double> bound = lp_makespan_bound(p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_NEAR(*bound, 6.0, 1e-9);
+    // One long job: its own time, 10, passes the area (10 + 2) / 2.
+    EXPECT_NEAR(*lp_makespan_bound(tiny({2}, {{1, {10}}, {1, {2}}})), 10.0, 1e-9);
+}
+
+TEST(LpBound, TwoJobsOnTwoTypesSplitTheirTimeAsComputedByHand) {
+    // Two one-unit types; both jobs take 1 on r0 and 2 on r1. With a fraction a of each job's
+    // work on r0 (symmetric optimum): loads 2a on r0 and 4(1 - a) on r1, job time
+    // a + 2(1 - a) <= T. Equal loads at a = 2/3 give T = 4/3, and the job time 4/3 fits.
+    // Dual check: prices 2 on r0 and 1 on r1 give (2 + 2) / (2 + 1) = 4/3. The best
+    // non-preemptive schedule takes 2.
+    const Problem p = tiny({1, 1}, {{1, {1, 2}}, {1, {1, 2}}});
+    const std::optional<double> bound = lp_makespan_bound(p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_NEAR(*bound, 4.0 / 3.0, 1e-9);
+}
+
+TEST(LpBound, ThreeJobsWithUnitsAndAForbiddenTypeAsComputedByHand) {
+    // r0: 2 units (V100s), r1: 1 unit (a K80). Job 0 takes both r0 units for 3 and cannot
+    // run on r1; job 1 takes 1 on r0 or 3 on r1; job 2 takes 2 on either. Fractions a (job 1)
+    // and b (job 2) on r0: r0 area 6 + a + 2b <= 2T, r1 3(1 - a) + 2(1 - b) <= T. Moving a
+    // costs 1 unit-time on r0 per 3 saved on r1, b 2 per 2: b = 0, and 6 + a = 2(5 - 3a)
+    // gives a = 4/7, T = 23/7 (job times 3, 13/7, 2 fit). Dual check: prices 3 on r0 and 1
+    // on r1 give (2 x 3 x 3 + min(3, 3) + min(6, 2)) / (2 x 3 + 1) = 23/7.
+    const Problem p = tiny({2, 1}, {{2, {3, -1}}, {1, {1, 3}}, {1, {2, 2}}});
+    const std::optional<double> bound = lp_makespan_bound(p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_NEAR(*bound, 23.0 / 7.0, 1e-9);
+}
+
+TEST(LpBound, IsWeightedAndCoversOnlyMinimizedMakespan) {
+    ProblemData d = tiny({1, 1}, {{1, {1, 2}}, {1, {1, 2}}}).data();
+    d.objective = {Sense::minimize, {{Metric::makespan, 3.0}}};
+    EXPECT_NEAR(*lp_makespan_bound(Problem(d)), 4.0, 1e-9);
+    d.objective = {Sense::minimize, {{Metric::makespan, 1.0}, {Metric::cost, 1.0}}};
+    EXPECT_FALSE(lp_makespan_bound(Problem(d)).has_value());
+    d.objective = {Sense::maximize, {{Metric::efficiency, 1.0}}};
+    EXPECT_FALSE(lp_makespan_bound(Problem(d)).has_value());
+    d.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
+    d.mode = Mode::packing;
+    EXPECT_FALSE(lp_makespan_bound(Problem(d)).has_value());
+}
+
+TEST(LpBound, OptionalTasksAreLeftOut) {
+    ProblemData d = tiny({1, 1}, {{1, {1, 2}}, {1, {1, 2}}, {1, {50, 50}}}).data();
+    EXPECT_NEAR(*lp_makespan_bound(Problem(d)), 50.0, 1e-9);
+    d.tasks[2].optional = true;
+    EXPECT_NEAR(*lp_makespan_bound(Problem(d)), 4.0 / 3.0, 1e-9);
+}
+
+/// The makespan of `allocation` by the Evaluator, which must find it feasible.
+double makespan(const Problem& p, const Allocation& allocation) {
+    Evaluator evaluator(p);
+    const Evaluation e = evaluator.evaluate(allocation);
+    EXPECT_TRUE(e.feasible());
+    return e.objective;
+}
+
+TEST(LpBound, IsNeverAboveASolversScheduleOnAGavelSet) {
+    const Problem p = import_gavel(kGavel + "jobs_seed0_n500.csv");
+    const std::optional<double> bound = lp_makespan_bound(p);
+    ASSERT_TRUE(bound.has_value());
+    // Simple bounds the LP implies: the longest job on its fastest type, and the GPU-time of
+    // every job on its cheapest type over all GPUs.
+    double longest = 0, area = 0;
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        double fastest = kInfinity, cheapest = kInfinity;
+        for (std::size_t j = 0; j < p.num_resources(); ++j) {
+            if (!p.allowed(i, j)) continue;
+            const int u = p.task(i).units.min;
+            fastest = std::min(fastest, p.duration(i, j, u));
+            cheapest = std::min(cheapest, u * p.duration(i, j, u));
+        }
+        longest = std::max(longest, fastest);
+        area += cheapest / (3 * 36);
+    }
+    EXPECT_GE(*bound, longest * (1 - 1e-9));
+    EXPECT_GE(*bound, area * (1 - 1e-9));
+    for (const char* solver : {"fcfs", "min-min"}) {
+        SCOPED_TRACE(solver);
+        const Result r =
+            solve(p, solver, {}, {.threads = 1, .max_evaluations = 1000, .time_limit = 5});
+        const double found = makespan(p, r.allocation);
+        EXPECT_LE(*bound, found);
+    }
+    const Result ga = solve(p, "ga", {}, {.seed = 3, .threads = 2, .max_evaluations = 8'000});
+    const double found = makespan(p, ga.allocation);
+    EXPECT_LE(*bound, found);
+    Result reported = ga;
+    reported.lower_bound.reset();
+    ASSERT_TRUE(add_lp_bound(p, reported));
+    EXPECT_EQ(*reported.lower_bound, *bound);
+    EXPECT_EQ(reported.notes.back(), "lower bound from the makespan LP (COIN-OR CLP)");
+}
+
+TEST(LpBound, AddLpBoundKeepsALargerBoundAndRefusesOneAboveTheValue) {
+    const Problem p = tiny({1, 1}, {{1, {1, 2}}, {1, {1, 2}}});
+    Result r;
+    r.evaluation.objective = 2.0;
+    r.lower_bound = 1.5;  // above the LP's 4/3
+    EXPECT_FALSE(add_lp_bound(p, r));
+    EXPECT_EQ(*r.lower_bound, 1.5);
+    r.lower_bound = 1.0;
+    EXPECT_TRUE(add_lp_bound(p, r));
+    EXPECT_NEAR(*r.lower_bound, 4.0 / 3.0, 1e-9);
+    // A "solution" better than the bound: the bound is a bug there, and is not reported.
+    r.lower_bound.reset();
+    r.evaluation.objective = 1.0;
+    EXPECT_FALSE(add_lp_bound(p, r));
+    EXPECT_FALSE(r.lower_bound.has_value());
+    EXPECT_NE(r.notes.back().find("above the value found"), std::string::npos);
+}
+
+TEST(LpBound, OnABraunInstanceItIsAtLeastTheAssignmentLp) {
+    // u_s_hihi.0: the assignment LP (CBC) is 4063563.719 and the best known schedule
+    // 4080153.449 (bench/instances/braun-etc/RESULTS.md). Gavel's LP adds "each task runs at
+    // most T", so it is at least the former, and still at most the latter.
+    const Problem p = import_braun_etc(ALLOCOPT_BENCH_INSTANCES "/braun-etc/u_s_hihi.0");
+    const std::optional<double> bound = lp_makespan_bound(p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_GE(*bound, 4063563.719 - 1e-3);
+    EXPECT_LE(*bound, 4080153.449);
+}
+
+#else
+
+TEST(LpBound, IsUnavailableWithoutClp) {
+    EXPECT_FALSE(lp_bounds_available());
+    EXPECT_FALSE(lp_makespan_bound(tiny({1, 1}, {{1, {1, 2}}, {1, {1, 2}}})).has_value());
+    Result r;
+    r.evaluation.objective = 2.0;
+    EXPECT_FALSE(add_lp_bound(tiny({1}, {{1, {1}}}), r));
+    EXPECT_FALSE(r.lower_bound.has_value());
+}
+
+#endif
+
+}  // namespace
+}  // namespace allocopt
