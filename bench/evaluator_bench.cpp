@@ -103,27 +103,8 @@ void BM_FullEval_braun(benchmark::State& state) {
     full_eval(state, braun());
 }
 
-void BM_DeltaMove(benchmark::State& state) {
-    const Problem& p = braun();
-    Evaluator ev(p, {.threads = 1});
-    DeltaState delta(ev, random_allocations(p, 1, 3).front());
-    std::mt19937 rng(4);
-    constexpr std::size_t kMoves = 4096;
-    std::vector<std::pair<std::uint32_t, std::int32_t>> moves(kMoves);
-    for (auto& [t, r] : moves) {
-        t = static_cast<std::uint32_t>(rng() % p.num_tasks());
-        r = static_cast<std::int32_t>(rng() % p.num_resources());
-    }
-    std::size_t k = 0;
-    for (auto _ : state) {
-        const auto& [t, r] = moves[k++ & (kMoves - 1)];
-        benchmark::DoNotOptimize(delta.score_move(t, r, 1));
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-}
-
-/// DeltaState::score_move on a packing problem: random task, resource it may use.
-void delta_packing(benchmark::State& state, const Problem& p) {
+/// DeltaState::score_move: random task, a resource it may use.
+void delta_moves(benchmark::State& state, const Problem& p) {
     Evaluator ev(p, {.threads = 1});
     DeltaState delta(ev, random_allocations(p, 1, 3).front());
     std::mt19937 rng(4);
@@ -145,7 +126,11 @@ void delta_packing(benchmark::State& state, const Problem& p) {
 
 void BM_DeltaMove_gap(benchmark::State& state) {
     static const Problem p = import_orlib_gap(ALLOCOPT_BENCH_INSTANCES "/gap/gapd.txt", {6, false});
-    delta_packing(state, p);
+    delta_moves(state, p);
+}
+
+void BM_DeltaMove(benchmark::State& state) {
+    delta_moves(state, braun());
 }
 
 void BM_Batch(benchmark::State& state, int threads) {

@@ -17,8 +17,13 @@
 #include <string_view>
 #include <vector>
 
-#include "allocopt/allocation.hpp"
-#include "allocopt/problem.hpp"
+namespace allocopt {
+// The problem model, for the policies as solvers (sharing_problem() below); the replay itself
+// needs none of it.
+class Problem;
+struct ProblemData;
+struct Allocation;
+}  // namespace allocopt
 
 namespace allocopt::sharing {
 

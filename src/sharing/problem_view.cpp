@@ -6,7 +6,9 @@
 #include <map>
 #include <numeric>
 
+#include "allocopt/allocation.hpp"
 #include "allocopt/error.hpp"
+#include "allocopt/problem.hpp"
 #include "allocopt/sharing.hpp"
 
 namespace allocopt::sharing {
