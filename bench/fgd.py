@@ -91,6 +91,92 @@ def recheck(rows, nodes, pods, check_skips):
     return arrived, allocated
 
 
+# The trace as a problem (`--from alibaba-gpu NODES --pods PODS`, each pod a task in file
+# order): the policies as solvers beside the general packing heuristics and the GA.
+PROBLEM_SOLVERS = ["sharing-fgd", "sharing-best-fit", "sharing-gpu-packing", "sharing-gpu-clustering",
+                   "sharing-dot-product", "sharing-random", "first-fit", "first-fit-decreasing", "best-fit",
+                   "ga"]
+GA_SECONDS = 10
+
+
+def check_result(result, nodes, models, pods, specs):
+    """Checks a result file's assignment on a plain model of the cluster: every pod at most
+    once, on a node of an allowed GPU model, within its CPU and memory, on as many distinct named
+    devices as it asks for, each with its share free. Returns (unplaced pods, GPU milli placed)
+    or raises ValueError."""
+    cpu = {n: v[0] for n, v in nodes.items()}
+    mem = {n: v[1] for n, v in nodes.items()}
+    free = {n: [1000] * v[2] for n, v in nodes.items()}
+    seen, placed_gpu = set(), 0
+    for row in result["assignment"]:
+        pod, node = row["task"], row.get("resource")
+        if pod in seen:
+            raise ValueError(f"pod {pod} listed twice")
+        if node is None:
+            continue
+        seen.add(pod)
+        c, m, k, share = pods[pod]
+        devices = row.get("devices") or []
+        if len(devices) != k or len(set(devices)) != k:
+            raise ValueError(f"pod {pod} asks for {k} devices, names {devices}")
+        if k > 0 and specs[pod] and models[node] not in specs[pod]:
+            raise ValueError(f"pod {pod} may run on {sorted(specs[pod])}, not on {node} ({models[node]})")
+        if cpu[node] < c or mem[node] < m:
+            raise ValueError(f"pod {pod} overflows {node}'s CPU or memory")
+        for d in devices:
+            if d >= len(free[node]) or free[node][d] < share:
+                raise ValueError(f"pod {pod}: device {d} of {node} lacks {share}")
+            free[node][d] -= share
+        cpu[node] -= c
+        mem[node] -= m
+        placed_gpu += k * share
+    return len(pods) - len(seen), placed_gpu
+
+
+def problem_runs(binary, threads, tmp):
+    """Each solver of PROBLEM_SOLVERS on each trace as a problem (seed 1; the GA for GA_SECONDS s
+    on `threads` threads), re-scored by `allocopt evaluate` and re-checked by check_result()."""
+    nodes = read_nodes()
+    models = {row["sn"]: row["model"] for row in csv.DictReader(open(NODES))}
+    rows, failures = [], []
+    for trace in TRACES:
+        pods_csv = os.path.join(DATA, f"openb_pod_list_{trace}.csv")
+        pods = read_pods(trace)
+        specs = {row["name"]: set(x for x in (row.get("gpu_spec") or "").split("|") if x)
+                 for row in csv.DictReader(open(pods_csv))}
+        source = ["--from", "alibaba-gpu", NODES, "--pods", pods_csv]
+        for solver in PROBLEM_SOLVERS:
+            out = os.path.join(tmp, f"{trace}-{solver}.json")
+            limits = (["--time-limit", str(GA_SECONDS), "--threads", str(threads)] if solver == "ga"
+                      else ["--threads", "1"])
+            start = time.monotonic()
+            r = subprocess.run([binary, "solve", *source, "--solver", solver, "--seed", "1", "-q", "-o", out,
+                                *limits], capture_output=True, text=True)
+            seconds = time.monotonic() - start
+            if r.returncode not in (0, 1):
+                failures.append(f"{trace} {solver}: solve exit {r.returncode}: {r.stderr.strip()}")
+                continue
+            e = subprocess.run([binary, "evaluate", *source, "--allocation", out, "--format", "json"],
+                               capture_output=True, text=True)
+            try:
+                if e.returncode != 0:
+                    raise ValueError(f"evaluate exit {e.returncode}: {e.stderr.strip()}")
+                value = json.loads(e.stdout)["objective"]["value"]
+                unplaced, gpu = check_result(json.load(open(out)), nodes, models, pods, specs)
+                if unplaced != value:
+                    raise ValueError(f"evaluate counts {value} unplaced, the re-check {unplaced}")
+            except ValueError as error:
+                failures.append(f"{trace} {solver}: {error}")
+                continue
+            total_gpu = sum(v[2] for v in nodes.values()) * 1000
+            asked = sum(v[2] * v[3] for v in pods.values())
+            rows.append({"trace": trace, "solver": solver, "pods": len(pods), "unplaced": unplaced,
+                         "gpu_allocated_pct": round(100 * gpu / total_gpu, 2),
+                         "gpu_asked_pct": round(100 * asked / total_gpu, 2), "seconds": round(seconds, 2)})
+            log(f"fgd: {trace} as a problem, {solver}: {unplaced} unplaced")
+    return rows, failures
+
+
 def google_benchmarks(build_dir):
     binary = os.path.join(build_dir, "bench", "allocopt-bench-sharing")
     r = subprocess.run(["cmake", "--build", build_dir, "-j", str(os.cpu_count() or 1), "--target",
@@ -163,6 +249,9 @@ def main():
                     {"seed": run["seed"], "at_100": at_100, "at_130": at_130, "seconds": run["seconds"],
                      "skipped": run["skipped"], "pods": run["pods"]})
 
+        problem_rows, problem_failures = problem_runs(binary, args.threads, tmp)
+        failures += problem_failures
+
     # One FGD replay of the inflated default trace on one core (the speed target).
     r = subprocess.run([binary, "replay", "--from", "alibaba-gpu", NODES,
                         os.path.join(DATA, "openb_pod_list_default.csv"), "--policy", "fgd", "--seeds", args.seeds,
@@ -225,6 +314,26 @@ def main():
               "(target >= 600x).",
               f"- The whole matrix ({sum(len(v) for v in results.values())} runs, {args.threads} threads, with the "
               f"placements written for the re-check) took {matrix_seconds:.1f} s (target < 300 s on 2 cores)."]
+    if problem_rows:
+        lines += ["", "The trace as a problem (`allocopt solve --from alibaba-gpu NODES --pods PODS --solver S --seed 1`: "
+                  "each pod a task, in file order, not inflated; the objective is the fewest unplaced pods): the six "
+                  "policies as solvers beside the general packing heuristics and the GA "
+                  f"({GA_SECONDS} s, {args.threads} threads). Each result re-scored by `allocopt evaluate` and "
+                  "re-checked by bench/fgd.py (every placement fits CPU, memory, GPU model and the named GPUs). "
+                  "Unplaced pods / GPU share allocated (% of the cluster's GPUs), seconds for the whole command:",
+                  "",
+                  "| solver | " + " | ".join(TRACES) + " |",
+                  "|---|" + "---|" * len(TRACES)]
+        by = {(r["trace"], r["solver"]): r for r in problem_rows}
+        for solver in PROBLEM_SOLVERS:
+            cells = []
+            for trace in TRACES:
+                r = by.get((trace, solver))
+                cells.append(f"{r['unplaced']} / {r['gpu_allocated_pct']:.2f} % / {r['seconds']:.1f} s" if r else "-")
+            lines.append(f"| {solver} | " + " | ".join(cells) + " |")
+        asked = {r["trace"]: r["gpu_asked_pct"] for r in problem_rows}
+        lines += ["", "GPU share the pods ask for: " + ", ".join(f"{t} {asked[t]:.2f} %" for t in TRACES if t in asked)
+                  + "."]
     if failures:
         lines += ["", f"**Re-check failures ({len(failures)}):**", ""] + [f"- {f}" for f in failures[:20]]
     if bench:
@@ -241,7 +350,8 @@ def main():
                              text, "<!-- end fgd -->"])
         benchlib.replace_section("fgd", section)
         benchlib.write_atomic(os.path.join(benchlib.RESULTS_DIR, "fgd.json"),
-                              json.dumps({"summary": summary, "fgd_seconds": fgd_seconds,
+                              json.dumps({"summary": summary, "problem_runs": problem_rows,
+                                          "fgd_seconds": fgd_seconds,
                                           "matrix_seconds": matrix_seconds, "failures": failures,
                                           "benchmarks": bench}, indent=1) + "\n")
     if failures:

@@ -64,11 +64,11 @@ struct StartBuild {
     std::size_t max_tasks = std::numeric_limits<std::size_t>::max();
 };
 
-/// FGD's online placement (sharing.hpp), seed 0: the start that leaves the fewest devices
-/// fragmented on GPU-sharing problems.
-Allocation fgd_start(const Problem& p, const StopClock& stop) {
-    return sharing::place_online(p, sharing::PlacementPolicy::fgd, 0,
-                                 [&stop] { return stop.expired(); });
+/// A GPU-sharing policy's online placement (sharing.hpp), seed 0: FGD leaves the fewest
+/// devices fragmented, best-fit does better where CPU is short (the cpu200 trace).
+template <sharing::PlacementPolicy kPolicy>
+Allocation policy_start(const Problem& p, const StopClock& stop) {
+    return sharing::place_online(p, kPolicy, 0, [&stop] { return stop.expired(); });
 }
 
 /// The constructive starts that suit the problem, the problem's own policy first, then the
@@ -82,7 +82,11 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
         p.mode() == Mode::packing ? nm : n * static_cast<double>(heuristics::distinct_resources(p));
     if (p.mode() == Mode::packing) {
         std::vector<StartBuild> out;
-        if (p.has_devices() && sharing::policies_apply(p)) out.push_back({"fgd", fgd_start, nm});
+        if (p.has_devices() && sharing::policies_apply(p)) {
+            using sharing::PlacementPolicy;
+            out.push_back({"sharing-fgd", policy_start<PlacementPolicy::fgd>, nm});
+            out.push_back({"sharing-best-fit", policy_start<PlacementPolicy::best_fit>, nm});
+        }
         out.push_back({"regret", h::regret_greedy, n * n + nm});
         out.push_back({"first-fit-decreasing", h::first_fit_decreasing, nm});
         out.push_back({"best-fit", h::best_fit, nm});
@@ -137,20 +141,30 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
                           std::to_string(build.max_tasks));
             continue;
         }
-        const std::optional<double> left = timed ? tracker_.seconds_left() : std::nullopt;
-        if (left && per_look > 0 && per_look * build.looks > 0.1 * *left) {
+        // Seconds left under a time limit alone; negative otherwise.
+        const double left = (timed ? tracker_.seconds_left() : std::nullopt).value_or(-1.0);
+        if (left >= 0 && per_look > 0 && per_look * build.looks > 0.1 * left) {
             tracker_.note(std::string(build.name) + " start skipped: it would take about " +
                           seconds_text(per_look * build.looks) + " on " +
                           std::to_string(problem_.num_tasks()) + " tasks x " +
                           std::to_string(problem_.num_resources()) +
-                          " resources, more than a tenth of the " + seconds_text(*left) + " left");
+                          " resources, more than a tenth of the " + seconds_text(left) + " left");
             continue;
         }
         tracker_.phase("starts: " + std::string(build.name) + " (" + std::to_string(b + 1) + "/" +
                        std::to_string(builds.size()) + ")");
         const double began = tracker_.seconds();
-        // Cut short by the clock, a heuristic still returns a complete allocation.
-        out.push_back(build.build(problem_, tracker_.clock()));
+        // Cut short by the clock, a heuristic still returns a complete allocation. Under a time
+        // limit one start gets at most a quarter of the time left: the estimate above comes from
+        // another heuristic, and was once off by 10x (regret on a GPU-sharing trace took the
+        // whole limit, leaving no time for the search).
+        const StopClock clock = left >= 0 ? tracker_.clock().within(left / 4) : tracker_.clock();
+        out.push_back(build.build(problem_, clock));
+        if (left >= 0 && clock.expired() && !tracker_.clock().expired()) {
+            tracker_.note(std::string(build.name) + " start cut short after " +
+                          seconds_text(tracker_.seconds() - began) +
+                          ", a quarter of the time left, and completed greedily");
+        }
         if (per_look == 0) per_look = (tracker_.seconds() - began) / std::max(build.looks, 1.0);
         if (tracker_.budget() == 0) break;
         // Each start is scored at once (a point of the trace): whatever stops the search from
