@@ -6,6 +6,7 @@
 #include <random>
 
 #include "allocopt/generators.hpp"
+#include "allocopt/io/gavel.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "detail/evaluator_internals.hpp"
@@ -393,6 +394,16 @@ TEST(DeltaSchedule, EveryPolicyMatchesFullEvaluation) {
             hand_made(policy, {{Metric::flowtime, 1.0}, {Metric::cost, 0.5}}, Sense::minimize,
                       false, kInfinity),
             3000);
+    }
+}
+
+// Gavel's seed-0 100-job set (fixed units, a time matrix, a speed-up table, types not
+// allowed): the two orders of its importer.
+TEST(DeltaSchedule, GavelJobSetMatchesFullEvaluation) {
+    const std::string jobs = std::string(ALLOCOPT_PROBLEMS) + "/gavel/jobs_seed0_n100.csv";
+    for (const Policy policy : {Policy::ljf, Policy::fcfs}) {
+        SCOPED_TRACE(static_cast<int>(policy));
+        check_schedule_against_full(import_gavel(jobs, {}, policy), 1500);
     }
 }
 
