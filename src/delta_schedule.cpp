@@ -43,13 +43,16 @@ double DeltaState::effective_duration(std::size_t t, std::int32_t r, std::int32_
     return evaluator_.duration(t, static_cast<std::size_t>(r), units);
 }
 
-std::size_t DeltaState::queue_position(std::int32_t r, std::size_t t, double duration) const {
+std::size_t DeltaState::queue_position(std::int32_t r, std::size_t t, double duration,
+                                       std::int32_t units) const {
     const Schedule& s = *schedule_;
     const auto& q = s.queue[static_cast<std::size_t>(r)];
     const auto task = static_cast<std::int32_t>(t);
     const double* d = s.duration.data();
+    const std::int32_t* u = allocation_.units.data();
     const auto it = std::lower_bound(q.begin(), q.end(), task, [&](std::int32_t x, std::int32_t) {
-        return s.order.before(x, d[static_cast<std::size_t>(x)], task, duration);
+        const auto i = static_cast<std::size_t>(x);
+        return s.order.before(x, d[i], u[i], task, duration, units);
     });
     return static_cast<std::size_t>(it - q.begin());
 }
@@ -163,7 +166,7 @@ Evaluation DeltaState::delta_schedule(std::size_t ta, std::int32_t ra, std::int3
             e.insert = static_cast<std::int32_t>(t);
             e.units = u;
             e.duration = effective_duration(t, r, u);
-            e.insert_at = queue_position(r, t, e.duration);
+            e.insert_at = queue_position(r, t, e.duration, u);
             insert_cost[k] = evaluator_.pair_cost(t, static_cast<std::size_t>(r), u);
         }
         placement += placement_penalty(t, r, u) - placement_penalty(t, from, allocation_.units[t]);
@@ -213,14 +216,15 @@ void DeltaState::set_schedule(std::size_t t, std::int32_t r, std::int32_t u) {
     const auto task = static_cast<std::int32_t>(t);
     if (from >= 0) {
         auto& q = s.queue[static_cast<std::size_t>(from)];
-        auto it = q.begin() + static_cast<std::ptrdiff_t>(queue_position(from, t, s.duration[t]));
+        auto it = q.begin() + static_cast<std::ptrdiff_t>(
+                                  queue_position(from, t, s.duration[t], allocation_.units[t]));
         if (it == q.end() || *it != task) it = std::find(q.begin(), q.end(), task);
         q.erase(it);
         s.touched.push_back(from);
     }
     if (r >= 0) {
         const double d = effective_duration(t, r, u);
-        const std::size_t pos = queue_position(r, t, d);
+        const std::size_t pos = queue_position(r, t, d, u);
         auto& q = s.queue[static_cast<std::size_t>(r)];
         q.insert(q.begin() + static_cast<std::ptrdiff_t>(pos), task);
         s.duration[t] = d;
@@ -272,12 +276,13 @@ void DeltaState::resync_schedule() {
         s.queue[static_cast<std::size_t>(r)].push_back(static_cast<std::int32_t>(t));
     }
     const double* d = s.duration.data();
+    const std::int32_t* u = allocation_.units.data();
     s.total = Sums{};
     for (std::size_t j = 0; j < m; ++j) {
         auto& q = s.queue[j];
         std::sort(q.begin(), q.end(), [&](std::int32_t x, std::int32_t y) {
-            return s.order.before(x, d[static_cast<std::size_t>(x)], y,
-                                  d[static_cast<std::size_t>(y)]);
+            const auto i = static_cast<std::size_t>(x), k = static_cast<std::size_t>(y);
+            return s.order.before(x, d[i], u[i], y, d[k], u[k]);
         });
         s.sums[j] = Sums{};
     }

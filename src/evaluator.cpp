@@ -283,11 +283,13 @@ Report Evaluator::report(const Allocation& allocation) const {
 namespace {
 
 /// Policy order of the tasks in one resource's bucket (detail::PolicyOrder).
-void sort_bucket(const Problem& p, Scratch& s, std::int32_t* first, std::int32_t* last) {
+void sort_bucket(const Problem& p, const Allocation& a, Scratch& s, std::int32_t* first,
+                 std::int32_t* last) {
     const detail::PolicyOrder order(p);
     const double* duration = s.duration.data();
+    const std::int32_t* units = a.units.data();
     std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
-        return order.before(x, duration[x], y, duration[y]);
+        return order.before(x, duration[x], units[x], y, duration[y], units[y]);
     });
 }
 
@@ -431,7 +433,7 @@ Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch
         for (std::size_t j = 0; j < m; ++j) {
             std::int32_t* first = s.order.data() + s.offset[j];
             std::int32_t* last = s.order.data() + s.offset[j + 1];
-            if (last - first > 1) sort_bucket(p, s, first, last);
+            if (last - first > 1) sort_bucket(p, a, s, first, last);
             schedule_resource(p, a, j, s, t.capacity_violation);
         }
     }

@@ -22,8 +22,17 @@ std::string_view policy_name(Policy policy) {
             return "sjf";
         case Policy::priority:
             return "priority";
+        case Policy::ljf:
+            return "ljf";
     }
     return "?";
+}
+
+std::optional<Policy> parse_policy(std::string_view name) {
+    for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::ljf, Policy::priority}) {
+        if (policy_name(policy) == name) return policy;
+    }
+    return std::nullopt;
 }
 
 std::string_view task_kind_name(TaskKind kind) {

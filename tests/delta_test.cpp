@@ -6,6 +6,7 @@
 #include <random>
 
 #include "allocopt/generators.hpp"
+#include "allocopt/io/gavel.hpp"
 #include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "detail/evaluator_internals.hpp"
@@ -361,7 +362,7 @@ Problem hand_made(Policy policy, std::vector<std::pair<Metric, double>> terms, S
     for (std::size_t i = 0; i < n; ++i) {
         Task t;
         t.id = "t" + std::to_string(i);
-        t.workload = i % 13 == 5 ? 0.0 : 1.0 + std::floor(unit(rng) * 20);  // ties for sjf
+        t.workload = i % 13 == 5 ? 0.0 : 1.0 + std::floor(unit(rng) * 20);  // ties for sjf, ljf
         t.frequency = i % 3 == 0 ? 2 : 1;
         t.priority = static_cast<double>(rng() % 3) - (i % 11 == 0 ? 2.0 : 0.0);
         t.arrival = i % 4 == 0 ? 0.0 : std::floor(unit(rng) * 10);
@@ -387,7 +388,7 @@ Problem hand_made(Policy policy, std::vector<std::pair<Metric, double>> terms, S
 }
 
 TEST(DeltaSchedule, EveryPolicyMatchesFullEvaluation) {
-    for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority}) {
+    for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority, Policy::ljf}) {
         SCOPED_TRACE(static_cast<int>(policy));
         check_schedule_against_full(
             hand_made(policy, {{Metric::flowtime, 1.0}, {Metric::cost, 0.5}}, Sense::minimize,
@@ -396,8 +397,18 @@ TEST(DeltaSchedule, EveryPolicyMatchesFullEvaluation) {
     }
 }
 
+// Gavel's seed-0 100-job set (fixed units, a time matrix, a speed-up table, types not
+// allowed): the two orders of its importer.
+TEST(DeltaSchedule, GavelJobSetMatchesFullEvaluation) {
+    const std::string jobs = std::string(ALLOCOPT_PROBLEMS) + "/gavel/jobs_seed0_n100.csv";
+    for (const Policy policy : {Policy::ljf, Policy::fcfs}) {
+        SCOPED_TRACE(static_cast<int>(policy));
+        check_schedule_against_full(import_gavel(jobs, {}, policy), 1500);
+    }
+}
+
 TEST(DeltaSchedule, HardDeadlinesAndHorizonMatchFullEvaluation) {
-    for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority}) {
+    for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority, Policy::ljf}) {
         SCOPED_TRACE(static_cast<int>(policy));
         check_schedule_against_full(
             hand_made(policy, {{Metric::makespan, 1.0}, {Metric::deadline_misses, 3.0}},
@@ -421,22 +432,25 @@ TEST(DeltaSchedule, EveryMetricMatchesFullEvaluation) {
 }
 
 // A swap of two tasks on one resource changes nothing; a unit change in place re-queues the
-// task (under sjf its duration, hence its place, changes).
+// task (under sjf its duration, under ljf its duration x units, hence its place, changes).
 TEST(DeltaSchedule, SameResourceChangesMatchFullEvaluation) {
-    const Problem p =
-        hand_made(Policy::sjf, {{Metric::flowtime, 1.0}}, Sense::minimize, false, kInfinity);
-    Evaluator ev(p, {.threads = 1});
-    Allocation a(p.num_tasks());
-    for (std::size_t t = 0; t < p.num_tasks(); ++t)
-        a.place(t, 3, p.task(t).units.min);  // all on r3 (8 units)
-    DeltaState state(ev, a);
-    EXPECT_EQ(state.score_swap(0, 1).objective, state.current().objective);
-    Allocation b = a;
-    b.place(0, 3, 4);
-    expect_same_score(state.score_move(0, 3, 4), ev.evaluate(b), "in place", 0);
-    expect_same_score(state.apply_move(0, 3, 4), ev.evaluate(b), "in place", 1);
-    state.undo();
-    expect_same_score(state.current(), ev.evaluate(a), "undo", 2);
+    for (const Policy policy : {Policy::sjf, Policy::ljf}) {
+        SCOPED_TRACE(static_cast<int>(policy));
+        const Problem p =
+            hand_made(policy, {{Metric::flowtime, 1.0}}, Sense::minimize, false, kInfinity);
+        Evaluator ev(p, {.threads = 1});
+        Allocation a(p.num_tasks());
+        for (std::size_t t = 0; t < p.num_tasks(); ++t)
+            a.place(t, 3, p.task(t).units.min);  // all on r3 (8 units)
+        DeltaState state(ev, a);
+        EXPECT_EQ(state.score_swap(0, 1).objective, state.current().objective);
+        Allocation b = a;
+        b.place(0, 3, 4);
+        expect_same_score(state.score_move(0, 3, 4), ev.evaluate(b), "in place", 0);
+        expect_same_score(state.apply_move(0, 3, 4), ev.evaluate(b), "in place", 1);
+        state.undo();
+        expect_same_score(state.current(), ev.evaluate(a), "undo", 2);
+    }
 }
 
 // Where a fresh evaluation scores a move exactly as the current allocation (a task moved

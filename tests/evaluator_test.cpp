@@ -80,6 +80,64 @@ TEST(Evaluator, PriorityRunsHighestFirst) {
     EXPECT_DOUBLE_EQ(r.metric(Metric::mean_response), (8.0 + 3.0 + 5.0) / 3.0);
 }
 
+// One 4-unit GPU, all arriving at 0, linear scaling (work = workload = duration x units):
+//   a: 1 unit, 6 long (work 6, priority 9); b: 4 units, 2 long (work 8);
+//   c: 2 units, 4 long (work 8);            d: 2 units, 1 long (work 2).
+// ljf: b, c (equal work: by arrival, then index), a, d. b runs alone 0-2; c and a start when
+// b ends; d (2 units beside c's 2 and a's 1) waits for c to end at 6. By duration alone the
+// order would be a, c, b, d; by priority a first; fcfs runs a, b waits for all four units.
+TEST(Evaluator, LjfRunsTheLargestWorkFirst) {
+    const Problem p = parse_problem(R"(
+name: four
+policy: ljf
+resources:
+  - {id: gpu, kind: gpu, capacity: {units: 4}}
+tasks:
+  - {id: a, workload: 6, units: 1, priority: 9}
+  - {id: b, workload: 8, units: 4}
+  - {id: c, workload: 8, units: 2}
+  - {id: d, workload: 2, units: 2}
+objective: {minimize: makespan}
+)")
+                          .problem;
+    EXPECT_EQ(p.policy(), Policy::ljf);
+    Allocation a(4);
+    const std::int32_t units[] = {1, 4, 2, 2};
+    for (std::size_t i = 0; i < 4; ++i)
+        a.place(i, 0, units[i]);
+    const Report r = Evaluator(p).report(a);
+    const double start[] = {2, 0, 2, 6}, end[] = {8, 2, 6, 7};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
+        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
+    }
+}
+
+TEST(Evaluator, LjfRespectsArrivalsAndBreaksTiesByThem) {
+    // three_tasks (work a 8, b 12, c 2): order b, a, c. b waits for its arrival at 1, a
+    // cannot overtake it and starts when b ends at 4, c beside a.
+    const Report r = Evaluator(three_tasks("ljf")).report(all_on_gpu());
+    expect_schedule(r, {4, 1, 4}, {8, 4, 5});
+    // Equal work: the earlier arrival first, whatever the index.
+    const Problem tie = parse_problem(R"(
+name: tie
+policy: ljf
+resources:
+  - {id: gpu, kind: gpu, capacity: {units: 1}}
+tasks:
+  - {id: late, workload: 3, arrival: 2}
+  - {id: early, workload: 3, arrival: 1}
+objective: {minimize: makespan}
+)")
+                            .problem;
+    Allocation b(2);
+    b.place(0, 0, 1);
+    b.place(1, 0, 1);
+    const Report t = Evaluator(tie).report(b);
+    EXPECT_DOUBLE_EQ(t.start[1], 1);
+    EXPECT_DOUBLE_EQ(t.start[0], 4);
+}
+
 TEST(Evaluator, UtilizationAndParallelismOverTime) {
     const Problem p = three_tasks("fcfs");
     const Report r = Evaluator(p).report(all_on_gpu());

@@ -165,7 +165,8 @@ class DeltaState {
     void set_schedule(std::size_t t, std::int32_t r, std::int32_t u);
     void settle_schedule();
     void lay_out(std::size_t j, const detail::QueueEdit& edit, double insert_cost, Sums& out);
-    std::size_t queue_position(std::int32_t r, std::size_t t, double duration) const;
+    std::size_t queue_position(std::int32_t r, std::size_t t, double duration,
+                               std::int32_t units) const;
     double effective_duration(std::size_t t, std::int32_t r, std::int32_t u) const;
     Evaluation schedule_score(const Sums& total, double makespan, double max_load,
                               double placement) const;

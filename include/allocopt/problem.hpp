@@ -23,13 +23,17 @@ namespace allocopt {
 using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 enum class Mode : std::uint8_t { schedule, packing };
-enum class Policy : std::uint8_t { fcfs, sjf, priority };
+/// The order of a resource's queue in schedule mode (docs/design.md §Model "Modes"): fcfs by
+/// arrival, sjf by duration, priority by priority, ljf by work (duration x units) largest first.
+enum class Policy : std::uint8_t { fcfs, sjf, priority, ljf };
 /// What a task is, for people and pictures (colours, summaries); the Evaluator does not read it.
 /// `compute` is any computation not named more precisely.
 enum class TaskKind : std::uint8_t { compute, data, training, inference, serving };
 
 std::string_view mode_name(Mode mode);
 std::string_view policy_name(Policy policy);
+/// The policy named `name` (as policy_name() writes it), or nothing.
+std::optional<Policy> parse_policy(std::string_view name);
 std::string_view task_kind_name(TaskKind kind);
 
 inline constexpr std::string_view kUnitsDimension = "units";

@@ -197,6 +197,9 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
                        "alibaba-gpu: the pod list (FILE is the node list)");
     command.add_option("--cluster", source.import.cluster,
                        "gavel: GPUs of each type, V100:P100:K80 (default 36:36:36)");
+    command.add_option("--order", source.import.order,
+                       "gavel: each GPU type's queue order, ljf (longest GPU-time first, the "
+                       "default) or fcfs (job order, as Gavel's FIFO), sjf, priority");
 }
 
 namespace {

@@ -72,7 +72,7 @@ struct ProblemSource {
     ImportOptions import;
 };
 
-/// Adds FILE, --from, --machines, --tasks, --instance, --maximize, --pods and --cluster to
+/// Adds FILE, --from, --machines, --tasks, --instance, --maximize, --pods, --cluster and --order to
 /// `command`.
 void add_problem_options(CLI::App& command, ProblemSource& source);
 

@@ -15,13 +15,15 @@
 namespace allocopt::detail {
 
 /// The policy order of a queue: fcfs by arrival, sjf by duration (on the task's resource,
-/// at its units), priority by priority (highest first) then arrival; ties by task index.
+/// at its units), ljf by work there (duration x units, largest first) then arrival, priority
+/// by priority (highest first) then arrival; ties by task index.
 class PolicyOrder {
   public:
     explicit PolicyOrder(const Problem& p) : tasks_(p.tasks()), policy_(p.policy()) {}
 
-    /// Whether task x (of duration dx) goes before task y (of duration dy).
-    bool before(std::int32_t x, double dx, std::int32_t y, double dy) const {
+    /// Whether task x (of duration dx at ux units) goes before task y (dy at uy units).
+    bool before(std::int32_t x, double dx, std::int32_t ux, std::int32_t y, double dy,
+                std::int32_t uy) const {
         const Task& tx = tasks_[static_cast<std::size_t>(x)];
         const Task& ty = tasks_[static_cast<std::size_t>(y)];
         switch (policy_) {
@@ -33,6 +35,12 @@ class PolicyOrder {
                 if (tx.priority != ty.priority) return tx.priority > ty.priority;
                 if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
                 return x < y;
+            case Policy::ljf: {
+                const double wx = dx * ux, wy = dy * uy;
+                if (wx != wy) return wx > wy;
+                if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
+                return x < y;
+            }
         }
         return x < y;
     }

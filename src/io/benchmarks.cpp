@@ -119,10 +119,18 @@ Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                                  {path});
             }
             return import_alibaba_problem(path, options.pods);
-        case BenchmarkFormat::gavel:
-            return import_gavel(path, options.cluster.empty()
-                                          ? GavelCluster{}
-                                          : parse_gavel_cluster(options.cluster));
+        case BenchmarkFormat::gavel: {
+            const GavelCluster cluster =
+                options.cluster.empty() ? GavelCluster{} : parse_gavel_cluster(options.cluster);
+            std::optional<Policy> order = Policy::ljf;
+            if (!options.order.empty()) order = parse_policy(options.order);
+            if (!order) {
+                throw InputError("--order", options.order,
+                                 "expected fcfs, sjf, ljf or priority (the order of each GPU "
+                                 "type's queue)");
+            }
+            return import_gavel(path, cluster, *order);
+        }
     }
     throw InputError("format", "", "unknown benchmark format");
 }

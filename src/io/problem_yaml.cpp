@@ -197,14 +197,10 @@ ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& option
     }
     if (const YamlNode policy = root["policy"]) {
         const std::string s = in_.text(policy, "policy");
-        if (s == "fcfs")
-            data.policy = Policy::fcfs;
-        else if (s == "sjf")
-            data.policy = Policy::sjf;
-        else if (s == "priority")
-            data.policy = Policy::priority;
+        if (const std::optional<Policy> known = parse_policy(s))
+            data.policy = *known;
         else
-            in_.fail(policy, "policy", s, "expected fcfs, sjf or priority");
+            in_.fail(policy, "policy", s, "expected fcfs, sjf, ljf or priority");
     }
     if (!root["resources"]) in_.fail(root, "resources", "", "a problem needs 'resources'");
     if (!root["tasks"]) in_.fail(root, "tasks", "", "a problem needs 'tasks'");

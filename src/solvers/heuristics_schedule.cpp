@@ -232,6 +232,32 @@ Allocation sjf(const Problem& problem, const StopClock& stop) {
     return policy_solver(problem, order, poll);
 }
 
+Allocation ljf(const Problem& problem, const StopClock& stop) {
+    Poll poll(stop);
+    const std::size_t n = problem.num_tasks();
+    std::vector<double> work(n, kInfinity);
+    const std::vector<std::size_t> representatives = class_representatives(problem);
+    for (std::size_t i = 0; i < n && !poll(representatives.size()); ++i) {
+        double shortest = kInfinity;
+        for (const std::size_t j : representatives) {
+            if (!problem.can_host(i, j)) continue;
+            const int u = fastest_units(problem, i, j);
+            if (u <= 0) continue;
+            const double d = problem.duration(i, j, u);
+            if (d < shortest) {
+                shortest = d;
+                work[i] = d * u;
+            }
+        }
+    }
+    std::vector<Index> order = index_order(n);
+    std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
+        if (work[at(x)] != work[at(y)]) return work[at(x)] > work[at(y)];
+        return problem.task(at(x)).arrival < problem.task(at(y)).arrival;
+    });
+    return policy_solver(problem, order, poll);
+}
+
 Allocation priority(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     std::vector<Index> order = index_order(problem.num_tasks());

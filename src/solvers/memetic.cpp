@@ -101,11 +101,14 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     const double min_min = same_arrival && nc <= double(1 << 22) ? nc * std::log2(n + 2) : n * n;
     if (kernel) return {{"min-min", h::min_min, min_min}};
     std::vector<StartBuild> out;
-    const StartBuild policies[] = {
-        {"fcfs", h::fcfs, nc}, {"sjf", h::sjf, nc}, {"priority", h::priority, nc}};
+    const StartBuild policies[] = {{"fcfs", h::fcfs, nc},
+                                   {"sjf", h::sjf, nc},
+                                   {"priority", h::priority, nc},
+                                   {"ljf", h::ljf, nc}};
     out.push_back(policies[static_cast<std::size_t>(p.policy())]);
-    for (const StartBuild& b : policies) {
-        if (b.build != out.front().build) out.push_back(b);
+    // ljf (policies[3]) starts only problems whose policy it is: the others keep their starts.
+    for (std::size_t k = 0; k < 3; ++k) {
+        if (policies[k].build != out.front().build) out.push_back(policies[k]);
     }
     out.push_back({"mct", h::mct, nc});
     out.push_back({"min-min", h::min_min, min_min});

@@ -33,6 +33,7 @@ const std::vector<Heuristic>& heuristic_table() {
         {"olb", "OLB", "opportunistic load balancing", h::olb},
         {"fcfs", "FCFS", "the seed's first-come first-served policy", h::fcfs},
         {"sjf", "SJF", "the seed's shortest-job-first policy", h::sjf},
+        {"ljf", "LJF", "longest job first: largest GPU-time (units x duration) first", h::ljf},
         {"priority", "Priority", "the seed's priority policy", h::priority},
         {"first-fit", "First fit", "packing: first resource that fits", h::first_fit},
         {"first-fit-decreasing", "FFD", "packing: largest tasks first, first fit",

@@ -19,6 +19,19 @@ TEST(GavelCli, ValidateReadsTheJobSetAndTheCluster) {
     EXPECT_TRUE(contains(r.out, "100")) << r.out;
 }
 
+TEST(GavelCli, OrderChoosesThePolicyAndRefusesAnUnknownOne) {
+    Outcome r = run("validate --from gavel " + quoted(kJobs));
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "policy ljf")) << r.out;
+    r = run("validate --from gavel " + quoted(kJobs) + " --order fcfs");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "policy fcfs")) << r.out;
+    r = run("validate --from gavel " + quoted(kJobs) + " --order lifo");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "'--order'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "lifo")) << r.err;
+}
+
 TEST(GavelCli, SolveReportsTheLpBound) {
     const Outcome r =
         run("solve --from gavel " + quoted(kJobs) + " --solver fcfs --no-baseline --threads 1");

@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "allocopt/error.hpp"
+#include "allocopt/evaluator.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "io/error_of.hpp"
 
@@ -44,7 +47,7 @@ TEST(GavelBundled, ImportsEveryJobAsATaskOnThreeGpuTypes) {
     const Problem p = import_gavel(kBundled);
     EXPECT_EQ(p.name(), "jobs_seed0_n100");
     EXPECT_EQ(p.mode(), Mode::schedule);
-    EXPECT_EQ(p.policy(), Policy::fcfs);
+    EXPECT_EQ(p.policy(), Policy::ljf);  // the default order: longest first
     EXPECT_EQ(p.objective().describe(), "minimize makespan");
     ASSERT_EQ(p.num_tasks(), 100u);
     ASSERT_EQ(p.num_resources(), 3u);
@@ -111,6 +114,42 @@ TEST(GavelBundled, ImportProblemReadsTheFormatNameAndTheClusterOption) {
     const InputError e = error_of([&] { import_problem("gavel", kBundled, options); });
     EXPECT_EQ(e.key(), "--cluster");
     EXPECT_EQ(e.value(), "10:20");
+}
+
+TEST(GavelBundled, TheOrderOptionSetsThePolicy) {
+    EXPECT_EQ(import_gavel(kBundled, {}, Policy::fcfs).policy(), Policy::fcfs);
+    ImportOptions options;
+    EXPECT_EQ(import_problem("gavel", kBundled, options).policy(), Policy::ljf);
+    options.order = "fcfs";
+    EXPECT_EQ(import_problem("gavel", kBundled, options).policy(), Policy::fcfs);
+    options.order = "ljf";
+    EXPECT_EQ(import_problem("gavel", kBundled, options).policy(), Policy::ljf);
+    options.order = "lifo";
+    const InputError e = error_of([&] { import_problem("gavel", kBundled, options); });
+    EXPECT_EQ(e.key(), "--order");
+    EXPECT_EQ(e.value(), "lifo");
+    EXPECT_TRUE(has(e.what(), "fcfs")) << e.what();
+}
+
+TEST(GavelBundled, LongestFirstQueuesEachTypeByDecreasingGpuTime) {
+    // Every job on the V100s: the list schedule takes them by decreasing units x duration.
+    const Problem p = import_gavel(kBundled);
+    Allocation a(p.num_tasks());
+    for (std::size_t i = 0; i < p.num_tasks(); ++i)
+        a.place(i, 0, p.task(i).units.min);
+    const Report r = Evaluator(p).report(a);
+    std::vector<std::size_t> order(p.num_tasks());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return p.task(x).units.min * p.time(x, 0) > p.task(y).units.min * p.time(y, 0);
+    });
+    for (std::size_t k = 1; k < order.size(); ++k)
+        EXPECT_LE(r.start[order[k - 1]], r.start[order[k]]) << k;
+    // Job 1 (1 GPU, 31,017 s on a V100) starts at once in job order, late longest first.
+    const Report fcfs = Evaluator(import_gavel(kBundled, {}, Policy::fcfs)).report(a);
+    EXPECT_EQ(fcfs.start[1], 0.0);
+    EXPECT_GT(r.start[1], 0.0);
 }
 
 // ---------------------------------------------------------------------------------------------

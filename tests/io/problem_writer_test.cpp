@@ -146,6 +146,22 @@ tasks:
     EXPECT_EQ(text.find("deadline"), std::string::npos) << text;
 }
 
+TEST(ProblemWriter, EveryPolicyRoundTrips) {
+    for (const char* name : {"fcfs", "sjf", "ljf", "priority"}) {
+        SCOPED_TRACE(name);
+        const Problem p = parse_problem(std::string("name: tiny\npolicy: ") + name + R"(
+resources:
+  - {id: r, capacity: {units: 2}}
+tasks:
+  - {id: a}
+)")
+                              .problem;
+        EXPECT_EQ(policy_name(p.policy()), name);
+        expect_round_trip(p);
+        EXPECT_NE(problem_text(p).find(std::string("policy: ") + name + "\n"), std::string::npos);
+    }
+}
+
 TEST(ProblemWriter, QuotesIdsThatWouldReadAsSomethingElse) {
     ProblemData data;
     for (const char* id : {"null", "true", "~", "a: b", "x, y", "[z]", "#c", "-", "12", "1e3"}) {

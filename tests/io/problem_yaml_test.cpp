@@ -341,7 +341,8 @@ TEST(BadProblemFiles, WrongMode) {
 }
 
 TEST(BadProblemFiles, WrongPolicy) {
-    expect_error("policy-wrong.yaml", {1, 9, "policy", "expected fcfs, sjf or priority", "lifo"});
+    expect_error("policy-wrong.yaml",
+                 {1, 9, "policy", "expected fcfs, sjf, ljf or priority", "lifo"});
 }
 
 TEST(BadProblemFiles, WrongTaskKind) {

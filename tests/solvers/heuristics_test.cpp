@@ -37,6 +37,7 @@ const std::vector<std::pair<std::string, Heuristic>>& all_heuristics() {
         {"olb", h::olb},
         {"fcfs", h::fcfs},
         {"sjf", h::sjf},
+        {"ljf", h::ljf},
         {"priority", h::priority},
         {"first_fit", h::first_fit},
         {"first_fit_decreasing", h::first_fit_decreasing},
@@ -222,6 +223,9 @@ TEST(Heuristics, PoliciesInScheduleModeByHand) {
     EXPECT_EQ(resources_of(h::sjf(p)), (std::vector<std::int32_t>{0, 1, 1}));
     // priority: t1, t2, t0. t1 -> m1 (ready 2); t2 (6, 2+3) -> m1; t0 (4, 5+2) -> m0.
     EXPECT_EQ(resources_of(h::priority(p)), (std::vector<std::int32_t>{0, 1, 1}));
+    // ljf (work on the fastest host 2, 1, 3): t2, t0, t1. t2 (6, 3) -> m1; t0 (4, 3+2) -> m0;
+    // t1 (4+2, 3+1) -> m1.
+    EXPECT_EQ(resources_of(h::ljf(p)), (std::vector<std::int32_t>{0, 1, 1}));
 }
 
 TEST(Heuristics, PoliciesInPackingModeFirstFitInPolicyOrder) {
@@ -240,6 +244,7 @@ TEST(Heuristics, PoliciesInPackingModeFirstFitInPolicyOrder) {
     EXPECT_EQ(resources_of(h::fcfs(p)), (std::vector<std::int32_t>{0, 0, 1}));      // a b c
     EXPECT_EQ(resources_of(h::sjf(p)), (std::vector<std::int32_t>{1, 0, 0}));       // c b a
     EXPECT_EQ(resources_of(h::priority(p)), (std::vector<std::int32_t>{0, 1, 0}));  // c a b
+    EXPECT_EQ(resources_of(h::ljf(p)), (std::vector<std::int32_t>{0, 0, 1}));       // a b c
 }
 
 // ---------------------------------------------------------------------------------------------

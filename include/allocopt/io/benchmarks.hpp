@@ -37,6 +37,7 @@ struct ImportOptions {
     GapOptions gap;
     std::string pods;     ///< alibaba-gpu: the pod list (the path names the node list)
     std::string cluster;  ///< gavel: GPUs per type, V100:P100:K80 (io/gavel.hpp); empty = 36:36:36
+    std::string order;    ///< gavel: each type's queue order, a policy name; empty = ljf
 };
 
 enum class BenchmarkFormat : std::uint8_t {
@@ -86,7 +87,8 @@ Problem import_cloudbalancing(const std::string& path);
 
 /// The file `path` in `format` with `options`. Throws InputError as the format's importer does,
 /// and (key `--pods`) for alibaba-gpu without options.pods, (key `--cluster`) for gavel with an
-/// options.cluster that parse_gavel_cluster() refuses.
+/// options.cluster that parse_gavel_cluster() refuses, (key `--order`) for gavel with an
+/// options.order that is no policy name.
 Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                          const ImportOptions& options = {});
 

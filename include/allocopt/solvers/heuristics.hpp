@@ -104,6 +104,9 @@ Allocation olb(const Problem& problem, const StopClock& stop = {});
 Allocation fcfs(const Problem& problem, const StopClock& stop = {});
 /// Shortest first: the task's duration on its fastest host (fastest unit count), then index.
 Allocation sjf(const Problem& problem, const StopClock& stop = {});
+/// Longest job first: tasks by decreasing work on their fastest host (units x duration at
+/// the fastest unit count), then arrival, then index.
+Allocation ljf(const Problem& problem, const StopClock& stop = {});
 /// Highest priority first, then arrival, then task index.
 Allocation priority(const Problem& problem, const StopClock& stop = {});
 
