@@ -14,6 +14,7 @@
 #include "allocopt/error.hpp"
 #include "allocopt/sharing.hpp"
 #include "io/error_of.hpp"
+#include "io/scratch_dir.hpp"
 
 namespace allocopt {
 namespace {
@@ -27,21 +28,10 @@ std::string bundled(const std::string& name) {
     return std::string(ALLOCOPT_PROBLEMS) + "/alibaba-gpu/" + name;
 }
 
-class AlibabaGpuImport : public ::testing::Test {
+class AlibabaGpuImport : public ScratchDirTest {
   protected:
-    void SetUp() override {
-        const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-alibaba-" + std::to_string(getpid()) + "-" + test->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
     std::string write(const std::string& name, const std::string& text) const {
-        const std::string path = (dir_ / name).string();
-        std::ofstream(path, std::ios::binary) << text;
-        return path;
+        return write_file(name, text);
     }
     /// Two V100 nodes and a T4 node.
     sharing::Cluster cluster() const {
@@ -52,8 +42,6 @@ class AlibabaGpuImport : public ::testing::Test {
     std::string pods(const std::string& rows) const {
         return write("pods.csv", kPodsHeader + rows);
     }
-
-    fs::path dir_;
 };
 
 void expect_at(const InputError& e, const std::string& file, int line, int column,

@@ -16,6 +16,7 @@
 #include "allocopt/evaluator.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "io/error_of.hpp"
+#include "io/scratch_dir.hpp"
 
 namespace allocopt {
 namespace {
@@ -189,30 +190,15 @@ TEST(GavelCluster, AJobThatNoTypeCanHoldIsNamedAtItsScaleFactor) {
 // ---------------------------------------------------------------------------------------------
 // Bad files
 
-class GavelImport : public ::testing::Test {
+class GavelImport : public ScratchDirTest {
   protected:
-    void SetUp() override {
-        const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-        dir_ = fs::temp_directory_path() /
-               ("allocopt-gavel-" + std::to_string(getpid()) + "-" + test->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    std::string write(const std::string& text) const {
-        const std::string path = (dir_ / "jobs.csv").string();
-        std::ofstream(path, std::ios::binary) << text;
-        return path;
-    }
+    std::string write(const std::string& text) const { return write_file("jobs.csv", text); }
     /// The error of importing a file of kHeader and `rows`.
     InputError error(const std::string& rows) const {
         const std::string path = write(kHeader + rows);
         return error_of([&] { import_gavel(path); });
     }
     std::string path() const { return (dir_ / "jobs.csv").string(); }
-
-    fs::path dir_;
 };
 
 const std::string kGood = "0,A3C,1,100,10,10,5,2\n";
