@@ -14,7 +14,7 @@
 #include "allocopt/error.hpp"
 #include "allocopt/sharing.hpp"
 #include "io/error_of.hpp"
-#include "io/scratch_dir.hpp"
+#include "scratch_dir.hpp"
 
 namespace allocopt {
 namespace {
@@ -28,7 +28,7 @@ std::string bundled(const std::string& name) {
     return std::string(ALLOCOPT_PROBLEMS) + "/alibaba-gpu/" + name;
 }
 
-class AlibabaGpuImport : public ScratchDirTest {
+class AlibabaGpuImport : public test::ScratchDirTest {
   protected:
     std::string write(const std::string& name, const std::string& text) const {
         return write_file(name, text);
@@ -43,16 +43,6 @@ class AlibabaGpuImport : public ScratchDirTest {
         return write("pods.csv", kPodsHeader + rows);
     }
 };
-
-void expect_at(const InputError& e, const std::string& file, int line, int column,
-               const std::string& key, const std::string& value) {
-    SCOPED_TRACE(e.what());
-    EXPECT_EQ(e.position().file, file);
-    EXPECT_EQ(e.position().line, line);
-    EXPECT_EQ(e.position().column, column);
-    EXPECT_EQ(e.key(), key);
-    EXPECT_EQ(e.value(), value);
-}
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;

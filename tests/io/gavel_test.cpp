@@ -16,7 +16,7 @@
 #include "allocopt/evaluator.hpp"
 #include "allocopt/io/benchmarks.hpp"
 #include "io/error_of.hpp"
-#include "io/scratch_dir.hpp"
+#include "scratch_dir.hpp"
 
 namespace allocopt {
 namespace {
@@ -29,16 +29,6 @@ const std::string kHeader =
 
 bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-void expect_at(const InputError& e, const std::string& file, int line, int column,
-               const std::string& key, const std::string& value) {
-    SCOPED_TRACE(e.what());
-    EXPECT_EQ(e.position().file, file);
-    EXPECT_EQ(e.position().line, line);
-    EXPECT_EQ(e.position().column, column);
-    EXPECT_EQ(e.key(), key);
-    EXPECT_EQ(e.value(), value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,7 +180,7 @@ TEST(GavelCluster, AJobThatNoTypeCanHoldIsNamedAtItsScaleFactor) {
 // ---------------------------------------------------------------------------------------------
 // Bad files
 
-class GavelImport : public ScratchDirTest {
+class GavelImport : public test::ScratchDirTest {
   protected:
     std::string write(const std::string& text) const { return write_file("jobs.csv", text); }
     /// The error of importing a file of kHeader and `rows`.
