@@ -56,36 +56,56 @@ def study_metric(arrived, allocated, total_gpus, percent):
     return round(sum(picked) / len(picked), 2) if picked else None
 
 
+class PlainCluster:
+    """The nodes' free CPU, memory and per-GPU shares, for the re-checks below."""
+
+    def __init__(self, nodes):
+        self.cpu = {n: v[0] for n, v in nodes.items()}
+        self.mem = {n: v[1] for n, v in nodes.items()}
+        self.free = {n: [1000] * v[2] for n, v in nodes.items()}
+
+    def place(self, label, pod, node, devices):
+        """Takes `pod` (cpu, memory, GPUs, share) on `node`'s named `devices`, or raises
+        ValueError naming `label` when they are not as many distinct devices as it asks for,
+        or anything lacks room."""
+        c, m, k, share = pod
+        if len(devices) != k or len(set(devices)) != k:
+            raise ValueError(f"pod {label} asks for {k} devices, names {devices}")
+        if self.cpu[node] < c or self.mem[node] < m:
+            raise ValueError(f"pod {label} overflows {node}'s CPU or memory")
+        for d in devices:
+            if d >= len(self.free[node]) or self.free[node][d] < share:
+                raise ValueError(f"pod {label}: device {d} of {node} lacks {share}")
+            self.free[node][d] -= share
+        self.cpu[node] -= c
+        self.mem[node] -= m
+
+    def fits_anywhere(self, pod):
+        c, m, k, share = pod
+        return next((n for n in self.cpu if self.cpu[n] >= c and self.mem[n] >= m
+                     and sum(f >= share for f in self.free[n]) >= k), None)
+
+
 def recheck(rows, nodes, pods, check_skips):
     """Replays one run's placements on a plain model of the cluster: each placement must fit
     (CPU, memory, the named devices each with the pod's share free, as many as it asks for), and
     with `check_skips` each skipped pod must fit on no node at its arrival. Returns the arrived
     and allocated series (milli-GPU), or raises ValueError."""
-    cpu = {n: v[0] for n, v in nodes.items()}
-    mem = {n: v[1] for n, v in nodes.items()}
-    free = {n: [1000] * v[2] for n, v in nodes.items()}
+    cluster = PlainCluster(nodes)
     arrived, allocated, a, u = [], [], 0, 0
     for row in rows:
-        c, m, k, share = pods[row["pod_id"]]
+        pod = pods[row["pod_id"]]
+        k, share = pod[2], pod[3]
         a += k * share
         node = row["node"]
         if node:
             devices = [int(d) for d in row["devices"].split("|")] if row["devices"] else []
-            if len(devices) != k or len(set(devices)) != k:
-                raise ValueError(f"pod {row['pod']} ({row['pod_id']}) asks for {k} devices, got {devices}")
-            if cpu[node] < c or mem[node] < m:
-                raise ValueError(f"pod {row['pod']} ({row['pod_id']}) overflows {node}'s CPU or memory")
-            for d in devices:
-                if d >= len(free[node]) or free[node][d] < share:
-                    raise ValueError(f"pod {row['pod']} ({row['pod_id']}): device {d} of {node} lacks {share}")
-                free[node][d] -= share
-            cpu[node] -= c
-            mem[node] -= m
+            cluster.place(f"{row['pod']} ({row['pod_id']})", pod, node, devices)
             u += k * share
         elif check_skips:
-            for n in nodes:
-                if cpu[n] >= c and mem[n] >= m and sum(f >= share for f in free[n]) >= k:
-                    raise ValueError(f"pod {row['pod']} ({row['pod_id']}) was skipped but fits on {n}")
+            fits = cluster.fits_anywhere(pod)
+            if fits:
+                raise ValueError(f"pod {row['pod']} ({row['pod_id']}) was skipped but fits on {fits}")
         arrived.append(a)
         allocated.append(u)
     return arrived, allocated
@@ -104,9 +124,7 @@ def check_result(result, nodes, models, pods, specs):
     once, on a node of an allowed GPU model, within its CPU and memory, on as many distinct named
     devices as it asks for, each with its share free. Returns (unplaced pods, GPU milli placed)
     or raises ValueError."""
-    cpu = {n: v[0] for n, v in nodes.items()}
-    mem = {n: v[1] for n, v in nodes.items()}
-    free = {n: [1000] * v[2] for n, v in nodes.items()}
+    cluster = PlainCluster(nodes)
     seen, placed_gpu = set(), 0
     for row in result["assignment"]:
         pod, node = row["task"], row.get("resource")
@@ -115,20 +133,10 @@ def check_result(result, nodes, models, pods, specs):
         if node is None:
             continue
         seen.add(pod)
-        c, m, k, share = pods[pod]
-        devices = row.get("devices") or []
-        if len(devices) != k or len(set(devices)) != k:
-            raise ValueError(f"pod {pod} asks for {k} devices, names {devices}")
+        k, share = pods[pod][2], pods[pod][3]
         if k > 0 and specs[pod] and models[node] not in specs[pod]:
             raise ValueError(f"pod {pod} may run on {sorted(specs[pod])}, not on {node} ({models[node]})")
-        if cpu[node] < c or mem[node] < m:
-            raise ValueError(f"pod {pod} overflows {node}'s CPU or memory")
-        for d in devices:
-            if d >= len(free[node]) or free[node][d] < share:
-                raise ValueError(f"pod {pod}: device {d} of {node} lacks {share}")
-            free[node][d] -= share
-        cpu[node] -= c
-        mem[node] -= m
+        cluster.place(pod, pods[pod], node, row.get("devices") or [])
         placed_gpu += k * share
     return len(pods) - len(seen), placed_gpu
 

@@ -401,15 +401,9 @@ ReplayResult replay(const Cluster& cluster, std::span<const Pod> arrivals,
         const Pod& pod = arrivals[i];
         arrived += pod.device_demand();
         if (!result.stopped && options.stop && i % 256 == 0) result.stopped = options.stop();
-        if (result.stopped) {
-            result.node[i] = -1;
-            result.devices[i] = 0;
-            result.arrived[i] = arrived;
-            result.allocated[i] = replayer.state().allocated();
-            ++result.skipped;
-            continue;
-        }
-        const auto [node, mask] = replayer.place(pod, shape[i]);
+        // Once stopped, every pod left is skipped.
+        const auto [node, mask] = result.stopped ? std::pair<std::int32_t, std::uint64_t>{-1, 0}
+                                                 : replayer.place(pod, shape[i]);
         result.node[i] = node;
         result.devices[i] = mask;
         result.arrived[i] = arrived;
