@@ -13,6 +13,7 @@
 #include "detail/text.hpp"
 
 #if ALLOCOPT_HAVE_CLP
+#include <ClpEventHandler.hpp>
 #include <ClpSimplex.hpp>
 #endif
 
@@ -112,9 +113,28 @@ double certified(const Problem& p, const MakespanLp& lp, const std::vector<doubl
 ///   Σ_c x_c >= 1                       per task (its work is done),
 ///   Σ_c d_c x_c - T <= 0               per task (it runs at most T in all),
 ///   Σ_c units_c d_c x_c - cap_j T <= 0 per resource (its units, on average).
-/// Returns the prices of the last two groups of rows, or nothing when CLP finds no optimum.
-std::optional<std::pair<std::vector<double>, std::vector<double>>> solve_lp(const Problem& p,
-                                                                            const MakespanLp& lp) {
+/// The LP's solution: the prices of the time rows (beta, per task) and of the capacity rows
+/// (gamma, per resource), and the primal value of each column (x).
+struct LpSolution {
+    std::vector<double> beta, gamma, x;
+};
+
+/// Stops CLP at the end of an iteration once `stop` has fired (the deadline or the interrupt).
+class StopHandler : public ClpEventHandler {
+  public:
+    explicit StopHandler(const StopClock& stop) : stop_(stop) {}
+    int event(Event which) override {
+        if (which == endOfIteration && stop_.expired()) return 0;  // 0: stop (status 5)
+        return -1;                                                 // carry on
+    }
+    ClpEventHandler* clone() const override { return new StopHandler(*this); }
+
+  private:
+    StopClock stop_;
+};
+
+/// Returns the LP's solution, or nothing when CLP finds no optimum (or `stop` fires first).
+std::optional<LpSolution> solve_lp(const Problem& p, const MakespanLp& lp, const StopClock& stop) {
     const std::size_t n = lp.tasks.size();
     const std::size_t m = p.num_resources();
     double scale = 0;  // the longest task's shortest duration: T >= it
@@ -167,16 +187,23 @@ std::optional<std::pair<std::vector<double>, std::vector<double>>> solve_lp(cons
                       row_lower.data(), row_upper.data());
     model.setOptimizationDirection(1.0);  // minimize
     model.setMaximumSeconds(kMaxSeconds);
+    const StopHandler handler(stop);
+    model.passInEventHandler(&handler);  // CLP keeps a clone
+    if (stop.expired()) return std::nullopt;
     model.dual();
     if (!model.isProvenOptimal()) return std::nullopt;
     // Minimizing, a <= row's price is <= 0: its negation is the multiplier of weak duality.
     const double* price = model.dualRowSolution();
-    std::vector<double> beta(n), gamma(m);
+    LpSolution out;
+    out.beta.resize(n);
+    out.gamma.resize(m);
     for (std::size_t i = 0; i < n; ++i)
-        beta[i] = std::max(0.0, -price[n + i]);
+        out.beta[i] = std::max(0.0, -price[n + i]);
     for (std::size_t j = 0; j < m; ++j)
-        gamma[j] = std::max(0.0, -price[2 * n + j]);
-    return std::make_pair(std::move(beta), std::move(gamma));
+        out.gamma[j] = std::max(0.0, -price[2 * n + j]);
+    const double* primal = model.primalColumnSolution();
+    out.x.assign(primal, primal + lp.columns.size());
+    return out;
 }
 
 }  // namespace
@@ -185,14 +212,77 @@ bool lp_bounds_available() {
     return true;
 }
 
-std::optional<double> lp_makespan_bound(const Problem& problem) {
+bool lp_makespan_applies(const Problem& problem) {
+    return build_lp(problem).has_value();
+}
+
+std::optional<double> lp_makespan_bound(const Problem& problem, const StopClock& stop) {
     const std::optional<MakespanLp> lp = build_lp(problem);
     if (!lp) return std::nullopt;
-    const auto prices = solve_lp(problem, *lp);
-    if (!prices) return std::nullopt;
-    const double bound = certified(problem, *lp, prices->first, prices->second);
+    const std::optional<LpSolution> solution = solve_lp(problem, *lp, stop);
+    if (!solution) return std::nullopt;
+    const double bound = certified(problem, *lp, solution->beta, solution->gamma);
     if (!(bound > 0) || !std::isfinite(bound)) return std::nullopt;
     return lp->weight * bound;
+}
+
+std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const StopClock& stop) {
+    const std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    const std::optional<LpSolution> solution = solve_lp(problem, *lp, stop);
+    if (!solution) return std::nullopt;
+    // The LP's makespan, from its area rows (every capacity row is tight at an optimum whose
+    // T is set by them, and T >= every task's time row otherwise).
+    double makespan = 0;
+    for (std::size_t c = 0; c < lp->columns.size(); ++c)
+        makespan = std::max(makespan, solution->x[c] * lp->columns[c].duration);
+    {
+        std::vector<double> area(problem.num_resources(), 0.0), time(lp->tasks.size(), 0.0);
+        for (std::size_t c = 0; c < lp->columns.size(); ++c) {
+            const Column& col = lp->columns[c];
+            area[col.resource] += solution->x[c] * col.units * col.duration;
+            time[col.task] += solution->x[c] * col.duration;
+        }
+        for (std::size_t j = 0; j < area.size(); ++j)
+            makespan = std::max(makespan, area[j] / problem.capacity(j, 0));
+        for (double t : time)
+            makespan = std::max(makespan, t);
+    }
+    Allocation out(problem.num_tasks());
+    // Each task of the LP on its column of largest share among those that end within the
+    // LP's makespan (the LP may split a task between a fast and a slow resource: on the slow
+    // one alone it would run longer than any schedule needs); on its fastest column when none
+    // does. Ties: the first column, the lowest resource, then the fewest units.
+    std::size_t c = 0;
+    for (std::size_t task = 0; task < lp->tasks.size(); ++task) {
+        std::size_t best = c, fastest = c;
+        bool within = false;
+        for (; c < lp->columns.size() && lp->columns[c].task == task; ++c) {
+            const Column& col = lp->columns[c];
+            if (col.duration < lp->columns[fastest].duration) fastest = c;
+            if (col.duration > makespan * (1 + 1e-9)) continue;
+            if (!within || solution->x[c] > solution->x[best]) best = c;
+            within = true;
+        }
+        const Column& col = lp->columns[within ? best : fastest];
+        out.place(lp->tasks[task], static_cast<std::int32_t>(col.resource), col.units);
+    }
+    // The tasks the LP leaves out (optional ones, or ones that run in no time): on their first
+    // admissible pair, or unplaced when optional.
+    std::vector<bool> in_lp(problem.num_tasks(), false);
+    for (std::size_t i : lp->tasks)
+        in_lp[i] = true;
+    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        if (in_lp[i] || problem.task(i).optional) continue;
+        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
+            const int u = problem.task(i).units.nth(0);
+            if (problem.can_host(i, j) && u <= problem.capacity(j, 0)) {
+                out.place(i, static_cast<std::int32_t>(j), u);
+                break;
+            }
+        }
+    }
+    return out;
 }
 
 #else
@@ -201,16 +291,31 @@ bool lp_bounds_available() {
     return false;
 }
 
-std::optional<double> lp_makespan_bound(const Problem&) {
+bool lp_makespan_applies(const Problem&) {
+    return false;
+}
+
+std::optional<double> lp_makespan_bound(const Problem&, const StopClock&) {
+    return std::nullopt;
+}
+
+std::optional<Allocation> lp_makespan_rounding(const Problem&, const StopClock&) {
     return std::nullopt;
 }
 
 #endif
 
-bool add_lp_bound(const Problem& problem, Result& result) {
+bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop) {
     if (!result.found || !result.evaluation.feasible()) return false;
-    const std::optional<double> bound = lp_makespan_bound(problem);
-    if (!bound) return false;
+    const std::optional<double> bound = lp_makespan_bound(problem, stop);
+    if (!bound) {
+        if (stop.expired() && lp_makespan_applies(problem)) {
+            result.notes.emplace_back(
+                "the makespan LP bound was not computed: stopped before "
+                "the LP was solved");
+        }
+        return false;
+    }
     const double value = result.evaluation.objective;
     if (*bound > value * (1 + 1e-9)) {
         result.notes.push_back("the LP bound " + detail::format_number(*bound) +

@@ -49,6 +49,7 @@ DeltaState::DeltaState(Evaluator& evaluator, const Allocation& start, std::uint6
         unplaced_weight_ = weight_of(objective, Metric::unplaced);
     } else if (path == detail::EvaluatorPath::general) {
         kind_ = Kind::schedule;
+        tie_break_ = objective.sense == Sense::minimize && only(objective, {Metric::makespan});
     } else {
         kind_ = Kind::full;
     }

@@ -95,6 +95,7 @@ void DeltaState::lay_out(std::size_t j, const detail::QueueEdit& edit, double in
             }
             out.oversize += fits ? 0 : 1;
         });
+    out.squares = out.max_end * out.max_end;
     out.busy_per_cap = busy / p.capacity(j, 0);
     out.busy_weighted = busy * weight;
     out.fixed = out.count ? p.resource(j).fixed_cost : 0.0;
@@ -191,7 +192,12 @@ Evaluation DeltaState::delta_schedule(std::size_t ta, std::int32_t ra, std::int3
         makespan = std::max(makespan, changed[k].max_end);
         max_load = std::max(max_load, changed[k].load);
     }
+    if (tie_break_) scored_tie_ = total.squares;
     return snap(schedule_score(total, makespan, max_load, placement));
+}
+
+double DeltaState::tie_key() const {
+    return tie_break_ ? schedule_->total.squares : 0.0;
 }
 
 Evaluation DeltaState::snap(Evaluation e) const {

@@ -16,12 +16,14 @@ namespace allocopt {
 /// Counts are integers: feasibility never depends on a floating-point residue.
 struct DeltaState::Sums {
     double max_end = 0;  // per resource only: maxima are not summed
+    double squares = 0;  // max_end squared (summed: the tie key, DeltaState::tie_key())
     double end = 0, weighted = 0, response = 0, cost = 0, fixed = 0, load = 0, busy_per_cap = 0,
            busy_weighted = 0, done = 0, work = 0, utilization = 0, concurrent = 0, capacity = 0,
            lateness = 0;
     std::int64_t count = 0, misses = 0, oversize = 0;
 
     void add(const Sums& x, double sign) {
+        squares += sign * x.squares;
         end += sign * x.end;
         weighted += sign * x.weighted;
         response += sign * x.response;

@@ -341,11 +341,12 @@ TEST(DeltaSchedule, TheGpuClusterExampleMatchesFullEvaluation) {
 // with linear and Amdahl scaling, optional tasks, restricted placements, a task too big for
 // the small resources, fixed costs and weights.
 Problem hand_made(Policy policy, std::vector<std::pair<Metric, double>> terms, Sense sense,
-                  bool hard, double horizon) {
+                  bool hard, double horizon, bool backfill = false) {
     std::mt19937 rng(11);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     ProblemData d;
     d.policy = policy;
+    d.backfill = backfill;
     const double units[] = {1, 2, 4, 8, 2, 16};
     for (std::size_t j = 0; j < 6; ++j) {
         Resource r{"r" + std::to_string(j),
@@ -388,22 +389,72 @@ Problem hand_made(Policy policy, std::vector<std::pair<Metric, double>> terms, S
 }
 
 TEST(DeltaSchedule, EveryPolicyMatchesFullEvaluation) {
-    for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority, Policy::ljf}) {
-        SCOPED_TRACE(static_cast<int>(policy));
-        check_schedule_against_full(
-            hand_made(policy, {{Metric::flowtime, 1.0}, {Metric::cost, 0.5}}, Sense::minimize,
-                      false, kInfinity),
-            3000);
+    for (const bool backfill : {false, true}) {
+        for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority, Policy::ljf}) {
+            SCOPED_TRACE(std::to_string(static_cast<int>(policy)) + (backfill ? " backfill" : ""));
+            check_schedule_against_full(
+                hand_made(policy, {{Metric::flowtime, 1.0}, {Metric::cost, 0.5}}, Sense::minimize,
+                          false, kInfinity, backfill),
+                3000);
+        }
     }
+}
+
+// Backfilling with the makespan alone: the tie key (DeltaState::tie_key) of every score and
+// every state equals the sum of squared per-resource makespans of a fresh evaluation.
+TEST(DeltaSchedule, BackfillingAndTheTieKeyMatchFullEvaluation) {
+    const Problem p =
+        hand_made(Policy::ljf, {{Metric::makespan, 1.0}}, Sense::minimize, false, kInfinity, true);
+    check_schedule_against_full(p, 2000, 13);
+    Evaluator ev(p, {.threads = 1});
+    const auto squares = [&](const Allocation& a) {
+        const Report r = ev.report(a);
+        std::vector<double> end(p.num_resources(), 0.0);
+        for (std::size_t t = 0; t < p.num_tasks(); ++t) {
+            if (a.resource[t] < 0) continue;
+            double& e = end[static_cast<std::size_t>(a.resource[t])];
+            e = std::max(e, r.end[t]);
+        }
+        double sum = 0;
+        for (double e : end)
+            sum += e * e;
+        return sum;
+    };
+    std::mt19937 rng(5);
+    Allocation a(p.num_tasks());
+    for (std::size_t t = 0; t < p.num_tasks(); ++t)
+        a.place(t, 3, p.task(t).units.min);
+    DeltaState state(ev, a);
+    EXPECT_NEAR(state.tie_key(), squares(a), 1e-9 * squares(a));
+    for (int step = 0; step < 300; ++step) {
+        const std::size_t t = rng() % p.num_tasks();
+        const auto r = static_cast<std::int32_t>(rng() % p.num_resources());
+        if (!p.can_host(t, static_cast<std::size_t>(r))) continue;
+        Allocation b = state.allocation();
+        b.place(t, r, p.task(t).units.min);
+        state.score_move(t, r, p.task(t).units.min);
+        EXPECT_NEAR(state.scored_tie_key(), squares(b), 1e-9 * squares(b)) << step;
+        if (step % 2 == 0) {
+            state.apply_move(t, r, p.task(t).units.min);
+            EXPECT_NEAR(state.tie_key(), squares(b), 1e-9 * squares(b)) << step;
+        }
+    }
+    // Another objective has no tie key.
+    const Problem flow =
+        hand_made(Policy::ljf, {{Metric::flowtime, 1.0}}, Sense::minimize, false, kInfinity, true);
+    Evaluator fe(flow, {.threads = 1});
+    EXPECT_EQ(DeltaState(fe, a).tie_key(), 0.0);
 }
 
 // Gavel's seed-0 100-job set (fixed units, a time matrix, a speed-up table, types not
 // allowed): the two orders of its importer.
 TEST(DeltaSchedule, GavelJobSetMatchesFullEvaluation) {
     const std::string jobs = std::string(ALLOCOPT_PROBLEMS) + "/gavel/jobs_seed0_n100.csv";
-    for (const Policy policy : {Policy::ljf, Policy::fcfs}) {
-        SCOPED_TRACE(static_cast<int>(policy));
-        check_schedule_against_full(import_gavel(jobs, {}, policy), 1500);
+    for (const bool backfill : {true, false}) {
+        for (const Policy policy : {Policy::ljf, Policy::fcfs}) {
+            SCOPED_TRACE(std::to_string(static_cast<int>(policy)) + (backfill ? " backfill" : ""));
+            check_schedule_against_full(import_gavel(jobs, {}, policy, backfill), 1500);
+        }
     }
 }
 
@@ -432,7 +483,7 @@ TEST(DeltaSchedule, EveryMetricMatchesFullEvaluation) {
 }
 
 // A swap of two tasks on one resource changes nothing; a unit change in place re-queues the
-// task (under sjf its duration, under ljf its duration x units, hence its place, changes).
+// task (under sjf and ljf its duration, hence its place, changes).
 TEST(DeltaSchedule, SameResourceChangesMatchFullEvaluation) {
     for (const Policy policy : {Policy::sjf, Policy::ljf}) {
         SCOPED_TRACE(static_cast<int>(policy));

@@ -83,13 +83,12 @@ TEST(Evaluator, PriorityRunsHighestFirst) {
 // One 4-unit GPU, all arriving at 0, linear scaling (work = workload = duration x units):
 //   a: 1 unit, 6 long (work 6, priority 9); b: 4 units, 2 long (work 8);
 //   c: 2 units, 4 long (work 8);            d: 2 units, 1 long (work 2).
-// ljf: b, c (equal work: by arrival, then index), a, d. b runs alone 0-2; c and a start when
-// b ends; d (2 units beside c's 2 and a's 1) waits for c to end at 6. By duration alone the
-// order would be a, c, b, d; by priority a first; fcfs runs a, b waits for all four units.
-TEST(Evaluator, LjfRunsTheLargestWorkFirst) {
-    const Problem p = parse_problem(R"(
+Problem four_tasks(bool backfill) {
+    return parse_problem(std::string(R"(
 name: four
 policy: ljf
+backfill: )") + (backfill ? "true" : "false") +
+                         R"(
 resources:
   - {id: gpu, kind: gpu, capacity: {units: 4}}
 tasks:
@@ -99,26 +98,108 @@ tasks:
   - {id: d, workload: 2, units: 2}
 objective: {minimize: makespan}
 )")
-                          .problem;
-    EXPECT_EQ(p.policy(), Policy::ljf);
+        .problem;
+}
+
+Report four_tasks_report(bool backfill) {
     Allocation a(4);
     const std::int32_t units[] = {1, 4, 2, 2};
     for (std::size_t i = 0; i < 4; ++i)
         a.place(i, 0, units[i]);
-    const Report r = Evaluator(p).report(a);
-    const double start[] = {2, 0, 2, 6}, end[] = {8, 2, 6, 7};
+    return Evaluator(four_tasks(backfill)).report(a);
+}
+
+// ljf: a, c, b, d (by duration 6, 4, 2, 1). a and c start at 0 (3 units); b needs all four
+// and waits for a to end at 6; d may not overtake b and waits for it to end at 8. By work
+// the order would be b, c, a, d; by priority a first; fcfs runs a, b waits for all four.
+TEST(Evaluator, LjfRunsTheLongestFirst) {
+    EXPECT_EQ(four_tasks(false).policy(), Policy::ljf);
+    EXPECT_FALSE(four_tasks(false).backfill());
+    const Report r = four_tasks_report(false);
+    const double start[] = {0, 6, 0, 8}, end[] = {6, 8, 4, 9};
     for (std::size_t i = 0; i < 4; ++i) {
         EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
         EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
     }
+    EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 9);
 }
 
-TEST(Evaluator, LjfRespectsArrivalsAndBreaksTiesByThem) {
-    // three_tasks (work a 8, b 12, c 2): order b, a, c. b waits for its arrival at 1, a
-    // cannot overtake it and starts when b ends at 4, c beside a.
+// With backfilling, d (2 units for 1) starts when c ends at 4, beside a, before b, which is
+// ahead of it in the queue: it ends at 5, before b's start at 6, which it does not delay.
+TEST(Evaluator, BackfillingStartsATaskBeforeOneAheadOfItWithoutDelayingIt) {
+    EXPECT_TRUE(four_tasks(true).backfill());
+    const Report r = four_tasks_report(true);
+    const double start[] = {0, 6, 0, 4}, end[] = {6, 8, 4, 5};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
+        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
+    }
+    EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 8);
+}
+
+// Backfilling with arrivals, a second dimension and a task too big for the resource. One
+// resource of 4 units and 10 memory; queue (fcfs): big (5 units, 1 long, arrives 0: too big,
+// so it runs alone, once every task before it has ended), long (2 units, 6 memory, 4 long,
+// arrives 1), wide (2 units, 6 memory, 1 long, arrives 2: memory keeps it off beside long),
+// small (1 unit, 1 memory, 1 long, arrives 3: beside long, before wide, not before 3).
+// (A second resource, unused, makes big a valid task.)
+TEST(Evaluator, BackfillingKeepsArrivalsEveryDimensionAndRunsATooBigTaskAlone) {
+    const Problem p = parse_problem(R"(
+name: backfill
+policy: fcfs
+backfill: true
+resources:
+  - {id: r, capacity: {units: 4, memory: 10}}
+  - {id: spare, capacity: {units: 5, memory: 10}}
+tasks:
+  - {id: big, workload: 5, units: 5, arrival: 0}
+  - {id: long, workload: 8, units: 2, arrival: 1, demand: {memory: 6}}
+  - {id: wide, workload: 2, units: 2, arrival: 2, demand: {memory: 6}}
+  - {id: small, workload: 1, units: 1, arrival: 3, demand: {memory: 1}}
+objective: {minimize: makespan}
+)")
+                          .problem;
+    Allocation a(4);
+    const std::int32_t units[] = {5, 2, 2, 1};
+    for (std::size_t i = 0; i < 4; ++i)
+        a.place(i, 0, units[i]);
+    const Report r = Evaluator(p).report(a);
+    // big 0-1 (alone: nothing before it); long at its arrival 1, to 5; wide: from its arrival
+    // it would overlap long (memory 12): after long, 5-6; small at its arrival 3 beside long
+    // (3 units, 7 memory), to 4.
+    const double start[] = {0, 1, 5, 3}, end[] = {1, 5, 6, 4};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
+        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
+    }
+    EXPECT_FALSE(r.evaluation.feasible());  // big is a capacity violation
+    EXPECT_GT(r.capacity_violation, 0);
+}
+
+TEST(Evaluator, LjfRespectsArrivalsAndBreaksTiesByUnitsThenArrival) {
+    // three_tasks (durations a 4, b 3, c 1): order a, b, c. a runs 0-4; b arrives at 1 and
+    // waits for all four units until 4; c may not overtake b and waits until b ends at 7.
     const Report r = Evaluator(three_tasks("ljf")).report(all_on_gpu());
-    expect_schedule(r, {4, 1, 4}, {8, 4, 5});
-    // Equal work: the earlier arrival first, whatever the index.
+    expect_schedule(r, {0, 4, 7}, {4, 7, 8});
+    // Equal durations: the task with more units first, whatever the index.
+    const Problem units = parse_problem(R"(
+name: units
+policy: ljf
+resources:
+  - {id: gpu, kind: gpu, capacity: {units: 2}}
+tasks:
+  - {id: one, workload: 3, units: 1}
+  - {id: two, workload: 6, units: 2}
+objective: {minimize: makespan}
+)")
+                              .problem;
+    Allocation u(2);
+    u.place(0, 0, 1);
+    u.place(1, 0, 2);
+    const Report ru = Evaluator(units).report(u);
+    EXPECT_DOUBLE_EQ(ru.start[1], 0);
+    EXPECT_DOUBLE_EQ(ru.start[0], 3);
+    // Equal durations and units: the earlier arrival first, whatever the index.
     const Problem tie = parse_problem(R"(
 name: tie
 policy: ljf

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "allocopt/allocation.hpp"
 #include "allocopt/problem.hpp"
 #include "allocopt/solver.hpp"
 
@@ -28,14 +29,28 @@ bool lp_bounds_available();
 /// Returns nothing when the problem is not of the form the LP covers (packing mode, devices,
 /// an objective that is not the makespan, minimized, with positive weights: the bound is the
 /// weight sum times T), when it has more than 2 x 10^5 (task, resource, units) columns, when
-/// CLP finds no optimum within 30 s, or when the build has no LP solver.
-std::optional<double> lp_makespan_bound(const Problem& problem);
+/// CLP finds no optimum within 30 s or before `stop` fires (polled once per simplex
+/// iteration: milliseconds for 700 tasks, tens of seconds for 40,000), or when the build has
+/// no LP solver.
+std::optional<double> lp_makespan_bound(const Problem& problem, const StopClock& stop = {});
+
+/// Whether `problem` is of the form the makespan LP covers and this build can solve it (it
+/// does not solve the LP: lp_makespan_bound() may still find no optimum in time).
+bool lp_makespan_applies(const Problem& problem);
+
+/// An allocation read off the same LP's optimum: each task the LP covers on the (resource,
+/// units) pair where the LP does the largest share of its work, the others on their first
+/// admissible pair (optional ones unplaced). The LP balances the resources' GPU-time, so the
+/// rounding is a strong start for makespan problems whose tasks compete for a few kinds of
+/// resources (Gavel's job sets); list scheduling then decides the order. Nothing where
+/// lp_makespan_bound() gives nothing.
+std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const StopClock& stop = {});
 
 /// Raises `result.lower_bound` to lp_makespan_bound(problem) when that is larger, as
 /// Result::lower_bound's contract asks: only for a feasible evaluation, never above its value
 /// (a value within rounding of it becomes that value). An LP bound beyond that would be a bug:
-/// it is then left out with a note in `result.notes`. Returns whether the LP bound was taken
-/// (then with a note that says so).
-bool add_lp_bound(const Problem& problem, Result& result);
+/// it is then left out with a note in `result.notes`, as is an LP that `stop` cut short.
+/// Returns whether the LP bound was taken (then with a note that says so).
+bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop = {});
 
 }  // namespace allocopt

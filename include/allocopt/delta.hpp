@@ -74,6 +74,15 @@ class DeltaState {
     /// The caller checks that each count fits the other resource.
     Evaluation score_swap(std::size_t a, std::size_t b);
 
+    /// A second key for a descent to choose among changes that tie on the score, smaller is
+    /// better; 0 where the state has none. In the schedule kind with the makespan alone as the
+    /// objective (minimized): the sum over resources of the square of each one's makespan. A
+    /// move that shortens a resource off the critical path then counts: it makes room there
+    /// for a later move off the critical one (several of which are needed when every move
+    /// alone would lengthen another resource past the makespan). tie_key() is the current
+    /// allocation's, scored_tie_key() that of the last score_move() or score_swap().
+    double tie_key() const;
+    double scored_tie_key() const { return scored_tie_; }
     /// Applies the move, returning the new score. undo() reverts the last applied change.
     Evaluation apply_move(std::size_t t, std::int32_t r, std::int32_t u);
     Evaluation apply_swap(std::size_t a, std::size_t b);
@@ -145,6 +154,9 @@ class DeltaState {
     std::array<std::int32_t, 3> top_{};      // indices of the three largest loads
     double total_load_ = 0;
     bool makespan_only_ = true;
+    // schedule kind, makespan alone: the tie key (tie_key()) of the last score
+    bool tie_break_ = false;
+    double scored_tie_ = 0;
     // packing kind
     std::vector<double> usage_;         // m x d
     std::vector<std::uint32_t> count_;  // m: tasks on each resource

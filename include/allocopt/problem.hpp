@@ -24,7 +24,7 @@ using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowM
 
 enum class Mode : std::uint8_t { schedule, packing };
 /// The order of a resource's queue in schedule mode (docs/design.md §Model "Modes"): fcfs by
-/// arrival, sjf by duration, priority by priority, ljf by work (duration x units) largest first.
+/// arrival, sjf by duration, priority by priority, ljf by duration longest first.
 enum class Policy : std::uint8_t { fcfs, sjf, priority, ljf };
 /// What a task is, for people and pictures (colours, summaries); the Evaluator does not read it.
 /// `compute` is any computation not named more precisely.
@@ -139,6 +139,10 @@ struct ProblemData {
     double horizon = kInfinity;  ///< end of the planning window (throughput, efficiency)
     bool hard_deadlines = false;
     bool hard_horizon = false;
+    /// Schedule mode: lay each resource's queue out with conservative backfilling (a task may
+    /// start before one ahead of it in the queue, never delaying it) instead of as a strict
+    /// queue (docs/design.md §Model "Modes").
+    bool backfill = false;
 
     /// Appends `count` identical copies of `prototype` to `resources`, with ids `ID-0 ..
     /// ID-(count-1)` (counted_resource_id()): the YAML `count:` in code, and the reader's
@@ -167,6 +171,7 @@ class Problem {
     const std::string& name() const { return data_.name; }
     Mode mode() const { return data_.mode; }
     Policy policy() const { return data_.policy; }
+    bool backfill() const { return data_.backfill; }
     const Objective& objective() const { return data_.objective; }
 
     std::size_t num_tasks() const { return data_.tasks.size(); }

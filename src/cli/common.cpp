@@ -198,8 +198,11 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
     command.add_option("--cluster", source.import.cluster,
                        "gavel: GPUs of each type, V100:P100:K80 (default 36:36:36)");
     command.add_option("--order", source.import.order,
-                       "gavel: each GPU type's queue order, ljf (longest GPU-time first, the "
-                       "default) or fcfs (job order, as Gavel's FIFO), sjf, priority");
+                       "gavel: each GPU type's queue order, ljf (longest first, the default) or "
+                       "fcfs (job order, as Gavel's FIFO), sjf, priority");
+    command.add_option("--queue", source.import.queue,
+                       "gavel: backfill (a job may start before one ahead of it in its type's "
+                       "queue, never delaying it; the default) or strict (no overtaking)");
 }
 
 namespace {

@@ -36,7 +36,8 @@ namespace allocopt::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-std::atomic<int> g_signal{0};  // the signal that stopped the search, for the exit code
+constexpr double kLpBoundSeconds = 30;  // the most the LP bound may take after the search
+std::atomic<int> g_signal{0};           // the signal that stopped the search, for the exit code
 
 /// The most the baseline heuristic may take (it takes well under a second at 10^5 tasks).
 constexpr double kBaselineSeconds = 10;
@@ -403,9 +404,16 @@ int run(const CLI::App& command, const Options& o) {
         return g_signal.load() == SIGTERM ? kTerminated : kInterrupted;
     }
     // The LP bound (Gavel's makespan LP, where it applies) after the search, outside its
-    // limits: milliseconds for 700 tasks on 3 resources; the larger bound is reported. Not
-    // after a Ctrl-C, which asks for the result at once.
-    if (result.stop != StopReason::interrupted) add_lp_bound(problem, result);
+    // limits: milliseconds for 700 tasks on 3 resources; the larger bound is reported. It gets
+    // a tenth of the time limit (at least 1 s, at most 30 s): tens of thousands of tasks would
+    // take longer, and are then left without it (with a note). Not after a Ctrl-C, which asks
+    // for the result at once; a Ctrl-C during the LP ends it and the run as one in the search.
+    if (result.stop != StopReason::interrupted) {
+        const double seconds =
+            std::clamp(0.1 * termination.effective_time_limit(), 1.0, kLpBoundSeconds);
+        add_lp_bound(problem, result, StopClock(std::nullopt, &g_interrupted).within(seconds));
+        if (g_interrupted.load()) result.stop = StopReason::interrupted;
+    }
     const Report report = evaluator.report(result.allocation);
     // After the search, never within its limits, and only for the summary (so that -q runs,
     // which scripts time, pay nothing); the result file then carries it too. A Ctrl-C that

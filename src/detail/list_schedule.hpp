@@ -15,8 +15,8 @@
 namespace allocopt::detail {
 
 /// The policy order of a queue: fcfs by arrival, sjf by duration (on the task's resource,
-/// at its units), ljf by work there (duration x units, largest first) then arrival, priority
-/// by priority (highest first) then arrival; ties by task index.
+/// at its units), ljf by duration there (longest first) then units (most first) then
+/// arrival, priority by priority (highest first) then arrival; ties by task index.
 class PolicyOrder {
   public:
     explicit PolicyOrder(const Problem& p) : tasks_(p.tasks()), policy_(p.policy()) {}
@@ -36,8 +36,8 @@ class PolicyOrder {
                 if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
                 return x < y;
             case Policy::ljf: {
-                const double wx = dx * ux, wy = dy * uy;
-                if (wx != wy) return wx > wy;
+                if (dx != dy) return dx > dy;
+                if (ux != uy) return ux > uy;
                 if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
                 return x < y;
             }
@@ -65,21 +65,188 @@ struct QueueEdit {
 struct ListScratch {
     std::vector<double> used;                              // d: usage beside the running tasks
     std::vector<std::pair<double, std::int32_t>> running;  // heap of (end, task)
+    // Backfilling: the usage profile, a step function kept as a list of breakpoints in time
+    // order (next: the following node, -1 after the last). Node b's segment runs from
+    // times[b] to the next node's time (the last one to infinity, always empty) with usage
+    // usage[b d .. b d + d - 1].
+    std::vector<double> times;
+    std::vector<double> usage;
+    std::vector<std::int32_t> next;
+    // With units alone (one dimension): per unit count u, a node before which no segment has
+    // u units free. Usage only grows while a queue is laid out, so it only moves later.
+    std::vector<std::int32_t> earliest;
 
+    // (The profile grows on first use and keeps its capacity: no allocation once warm.)
     ListScratch(std::size_t n, std::size_t d) : used(d) { running.reserve(n + 1); }
 };
+
+/// list_schedule() of a problem that backfills: the tasks in queue order, each into the usage
+/// profile at the earliest start that fits for its whole duration. O(k) per task for k tasks.
+template <class OnTask>
+void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
+                       const std::int32_t* units, const double* duration, const QueueEdit& edit,
+                       ListScratch& s, double& capacity_violation, OnTask& on_task) {
+    const std::size_t d = p.num_dimensions();
+    // Node 0 starts the profile at time 0 (arrivals are >= 0); nodes are never removed, so an
+    // index names the same breakpoint for the whole layout.
+    s.times.assign(1, 0.0);
+    s.usage.assign(d, 0.0);
+    s.next.assign(1, -1);
+    constexpr double kMaxCachedUnits = 1024;
+    const bool cached = d == 1 && p.capacity(j, 0) <= kMaxCachedUnits;
+    if (cached) s.earliest.assign(static_cast<std::size_t>(p.capacity(j, 0)) + 1, 0);
+    const auto units_of = [&](std::size_t i) {
+        return static_cast<std::int32_t>(i) == edit.insert ? edit.units : units[i];
+    };
+    const auto need = [&](std::size_t i, std::size_t k) {
+        return k == 0 ? static_cast<double>(units_of(i)) : p.demand(i, j, k);
+    };
+    const auto segment_fits = [&](std::int32_t b, std::size_t i) {
+        const double* u = s.usage.data() + static_cast<std::size_t>(b) * d;
+        for (std::size_t k = 0; k < d; ++k) {
+            if (u[k] + need(i, k) > p.capacity(j, k)) return false;
+        }
+        return true;
+    };
+    // A breakpoint at t inside node b's segment (times[b] < t): a new node after b, with b's
+    // usage. Within the reserved capacity once warm: no allocation.
+    const auto split = [&](std::int32_t b, double t) {
+        const auto node = static_cast<std::int32_t>(s.times.size());
+        s.times.push_back(t);
+        for (std::size_t k = 0; k < d; ++k)
+            s.usage.push_back(s.usage[static_cast<std::size_t>(b) * d + k]);
+        s.next.push_back(s.next[static_cast<std::size_t>(b)]);
+        s.next[static_cast<std::size_t>(b)] = node;
+        return node;
+    };
+    const auto time_of = [&](std::int32_t b) { return s.times[static_cast<std::size_t>(b)]; };
+    const auto next_of = [&](std::int32_t b) { return s.next[static_cast<std::size_t>(b)]; };
+    std::int32_t last_node = 0;  // the node of the latest breakpoint
+    std::int32_t cursor = 0;     // a node at or before the last arrival looked up
+    const auto lay = [&](std::size_t i, double dur) {
+        bool fits_alone = true;
+        for (std::size_t k = 0; k < d; ++k) {
+            const double cap = p.capacity(j, k), want = need(i, k);
+            if (want > cap) {
+                fits_alone = false;
+                capacity_violation += cap > 0 ? (want - cap) / cap : want;
+            }
+        }
+        const double arrival = p.task(i).arrival;
+        // The node whose segment holds `start` (times[at] <= start), and the last node of the
+        // task's window.
+        double start = 0;
+        std::int32_t at = 0, c = 0;
+        if (!fits_alone) {
+            // Once every task before it has ended: from the latest breakpoint, or its arrival.
+            start = std::max(arrival, time_of(last_node));
+            at = c = last_node;
+        } else {
+            // From the node holding the arrival (or the unit count's earliest node), forward:
+            // a window of segments that fit from `start` on, at least `dur` long (the last
+            // segment is empty and endless).
+            std::int32_t* earliest =
+                cached ? &s.earliest[static_cast<std::size_t>(units_of(i))] : nullptr;
+            if (earliest != nullptr && time_of(*earliest) >= arrival) {
+                at = *earliest;
+                start = time_of(at);
+            } else {
+                if (time_of(cursor) > arrival) cursor = 0;
+                for (std::int32_t n = next_of(cursor); n >= 0 && time_of(n) <= arrival;
+                     n = next_of(n))
+                    cursor = n;
+                at = cursor;
+                start = arrival;
+                earliest = nullptr;  // the segments before the arrival were not looked at
+            }
+            c = at;
+            std::int32_t first_fit = -1;
+            const double* times = s.times.data();
+            const std::int32_t* next = s.next.data();
+            if (d == 1) {  // units alone: the hot case, one comparison per segment
+                const double want = need(i, 0), cap = p.capacity(j, 0);
+                const double* use = s.usage.data();
+                for (;;) {
+                    if (use[c] + want > cap) {
+                        c = next[c];
+                        at = c;
+                        start = times[c];
+                        continue;
+                    }
+                    if (first_fit < 0) first_fit = c;
+                    const std::int32_t n = next[c];
+                    if (n < 0 || times[n] >= start + dur) break;
+                    c = n;
+                }
+            } else {
+                for (;;) {
+                    if (!segment_fits(c, i)) {
+                        c = next[c];
+                        at = c;
+                        start = times[c];
+                        continue;
+                    }
+                    if (first_fit < 0) first_fit = c;
+                    const std::int32_t n = next[c];
+                    if (n < 0 || times[n] >= start + dur) break;
+                    c = n;
+                }
+            }
+            if (earliest != nullptr) *earliest = first_fit;
+        }
+        const double end = start + dur;
+        if (end > start) {
+            // Breakpoints at start and end, then the task's need on every segment between.
+            if (time_of(at) < start) {
+                const std::int32_t node = split(at, start);
+                if (c == at) c = node;
+                if (last_node == at) last_node = node;
+                at = node;
+            }
+            const std::int32_t after = next_of(c);
+            std::int32_t stop = after;
+            if (after < 0 || time_of(after) != end) {
+                stop = split(c, end);
+                if (after < 0) last_node = stop;
+            }
+            for (std::int32_t b = at; b != stop; b = next_of(b)) {
+                for (std::size_t k = 0; k < d; ++k)
+                    s.usage[static_cast<std::size_t>(b) * d + k] += need(i, k);
+            }
+        }
+        on_task(i, units_of(i), dur, start, end, fits_alone);
+    };
+    const std::size_t size = queue.size();
+    for (std::size_t pos = 0; pos <= size; ++pos) {
+        if (edit.insert >= 0 && pos == edit.insert_at) {
+            lay(static_cast<std::size_t>(edit.insert), edit.duration);
+        }
+        if (pos == size) break;
+        const std::int32_t i = queue[pos];
+        if (i == edit.skip) continue;
+        lay(static_cast<std::size_t>(i), duration[static_cast<std::size_t>(i)]);
+    }
+}
 
 /// Lays out `queue` (tasks of resource j in policy order, changed by `edit`) by list
 /// scheduling with cumulative capacity: each task starts at the earliest time, not before
 /// its arrival nor before the previous task's start (no overtaking), at which its units and
 /// every demand fit beside the running tasks; a task too big for the resource waits until it
-/// is empty, runs alone, and adds its relative overflow to `capacity_violation`.
+/// is empty, runs alone, and adds its relative overflow to `capacity_violation`. When the
+/// problem backfills (Problem::backfill()), each task instead starts at the earliest time not
+/// before its arrival at which it fits, for its whole duration, beside every task laid out
+/// before it (conservative backfilling: it may start before a task ahead of it, never delaying
+/// one); a task too big for the resource starts once every task before it has ended.
 /// `units[i]` and `duration[i]` give each queued task's units and duration. Calls
 /// on_task(i, units, duration, start, end, fits_alone) for each task in queue order.
 template <class OnTask>
 void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
                    const std::int32_t* units, const double* duration, const QueueEdit& edit,
                    ListScratch& s, double& capacity_violation, OnTask&& on_task) {
+    if (p.backfill()) {
+        backfill_schedule(p, j, queue, units, duration, edit, s, capacity_violation, on_task);
+        return;
+    }
     const std::size_t d = p.num_dimensions();
     std::fill(s.used.begin(), s.used.end(), 0.0);
     s.running.clear();

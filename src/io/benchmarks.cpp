@@ -129,7 +129,13 @@ Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                                  "expected fcfs, sjf, ljf or priority (the order of each GPU "
                                  "type's queue)");
             }
-            return import_gavel(path, cluster, *order);
+            if (!options.queue.empty() && options.queue != "backfill" &&
+                options.queue != "strict") {
+                throw InputError("--queue", options.queue,
+                                 "expected backfill or strict (how each GPU type's queue is "
+                                 "laid out)");
+            }
+            return import_gavel(path, cluster, *order, options.queue != "strict");
         }
     }
     throw InputError("format", "", "unknown benchmark format");

@@ -198,7 +198,8 @@ const std::vector<std::string>& gavel_job_types() {
     return types;
 }
 
-Problem import_gavel(const std::string& path, const GavelCluster& cluster, Policy order) {
+Problem import_gavel(const std::string& path, const GavelCluster& cluster, Policy order,
+                     bool backfill) {
     for (int gpus : cluster.gpus) {
         if (gpus < 0) throw InputError("--cluster", gavel_cluster_text(cluster), "a GPU count < 0");
     }
@@ -208,6 +209,7 @@ Problem import_gavel(const std::string& path, const GavelCluster& cluster, Polic
     data.name = stem(path);
     data.mode = Mode::schedule;
     data.policy = order;
+    data.backfill = backfill;
     data.objective = {Sense::minimize, {{Metric::makespan, 1.0}}};
     std::vector<std::size_t> types;  // the GPU types with GPUs, in kGavelGpuTypes order
     for (std::size_t t = 0; t < kGavelGpuTypes.size(); ++t) {

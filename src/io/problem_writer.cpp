@@ -175,6 +175,7 @@ std::string problem_text(const Problem& problem, const ProblemTextOptions& optio
     out << YAML::Key << "name" << YAML::Value << data.name;
     out << YAML::Key << "mode" << YAML::Value << std::string(mode_name(data.mode));
     out << YAML::Key << "policy" << YAML::Value << std::string(policy_name(data.policy));
+    if (data.backfill) out << YAML::Key << "backfill" << YAML::Value << true;
     out << YAML::Key << "resources" << YAML::Value << YAML::BeginSeq;
     for (const Resource& r : problem.resources())
         resource(out, r);

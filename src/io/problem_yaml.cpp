@@ -180,9 +180,10 @@ ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& option
         in_.fail(root, "", YamlValues::show(root),
                  "expected a problem: a mapping with 'resources' and 'tasks'");
     }
-    in_.check_keys(root, "",
-                   {"name", "description", "mode", "policy", "resources", "tasks", "speedups",
-                    "time", "cost", "demand", "objective", "horizon", "hard", "allocation"});
+    in_.check_keys(
+        root, "",
+        {"name", "description", "mode", "policy", "backfill", "resources", "tasks", "speedups",
+         "time", "cost", "demand", "objective", "horizon", "hard", "allocation"});
     ProblemData data;
     if (root["name"]) data.name = in_.text(root["name"], "name");
     if (root["description"]) in_.text(root["description"], "description");
@@ -202,6 +203,7 @@ ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& option
         else
             in_.fail(policy, "policy", s, "expected fcfs, sjf, ljf or priority");
     }
+    if (root["backfill"]) data.backfill = in_.boolean(root["backfill"], "backfill");
     if (!root["resources"]) in_.fail(root, "resources", "", "a problem needs 'resources'");
     if (!root["tasks"]) in_.fail(root, "tasks", "", "a problem needs 'tasks'");
     read_resources(root["resources"], data);

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "allocopt/bounds.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "solvers/heuristics_detail.hpp"
 
@@ -235,24 +237,13 @@ Allocation sjf(const Problem& problem, const StopClock& stop) {
 Allocation ljf(const Problem& problem, const StopClock& stop) {
     Poll poll(stop);
     const std::size_t n = problem.num_tasks();
-    std::vector<double> work(n, kInfinity);
+    std::vector<double> shortest(n);
     const std::vector<std::size_t> representatives = class_representatives(problem);
-    for (std::size_t i = 0; i < n && !poll(representatives.size()); ++i) {
-        double shortest = kInfinity;
-        for (const std::size_t j : representatives) {
-            if (!problem.can_host(i, j)) continue;
-            const int u = fastest_units(problem, i, j);
-            if (u <= 0) continue;
-            const double d = problem.duration(i, j, u);
-            if (d < shortest) {
-                shortest = d;
-                work[i] = d * u;
-            }
-        }
-    }
+    for (std::size_t i = 0; i < n && !poll(representatives.size()); ++i)
+        shortest[i] = shortest_duration(problem, i, representatives);
     std::vector<Index> order = index_order(n);
     std::stable_sort(order.begin(), order.end(), [&](Index x, Index y) {
-        if (work[at(x)] != work[at(y)]) return work[at(x)] > work[at(y)];
+        if (shortest[at(x)] != shortest[at(y)]) return shortest[at(x)] > shortest[at(y)];
         return problem.task(at(x)).arrival < problem.task(at(y)).arrival;
     });
     return policy_solver(problem, order, poll);
@@ -268,6 +259,11 @@ Allocation priority(const Problem& problem, const StopClock& stop) {
         return tx.arrival < ty.arrival;
     });
     return policy_solver(problem, order, poll);
+}
+
+Allocation lp_rounding(const Problem& problem, const StopClock& stop) {
+    if (std::optional<Allocation> a = lp_makespan_rounding(problem, stop)) return std::move(*a);
+    return mct(problem, stop);
 }
 
 }  // namespace allocopt::heuristics

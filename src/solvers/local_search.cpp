@@ -150,7 +150,12 @@ class Descent {
 
     /// Whether `e` improves on `ref`: feasibility first, or, with a penalty weight, on
     /// objective + weight x violation (in the minimising direction).
-    bool improves(const Evaluation& e, const Evaluation& ref) const {
+    /// On a tie (the same objective and violation), whether e's tie key (DeltaState::tie_key)
+    /// is smaller than ref's by more than the sums' drift.
+    bool improves(const Evaluation& e, double e_tie, const Evaluation& ref, double ref_tie) const {
+        if (e.objective == ref.objective && e.violation == ref.violation) {
+            return e_tie < ref_tie - 1e-9 * std::abs(ref_tie);
+        }
         if (weight_ < 0) return better(e, ref, sense_);
         const double sign = sense_ == Sense::minimize ? 1.0 : -1.0;
         const double pe = sign * e.objective + weight_ * e.violation;
@@ -171,6 +176,7 @@ class Descent {
             const std::int32_t from = state_.allocation().resource[t];
             const std::int32_t units = state_.allocation().units[t];
             Evaluation best = state_.current();
+            double best_tie = state_.tie_key();
             std::int32_t best_r = -1, best_u = 0;
             // Tries the unit counts of t on r; returns whether to stop looking.
             const auto look = [&](std::size_t r) {
@@ -183,8 +189,10 @@ class Descent {
                     if (!spend()) break;
                     const Evaluation e = state_.score_move(t, static_cast<std::int32_t>(r), u);
                     if (tick()) break;
-                    if (!improves(e, best)) continue;
+                    const double tie = state_.scored_tie_key();
+                    if (!improves(e, tie, best, best_tie)) continue;
                     best = e;
+                    best_tie = tie;
                     best_r = static_cast<std::int32_t>(r);
                     best_u = u;
                     if (!options_.best_improvement) break;
@@ -238,7 +246,7 @@ class Descent {
                 if (stopped_ || !spend()) break;
                 const Evaluation e = state_.score_swap(s, t);
                 if (tick()) break;
-                if (improves(e, state_.current())) {
+                if (improves(e, state_.scored_tie_key(), state_.current(), state_.tie_key())) {
                     if (!spend()) break;  // applying scores the swap again
                     accept(state_.apply_swap(s, t));
                     improved = true;

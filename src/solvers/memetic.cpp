@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "allocopt/bounds.hpp"
 #include "allocopt/sharing.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
@@ -110,6 +111,7 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     for (std::size_t k = 0; k < 3; ++k) {
         if (policies[k].build != out.front().build) out.push_back(policies[k]);
     }
+    if (lp_makespan_applies(p)) out.push_back({"lp-round", h::lp_rounding, nc});
     out.push_back({"mct", h::mct, nc});
     out.push_back({"min-min", h::min_min, min_min});
     out.push_back({"sufferage", h::sufferage, n * n, kSlowHeuristicTasks});

@@ -33,8 +33,12 @@ const std::vector<Heuristic>& heuristic_table() {
         {"olb", "OLB", "opportunistic load balancing", h::olb},
         {"fcfs", "FCFS", "the seed's first-come first-served policy", h::fcfs},
         {"sjf", "SJF", "the seed's shortest-job-first policy", h::sjf},
-        {"ljf", "LJF", "longest job first: largest GPU-time (units x duration) first", h::ljf},
+        {"ljf", "LJF", "longest job first: longest duration first", h::ljf},
         {"priority", "Priority", "the seed's priority policy", h::priority},
+        {"lp-round", "LP rounding",
+         "makespan: each task where Gavel's makespan LP runs most of it (COIN-OR CLP); MCT "
+         "where the LP does not apply",
+         h::lp_rounding},
         {"first-fit", "First fit", "packing: first resource that fits", h::first_fit},
         {"first-fit-decreasing", "FFD", "packing: largest tasks first, first fit",
          h::first_fit_decreasing},

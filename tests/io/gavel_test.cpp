@@ -122,9 +122,26 @@ TEST(GavelBundled, TheOrderOptionSetsThePolicy) {
     EXPECT_TRUE(has(e.what(), "fcfs")) << e.what();
 }
 
-TEST(GavelBundled, LongestFirstQueuesEachTypeByDecreasingGpuTime) {
-    // Every job on the V100s: the list schedule takes them by decreasing units x duration.
-    const Problem p = import_gavel(kBundled);
+TEST(GavelBundled, QueuesBackfillUnlessTheQueueOptionSaysStrict) {
+    EXPECT_TRUE(import_gavel(kBundled).backfill());
+    EXPECT_FALSE(import_gavel(kBundled, {}, Policy::ljf, false).backfill());
+    ImportOptions options;
+    EXPECT_TRUE(import_problem("gavel", kBundled, options).backfill());
+    options.queue = "strict";
+    EXPECT_FALSE(import_problem("gavel", kBundled, options).backfill());
+    options.queue = "backfill";
+    EXPECT_TRUE(import_problem("gavel", kBundled, options).backfill());
+    options.queue = "easy";
+    const InputError e = error_of([&] { import_problem("gavel", kBundled, options); });
+    EXPECT_EQ(e.key(), "--queue");
+    EXPECT_EQ(e.value(), "easy");
+    EXPECT_TRUE(has(e.what(), "strict")) << e.what();
+}
+
+TEST(GavelBundled, LongestFirstQueuesEachTypeByDecreasingDuration) {
+    // Every job on the V100s, strict queue: the list schedule starts them by decreasing
+    // duration (then units).
+    const Problem p = import_gavel(kBundled, {}, Policy::ljf, false);
     Allocation a(p.num_tasks());
     for (std::size_t i = 0; i < p.num_tasks(); ++i)
         a.place(i, 0, p.task(i).units.min);
@@ -133,12 +150,13 @@ TEST(GavelBundled, LongestFirstQueuesEachTypeByDecreasingGpuTime) {
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-        return p.task(x).units.min * p.time(x, 0) > p.task(y).units.min * p.time(y, 0);
+        if (p.time(x, 0) != p.time(y, 0)) return p.time(x, 0) > p.time(y, 0);
+        return p.task(x).units.min > p.task(y).units.min;
     });
     for (std::size_t k = 1; k < order.size(); ++k)
         EXPECT_LE(r.start[order[k - 1]], r.start[order[k]]) << k;
     // Job 1 (1 GPU, 31,017 s on a V100) starts at once in job order, late longest first.
-    const Report fcfs = Evaluator(import_gavel(kBundled, {}, Policy::fcfs)).report(a);
+    const Report fcfs = Evaluator(import_gavel(kBundled, {}, Policy::fcfs, false)).report(a);
     EXPECT_EQ(fcfs.start[1], 0.0);
     EXPECT_GT(r.start[1], 0.0);
 }

@@ -24,6 +24,7 @@ void expect_same_problem(const Problem& a, const Problem& b) {
     EXPECT_EQ(a.name(), b.name());
     EXPECT_EQ(a.mode(), b.mode());
     EXPECT_EQ(a.policy(), b.policy());
+    EXPECT_EQ(a.backfill(), b.backfill());
     EXPECT_EQ(a.objective().sense, b.objective().sense);
     EXPECT_EQ(a.objective().terms, b.objective().terms);
     EXPECT_EQ(a.horizon(), b.horizon());
@@ -160,6 +161,22 @@ tasks:
         expect_round_trip(p);
         EXPECT_NE(problem_text(p).find(std::string("policy: ") + name + "\n"), std::string::npos);
     }
+}
+
+TEST(ProblemWriter, BackfillRoundTripsAndIsLeftOutWhenOff) {
+    const std::string body = R"(
+resources:
+  - {id: r, capacity: {units: 2}}
+tasks:
+  - {id: a}
+)";
+    const Problem on = parse_problem("name: tiny\nbackfill: true" + body).problem;
+    EXPECT_TRUE(on.backfill());
+    expect_round_trip(on);
+    EXPECT_NE(problem_text(on).find("backfill: true\n"), std::string::npos) << problem_text(on);
+    const Problem off = parse_problem("name: tiny\nbackfill: false" + body).problem;
+    EXPECT_FALSE(off.backfill());
+    EXPECT_EQ(problem_text(off).find("backfill"), std::string::npos) << problem_text(off);
 }
 
 TEST(ProblemWriter, QuotesIdsThatWouldReadAsSomethingElse) {

@@ -6,6 +6,7 @@
 
 #include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
+#include "allocopt/io/problem_yaml.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 
 namespace allocopt {
@@ -111,6 +112,53 @@ TEST(LocalSearch, AFocusedSearchMovesOnlyTheFocusTasks) {
     EXPECT_GE(moved, 1u);
     EXPECT_LT(score.objective, ev.evaluate(start).objective);
     EXPECT_DOUBLE_EQ(ev.evaluate(best).objective, score.objective);
+}
+
+// A plateau of the makespan (schedule mode: every task arrives at 1, so the general path
+// and DeltaState's schedule kind run). r0 holds a (10), the makespan 11; r1 holds b (6) and
+// d (2), ending at 9; r2 holds c (1). No move or swap lowers the makespan at once: a on r1
+// would end at 12, and every other change costs 30. Moving d to r2 leaves the makespan at
+// 11 but shortens r1 (the tie key, the sum of squared makespans, falls); then a fits on r1
+// (3 long: 1 + 6 + 3 = 10). A descent must take that sideways step to reach 10.
+TEST(LocalSearch, TakesASidewaysStepThatShortensAResourceOffTheCriticalPath) {
+    const Problem p = parse_problem(R"(
+name: plateau
+resources:
+  - {id: r0, capacity: {units: 1}}
+  - {id: r1, capacity: {units: 1}}
+  - {id: r2, capacity: {units: 1}}
+tasks:
+  - {id: a, arrival: 1}
+  - {id: b, arrival: 1}
+  - {id: c, arrival: 1}
+  - {id: d, arrival: 1}
+time:
+  - [10, 3, 30]
+  - [30, 6, 30]
+  - [30, 30, 1]
+  - [30, 2, 2]
+objective: {minimize: makespan}
+)")
+                          .problem;
+    Evaluator ev(p);
+    Allocation start(4);
+    const std::int32_t on[] = {0, 1, 2, 1};
+    for (std::size_t t = 0; t < 4; ++t)
+        start.place(t, on[t], 1);
+    DeltaState state(ev, start);
+    ASSERT_DOUBLE_EQ(state.current().objective, 11);
+    // The tie key: 11^2 + 9^2 + 2^2.
+    EXPECT_DOUBLE_EQ(state.tie_key(), 121 + 81 + 4);
+    EXPECT_DOUBLE_EQ(state.score_move(3, 2, 1).objective, 11);
+    EXPECT_DOUBLE_EQ(state.scored_tie_key(), 121 + 49 + 16);
+    EXPECT_DOUBLE_EQ(state.score_move(0, 1, 1).objective, 12);
+    LocalSearchOptions options;
+    Rng rng(1);
+    const auto [best, score] = LocalSearch::improve_detached(state, options, rng);
+    EXPECT_DOUBLE_EQ(score.objective, 10);
+    EXPECT_DOUBLE_EQ(ev.evaluate(best).objective, 10);
+    EXPECT_EQ(best.resource[0], 1);
+    EXPECT_EQ(best.resource[3], 2);
 }
 
 }  // namespace

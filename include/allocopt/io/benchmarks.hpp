@@ -38,6 +38,7 @@ struct ImportOptions {
     std::string pods;     ///< alibaba-gpu: the pod list (the path names the node list)
     std::string cluster;  ///< gavel: GPUs per type, V100:P100:K80 (io/gavel.hpp); empty = 36:36:36
     std::string order;    ///< gavel: each type's queue order, a policy name; empty = ljf
+    std::string queue;    ///< gavel: backfill or strict (ProblemData::backfill); empty = backfill
 };
 
 enum class BenchmarkFormat : std::uint8_t {
@@ -88,7 +89,8 @@ Problem import_cloudbalancing(const std::string& path);
 /// The file `path` in `format` with `options`. Throws InputError as the format's importer does,
 /// and (key `--pods`) for alibaba-gpu without options.pods, (key `--cluster`) for gavel with an
 /// options.cluster that parse_gavel_cluster() refuses, (key `--order`) for gavel with an
-/// options.order that is no policy name.
+/// options.order that is no policy name, (key `--queue`) for gavel with an options.queue
+/// other than backfill or strict.
 Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                          const ImportOptions& options = {});
 

@@ -51,10 +51,11 @@ const std::vector<std::string>& gavel_job_types();
 /// allowed on the types where its throughput is > 0 and that have at least `scale_factor`
 /// GPUs); `time[i][j]` = total_steps / thr of type j, the job's run time on its `scale_factor`
 /// GPUs (a speed-up table {scale_factor: 1} keeps the duration at that time; 0 where the job may
-/// not run). Schedule mode with policy `order` (each type's queue: ljf = longest GPU-time first,
-/// the default; fcfs = job order, as Gavel's FIFO; every job arrives at 0), minimize makespan.
-/// Named after the file's stem. Throws InputError as described above.
+/// not run). Schedule mode with policy `order` (each type's queue: ljf = longest first, the
+/// default; fcfs = job order, as Gavel's FIFO; every job arrives at 0), laid out with
+/// backfilling (ProblemData::backfill) unless `backfill` is false, minimize makespan. Named
+/// after the file's stem. Throws InputError as described above.
 Problem import_gavel(const std::string& path, const GavelCluster& cluster = {},
-                     Policy order = Policy::ljf);
+                     Policy order = Policy::ljf, bool backfill = true);
 
 }  // namespace allocopt

@@ -104,11 +104,17 @@ Allocation olb(const Problem& problem, const StopClock& stop = {});
 Allocation fcfs(const Problem& problem, const StopClock& stop = {});
 /// Shortest first: the task's duration on its fastest host (fastest unit count), then index.
 Allocation sjf(const Problem& problem, const StopClock& stop = {});
-/// Longest job first: tasks by decreasing work on their fastest host (units x duration at
-/// the fastest unit count), then arrival, then index.
+/// Longest job first: tasks by decreasing duration on their fastest host (at the fastest unit
+/// count), then arrival, then index.
 Allocation ljf(const Problem& problem, const StopClock& stop = {});
 /// Highest priority first, then arrival, then task index.
 Allocation priority(const Problem& problem, const StopClock& stop = {});
+
+/// The rounding of Gavel's makespan LP (lp_makespan_rounding(), bounds.hpp): each task on the
+/// resource and unit count where the LP does the largest share of its work. Where the LP does
+/// not apply (not a makespan problem, too large, no LP solver in the build) or is not solved
+/// before `stop` fires, mct(). The LP takes milliseconds for 700 tasks on 3 resources.
+Allocation lp_rounding(const Problem& problem, const StopClock& stop = {});
 
 // ---- Packing, packing model ----------------------------------------------------------------
 // On a schedule-mode problem capacities bound what runs at one time, not what a resource
