@@ -14,6 +14,9 @@
 //   BM_DeltaMove/clusterNxM            DeltaState::score_move there (schedule kind: the two
 //                                      touched queues laid out again), random task, a
 //                                      resource that can host it, an admissible count
+//   BM_FullEval/gavel700-Q             Gavel's seed-0 700-job set (problems/gavel/), ljf
+//   BM_DeltaMove/gavel700-Q            queues, Q = backfill (the importer's default) or
+//                                      strict: a full evaluation and a delta move
 //
 // Each reports items_per_second (allocations or moves scored per second); the structured
 // case also reports the process's peak RSS. bench/evaluator.sh runs it and records medians.
@@ -31,6 +34,7 @@
 #include "allocopt/evaluator.hpp"
 #include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
+#include "allocopt/io/gavel.hpp"
 
 namespace {
 
@@ -261,6 +265,39 @@ void BM_DeltaMove_cluster(benchmark::State& state, int jobs, int nodes) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+const Problem& gavel700(bool backfill) {
+    static const Problem with = import_gavel(ALLOCOPT_BENCH_PROBLEMS "/gavel/jobs_seed0_n700.csv",
+                                             {}, Policy::ljf, true);
+    static const Problem without = import_gavel(
+        ALLOCOPT_BENCH_PROBLEMS "/gavel/jobs_seed0_n700.csv", {}, Policy::ljf, false);
+    return backfill ? with : without;
+}
+
+void BM_FullEval_gavel(benchmark::State& state, bool backfill) {
+    full_eval(state, gavel700(backfill));
+}
+
+void BM_DeltaMove_gavel(benchmark::State& state, bool backfill) {
+    const Problem& p = gavel700(backfill);
+    Evaluator ev(p, {.threads = 1});
+    DeltaState delta(ev, random_allocations(p, 1, 3).front());
+    std::mt19937 rng(4);
+    constexpr std::size_t kMoves = 4096;
+    std::vector<std::pair<std::uint32_t, std::int32_t>> moves(kMoves);
+    for (auto& [t, r] : moves) {
+        do {
+            t = static_cast<std::uint32_t>(rng() % p.num_tasks());
+            r = static_cast<std::int32_t>(rng() % p.num_resources());
+        } while (!p.can_host(t, static_cast<std::size_t>(r)));
+    }
+    std::size_t k = 0;
+    for (auto _ : state) {
+        const auto& [t, r] = moves[k++ & (kMoves - 1)];
+        benchmark::DoNotOptimize(delta.score_move(t, r, p.task(t).units.min));
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -278,6 +315,13 @@ int main(int argc, char** argv) {
                                      jobs, nodes);
         benchmark::RegisterBenchmark(("BM_DeltaMove/cluster" + size).c_str(), BM_DeltaMove_cluster,
                                      jobs, nodes);
+    }
+    for (const bool backfill : {true, false}) {
+        const std::string q = backfill ? "backfill" : "strict";
+        benchmark::RegisterBenchmark(("BM_FullEval/gavel700-" + q).c_str(), BM_FullEval_gavel,
+                                     backfill);
+        benchmark::RegisterBenchmark(("BM_DeltaMove/gavel700-" + q).c_str(), BM_DeltaMove_gavel,
+                                     backfill);
     }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
