@@ -266,10 +266,10 @@ void BM_DeltaMove_cluster(benchmark::State& state, int jobs, int nodes) {
 }
 
 const Problem& gavel700(bool backfill) {
-    static const Problem with = import_gavel(ALLOCOPT_BENCH_PROBLEMS "/gavel/jobs_seed0_n700.csv",
-                                             {}, Policy::ljf, true);
-    static const Problem without = import_gavel(
-        ALLOCOPT_BENCH_PROBLEMS "/gavel/jobs_seed0_n700.csv", {}, Policy::ljf, false);
+    static const Problem with =
+        import_gavel(ALLOCOPT_BENCH_PROBLEMS "/gavel/jobs_seed0_n700.csv", {}, Policy::ljf, true);
+    static const Problem without =
+        import_gavel(ALLOCOPT_BENCH_PROBLEMS "/gavel/jobs_seed0_n700.csv", {}, Policy::ljf, false);
     return backfill ? with : without;
 }
 

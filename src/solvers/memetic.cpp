@@ -63,6 +63,7 @@ struct StartBuild {
     Build build;
     double looks;
     std::size_t max_tasks = std::numeric_limits<std::size_t>::max();
+    std::string_view cost = "O(n^2) steps";  // why it is skipped above max_tasks
 };
 
 /// A GPU-sharing policy's online placement (sharing.hpp), seed 0: FGD leaves the fewest
@@ -111,7 +112,10 @@ std::vector<StartBuild> start_builds(const Problem& p, bool kernel) {
     for (std::size_t k = 0; k < 3; ++k) {
         if (policies[k].build != out.front().build) out.push_back(policies[k]);
     }
-    if (lp_makespan_applies(p)) out.push_back({"lp-round", h::lp_rounding, nc});
+    // The LP's time grows faster than n: 40,000 tasks on 4 resources take CLP over 30 s.
+    if (lp_makespan_applies(p)) {
+        out.push_back({"lp-round", h::lp_rounding, nc, kSlowHeuristicTasks, "an LP solve"});
+    }
     out.push_back({"mct", h::mct, nc});
     out.push_back({"min-min", h::min_min, min_min});
     out.push_back({"sufferage", h::sufferage, n * n, kSlowHeuristicTasks});
@@ -141,7 +145,8 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
         if (tracker_.should_stop()) break;
         const StartBuild& build = builds[b];
         if (problem_.num_tasks() > build.max_tasks) {
-            tracker_.note(std::string(build.name) + " start skipped: it takes O(n^2) steps, and " +
+            tracker_.note(std::string(build.name) + " start skipped: it takes " +
+                          std::string(build.cost) + ", and " +
                           std::to_string(problem_.num_tasks()) + " tasks are more than " +
                           std::to_string(build.max_tasks));
             continue;
