@@ -288,9 +288,21 @@ void sort_bucket(const Problem& p, const Allocation& a, Scratch& s, std::int32_t
     const detail::PolicyOrder order(p);
     const double* duration = s.duration.data();
     const std::int32_t* units = a.units.data();
-    std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
-        return order.before(x, duration[x], units[x], y, duration[y], units[y]);
-    });
+    const auto sort_as = [&]<Policy P>() {
+        std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
+            return order.before_as<P>(x, duration[x], units[x], y, duration[y], units[y]);
+        });
+    };
+    switch (p.policy()) {
+        case Policy::fcfs:
+            return sort_as.template operator()<Policy::fcfs>();
+        case Policy::sjf:
+            return sort_as.template operator()<Policy::sjf>();
+        case Policy::priority:
+            return sort_as.template operator()<Policy::priority>();
+        case Policy::ljf:
+            return sort_as.template operator()<Policy::ljf>();
+    }
 }
 
 /// Lays out the tasks of resource j (s.order[s.offset[j] .. s.offset[j+1]), already in

@@ -24,26 +24,43 @@ class PolicyOrder {
     /// Whether task x (of duration dx at ux units) goes before task y (dy at uy units).
     bool before(std::int32_t x, double dx, std::int32_t ux, std::int32_t y, double dy,
                 std::int32_t uy) const {
-        const Task& tx = tasks_[static_cast<std::size_t>(x)];
-        const Task& ty = tasks_[static_cast<std::size_t>(y)];
         switch (policy_) {
             case Policy::fcfs:
-                return tx.arrival != ty.arrival ? tx.arrival < ty.arrival : x < y;
+                return before_as<Policy::fcfs>(x, dx, ux, y, dy, uy);
             case Policy::sjf:
-                return dx != dy ? dx < dy : x < y;
+                return before_as<Policy::sjf>(x, dx, ux, y, dy, uy);
             case Policy::priority:
-                if (tx.priority != ty.priority) return tx.priority > ty.priority;
-                if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
-                return x < y;
-            case Policy::ljf: {
-                if (dx != dy) return dx > dy;
-                if (ux != uy) return ux > uy;
-                if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
-                return x < y;
-            }
+                return before_as<Policy::priority>(x, dx, ux, y, dy, uy);
+            case Policy::ljf:
+                return before_as<Policy::ljf>(x, dx, ux, y, dy, uy);
         }
         return x < y;
     }
+
+    /// before() for policy P, known at compile time: a sort of many tasks calls this, so that
+    /// no comparison switches on the policy.
+    template <Policy P>
+    bool before_as(std::int32_t x, double dx, std::int32_t ux, std::int32_t y, double dy,
+                   std::int32_t uy) const {
+        const Task& tx = tasks_[static_cast<std::size_t>(x)];
+        const Task& ty = tasks_[static_cast<std::size_t>(y)];
+        if constexpr (P == Policy::fcfs) {
+            return tx.arrival != ty.arrival ? tx.arrival < ty.arrival : x < y;
+        } else if constexpr (P == Policy::sjf) {
+            return dx != dy ? dx < dy : x < y;
+        } else if constexpr (P == Policy::priority) {
+            if (tx.priority != ty.priority) return tx.priority > ty.priority;
+            if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
+            return x < y;
+        } else {
+            if (dx != dy) return dx > dy;
+            if (ux != uy) return ux > uy;
+            if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
+            return x < y;
+        }
+    }
+
+    Policy policy() const { return policy_; }
 
   private:
     std::span<const Task> tasks_;
