@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "allocopt/error.hpp"
 #include "detail/text.hpp"
@@ -124,6 +125,14 @@ bool SearchTracker::should_stop() {
             return stop(StopReason::target);
         }
     }
+    if (bound_ && has_best_ && best_evaluation_.feasible() &&
+        best_evaluation_.objective <= *bound_ * (1 + 1e-9)) {
+        if (!bound_reached_) {
+            bound_reached_ = true;
+            note("stopped at a proven optimum: the value equals " + bound_source_);
+        }
+        return stop(StopReason::finished);
+    }
     if (t.stall_evaluations && used - last_gain_evaluations_ >= t.stall_evaluations) {
         return stop(StopReason::stall);
     }
@@ -131,6 +140,12 @@ bool SearchTracker::should_stop() {
         return stop(StopReason::stall);
     }
     return false;
+}
+
+void SearchTracker::stop_at_bound(double bound, std::string source) {
+    if (sense_ != Sense::minimize || !std::isfinite(bound)) return;
+    bound_ = bound;
+    bound_source_ = std::move(source);
 }
 
 void SearchTracker::phase(std::string_view phase) {

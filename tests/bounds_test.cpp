@@ -190,6 +190,53 @@ TEST(LpBound, OnABraunInstanceItIsAtLeastTheAssignmentLp) {
     EXPECT_LE(*bound, 4080153.449);
 }
 
+// Seed 0, N = 100: the longest job's run time is the LP bound, and the ljf start reaches
+// it. The GA and the PSO then stop at once, finished, with a note, far inside their limits.
+TEST(LpBound, APopulationSearchStopsAtAProvenOptimum) {
+    const Problem p = import_gavel(kGavel + "jobs_seed0_n100.csv");
+    const std::optional<double> bound = lp_makespan_bound(p);
+    ASSERT_TRUE(bound.has_value());
+    for (const char* name : {"ga", "pso"}) {
+        SCOPED_TRACE(name);
+        RunSettings settings;
+        settings.max_evaluations = 5'000'000;
+        settings.time_limit = 60;
+        const Result r = solve(p, name, {}, settings);
+        EXPECT_EQ(r.stop, StopReason::finished);
+        EXPECT_NEAR(r.evaluation.objective, *bound, 1e-9 * *bound);
+        EXPECT_LT(r.evaluations, 100'000u);
+        ASSERT_FALSE(r.notes.empty());
+        EXPECT_NE(r.notes.back().find("proven optimum"), std::string::npos) << r.notes.back();
+    }
+}
+
+// A tracker told a bound stops once the best reaches it, and not before.
+TEST(LpBound, ATrackerStopsAtTheBoundItIsGiven) {
+    const Problem p = tiny({1, 1}, {{1, {4, 4}}, {1, {4, 4}}});  // one job each: 4; together 8
+    Evaluator ev(p);
+    Allocation both(2);
+    both.place(0, 0, 1);
+    both.place(1, 0, 1);
+    Allocation split = both;
+    split.place(1, 1, 1);
+    ASSERT_DOUBLE_EQ(ev.evaluate(both).objective, 8.0);
+    ASSERT_DOUBLE_EQ(ev.evaluate(split).objective, 4.0);
+    for (const double bound : {4.0, 3.0}) {
+        SCOPED_TRACE(bound);
+        const RunSettings settings;
+        SearchTracker tracker(ev, settings, nullptr);
+        tracker.stop_at_bound(bound, "the bound four");
+        tracker.offer(both, ev.evaluate(both));
+        EXPECT_FALSE(tracker.should_stop());
+        tracker.offer(split, ev.evaluate(split));
+        EXPECT_EQ(tracker.should_stop(), bound == 4.0);
+        const Result r = tracker.finish();
+        EXPECT_EQ(r.stop, StopReason::finished);
+        EXPECT_EQ(!r.notes.empty() && r.notes.back().find("the bound four") != std::string::npos,
+                  bound == 4.0);
+    }
+}
+
 #else
 
 TEST(LpBound, IsUnavailableWithoutClp) {

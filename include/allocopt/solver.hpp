@@ -220,6 +220,11 @@ class SearchTracker {
                bool approximate = false);
     /// Whether the search must stop now; also feeds the observer.
     bool should_stop();
+    /// A proven lower bound on the objective (minimized): once the best is feasible with a
+    /// value within 1e-9 of it, it is a proven optimum and should_stop() ends the run
+    /// (finished), with a note that names `source` ("the makespan LP's lower bound"). Ignored
+    /// when maximizing.
+    void stop_at_bound(double bound, std::string source);
     /// Tells the observer the solver entered `phase` (see Observer::on_phase).
     void phase(std::string_view phase);
     /// Keeps `note` for Result::notes and tells the observer.
@@ -265,6 +270,9 @@ class SearchTracker {
     std::vector<std::string> notes_;
     std::uint64_t last_gain_evaluations_ = 0;
     double last_gain_seconds_ = 0;
+    std::optional<double> bound_;  // stop_at_bound()
+    std::string bound_source_;
+    bool bound_reached_ = false;
     StopReason reason_ = StopReason::finished;
 };
 

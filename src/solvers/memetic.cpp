@@ -131,6 +131,13 @@ std::string seconds_text(double seconds) {
 }  // namespace
 
 std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations) {
+    // The makespan LP's bound first: a search that reaches it has a proven optimum, and the
+    // tracker then ends the run (finished). Milliseconds at 700 tasks; bounded, like the
+    // lp-round start, by the task count and the clock.
+    if (!kernel_ && problem_.num_tasks() <= kSlowHeuristicTasks && lp_makespan_applies(problem_)) {
+        if (const std::optional<double> bound = lp_makespan_bound(problem_, tracker_.clock()))
+            tracker_.stop_at_bound(*bound, "the makespan LP's lower bound");
+    }
     const std::vector<StartBuild> builds = start_builds(problem_, kernel_.has_value());
     std::vector<Allocation> out;
     std::vector<Evaluation> scores;
