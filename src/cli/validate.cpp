@@ -40,7 +40,7 @@ std::string summary(const std::string& path, const ProblemFile& file) {
         out << (k ? ", " : "") << p.dimensions()[k];
     }
     out << "; mode " << mode_name(p.mode()) << ", policy " << policy_name(p.policy())
-        << "; objective: " << p.objective().describe();
+        << (p.backfill() ? " with backfilling" : "") << "; objective: " << p.objective().describe();
     std::string matrices;
     if (p.has_time_matrix()) matrices += " time";
     if (p.has_cost_matrix()) matrices += " cost";

@@ -336,7 +336,8 @@ void write_problem(Page& page, const HtmlReportInput& in) {
     page.row("capacity dimensions", dims);
     page.row("mode",
              std::string(mode_name(p.mode())) +
-                 (p.mode() == Mode::schedule ? ", policy " + std::string(policy_name(p.policy()))
+                 (p.mode() == Mode::schedule ? ", policy " + std::string(policy_name(p.policy())) +
+                                                   (p.backfill() ? " with backfilling" : "")
                                              : std::string()));
     page.row("objective", p.objective().describe());
     if (std::isfinite(p.horizon())) page.row("horizon", cell(p.horizon()));

@@ -32,6 +32,19 @@ TEST(GavelCli, OrderChoosesThePolicyAndRefusesAnUnknownOne) {
     EXPECT_TRUE(contains(r.err, "lifo")) << r.err;
 }
 
+TEST(GavelCli, QueueChoosesBackfillingAndRefusesAnUnknownLayout) {
+    Outcome r = run("validate --from gavel " + quoted(kJobs));
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "policy ljf with backfilling")) << r.out;
+    r = run("validate --from gavel " + quoted(kJobs) + " --queue strict");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "policy ljf;")) << r.out;
+    r = run("validate --from gavel " + quoted(kJobs) + " --queue easy");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_TRUE(contains(r.err, "'--queue'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "easy")) << r.err;
+}
+
 TEST(GavelCli, SolveReportsTheLpBound) {
     const Outcome r =
         run("solve --from gavel " + quoted(kJobs) + " --solver fcfs --no-baseline --threads 1");
