@@ -205,6 +205,8 @@ TEST(LpBound, APopulationSearchStopsAtAProvenOptimum) {
         EXPECT_EQ(r.stop, StopReason::finished);
         EXPECT_NEAR(r.evaluation.objective, *bound, 1e-9 * *bound);
         EXPECT_LT(r.evaluations, 100'000u);
+        ASSERT_TRUE(r.lower_bound.has_value());  // the library's result carries the LP bound
+        EXPECT_NEAR(*r.lower_bound, *bound, 1e-9 * *bound);
         ASSERT_FALSE(r.notes.empty());
         EXPECT_NE(r.notes.back().find("proven optimum"), std::string::npos) << r.notes.back();
     }

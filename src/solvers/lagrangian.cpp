@@ -161,6 +161,17 @@ std::vector<Allocation> Memetic::packing_lagrangian_starts(std::size_t count, in
 }
 
 std::optional<double> Memetic::lower_bound(const Evaluation& best) const {
+    std::optional<double> out = lagrangian_bound(best);
+    // The makespan LP's bound (from starts()), under the same rules: a feasible best only,
+    // never above its value.
+    if (lp_bound_ && best.feasible() && *lp_bound_ <= best.objective * (1 + 1e-9)) {
+        const double lp = std::min(*lp_bound_, best.objective);
+        if (!out || lp > *out) out = lp;
+    }
+    return out;
+}
+
+std::optional<double> Memetic::lagrangian_bound(const Evaluation& best) const {
     if (!(lower_bound_ > 0) || !std::isfinite(lower_bound_)) return std::nullopt;
     // An infeasible problem's relaxation has an unbounded dual, and a bound with nothing
     // feasible to compare against is nothing to report.

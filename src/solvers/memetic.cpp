@@ -135,8 +135,11 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
     // tracker then ends the run (finished). Milliseconds at 700 tasks; bounded, like the
     // lp-round start, by the task count and the clock.
     if (!kernel_ && problem_.num_tasks() <= kSlowHeuristicTasks && lp_makespan_applies(problem_)) {
-        if (const std::optional<double> bound = lp_makespan_bound(problem_, tracker_.clock()))
-            tracker_.stop_at_bound(*bound, "the makespan LP's lower bound");
+        lp_bound_ = lp_makespan_bound(problem_, tracker_.clock());
+        if (lp_bound_) {
+            tracker_.stop_at_bound(*lp_bound_, "the makespan LP's lower bound");
+            tracker_.note("lower bound from the makespan LP (COIN-OR CLP)");
+        }
     }
     const std::vector<StartBuild> builds = start_builds(problem_, kernel_.has_value());
     std::vector<Allocation> out;

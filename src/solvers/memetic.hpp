@@ -70,7 +70,9 @@ class Memetic {
     /// objective is exactly what it bounds (a weighted makespan; a weighted cost with every
     /// task required and no fixed costs), it is finite, and `best` (the best allocation
     /// found) is feasible with a value not below it: absent when no feasible allocation was
-    /// found, since the dual of an infeasible problem grows without limit.
+    /// found, since the dual of an infeasible problem grows without limit; or the makespan
+    /// LP's bound (bounds.hpp, computed by starts() where it applies, up to 5,000 tasks) under
+    /// the same rules, whichever is larger.
     std::optional<double> lower_bound(const Evaluation& best) const;
 
   private:
@@ -88,6 +90,8 @@ class Memetic {
     const Problem& problem_;
     std::optional<LoadKernel> kernel_;
     double lower_bound_ = 0;
+    std::optional<double> lp_bound_;  // the makespan LP's bound (bounds.hpp), from starts()
+    std::optional<double> lagrangian_bound(const Evaluation& best) const;
     double penalty_ = 0;
     int incremental_ = -1;  // whether DeltaState is incremental on this problem (-1: unknown)
     std::vector<std::uint32_t> mutated_;  // tasks the last mutate() re-placed
