@@ -161,12 +161,12 @@ GavelOptions with_units(GavelUnits units) {
     return options;
 }
 
-TEST(GavelUnits, FixedIsTheImportOfBefore) {
+TEST(GavelVariants, FixedIsTheImportOfBefore) {
     EXPECT_EQ(problem_text(import_gavel(kJobs, with_units(GavelUnits::fixed))),
               problem_text(import_gavel(kJobs)));
 }
 
-TEST(GavelUnits, VariableTakesTheMeasuredCountsInHours) {
+TEST(GavelVariants, VariableTakesTheMeasuredCountsInHours) {
     const Problem p = import_gavel(kJobs, with_units(GavelUnits::variable));
     ASSERT_TRUE(p.has_unit_tables());
     // Job 0: ResNet-18 (batch size 64), 17484476.26 steps; 24.093 steps/s on one V100,
@@ -187,7 +187,7 @@ TEST(GavelUnits, VariableTakesTheMeasuredCountsInHours) {
     }
 }
 
-TEST(GavelUnits, AZeroThroughputAtSomeCountDropsTheType) {
+TEST(GavelVariants, AZeroThroughputAtSomeCountDropsTheType) {
     // Job 43: ResNet-50 (batch size 128), no K80 throughput at 2, 4, 8 GPUs.
     const Problem variable = import_gavel(kJobs, with_units(GavelUnits::variable));
     const std::size_t i = *variable.task_index("43");
@@ -201,7 +201,7 @@ TEST(GavelUnits, AZeroThroughputAtSomeCountDropsTheType) {
     EXPECT_FALSE(max.allowed(i, 2));
 }
 
-TEST(GavelUnits, EfficiencyUnderAHorizonInHours) {
+TEST(GavelVariants, EfficiencyUnderAHorizonInHours) {
     ImportOptions options;
     options.units = "variable";
     options.objective = "efficiency";
@@ -215,7 +215,7 @@ TEST(GavelUnits, EfficiencyUnderAHorizonInHours) {
     EXPECT_EQ(import_benchmark(BenchmarkFormat::gavel, kJobs, options).horizon(), 12.5 * 3600);
 }
 
-TEST(GavelUnits, AHorizonRelativeToTheLpBound) {
+TEST(GavelVariants, AHorizonRelativeToTheLpBound) {
     ImportOptions options;
     options.units = "variable";
     options.objective = "efficiency";
@@ -236,7 +236,7 @@ TEST(GavelUnits, AHorizonRelativeToTheLpBound) {
     EXPECT_NEAR(p.horizon(), 1.5 * *bound, 1e-9 * *bound);
 }
 
-TEST(GavelUnits, RefusesUnknownOptions) {
+TEST(GavelVariants, RefusesUnknownOptions) {
     const auto key_of = [](ImportOptions options) {
         try {
             import_benchmark(BenchmarkFormat::gavel, kJobs, options);
