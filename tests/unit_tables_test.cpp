@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "allocopt/bounds.hpp"
@@ -234,6 +235,21 @@ TEST(GavelVariants, AHorizonRelativeToTheLpBound) {
     const auto bound = lp_makespan_bound(import_gavel(kJobs, with_units(GavelUnits::variable)));
     ASSERT_TRUE(bound);
     EXPECT_NEAR(p.horizon(), 1.5 * *bound, 1e-9 * *bound);
+}
+
+TEST(GavelVariants, RefusesAHorizonThatIsNotPositive) {
+    for (const auto& [horizon, factor] :
+         {std::pair{-1.0, 0.0}, std::pair{0.0, 0.0}, std::pair{kInfinity, -2.0}}) {
+        GavelOptions options = with_units(GavelUnits::variable);
+        options.horizon = horizon;
+        options.horizon_factor = factor;
+        try {
+            import_gavel(kJobs, options);
+            ADD_FAILURE() << "expected an InputError";
+        } catch (const InputError& e) {
+            EXPECT_EQ(e.key(), "--horizon");
+        }
+    }
 }
 
 TEST(GavelVariants, RefusesUnknownOptions) {

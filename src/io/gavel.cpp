@@ -373,14 +373,13 @@ Problem import_gavel(const std::string& path, const GavelOptions& options) {
     }
     if (jobs.empty())
         fail({path, lines.number() + 1, 1}, "job_id", kEndOfFile, "the file has no rows");
-    if (options.horizon_factor > 0 || std::isfinite(options.horizon)) {
-        const std::string shown_horizon = options.horizon_factor > 0
-                                              ? format_number(options.horizon_factor) + "x"
-                                              : format_number(options.horizon);
-        if (!(options.horizon > 0) || !(options.horizon_factor >= 0) ||
-            !std::isfinite(options.horizon_factor)) {
-            throw InputError("--horizon", shown_horizon, "must be greater than 0");
-        }
+    const bool factor_ok = options.horizon_factor >= 0 && std::isfinite(options.horizon_factor);
+    if (!factor_ok) {
+        throw InputError("--horizon", format_number(options.horizon_factor) + "x",
+                         "must be greater than 0");
+    }
+    if (options.horizon_factor == 0 && !(options.horizon > 0)) {
+        throw InputError("--horizon", format_number(options.horizon), "must be greater than 0");
     }
     const bool tabled = options.units != GavelUnits::fixed;
     if (tabled) {
