@@ -399,7 +399,8 @@ void Problem::build_allowed() {
 
 void Problem::build_speedups() {
     const Speedups& table = data_.speedups;
-    if (table.empty()) {
+    const SpeedupTables& tables = data_.speedup_tables;
+    if (table.empty() && tables.empty()) {
         for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
             if (!data_.tasks[i].type.empty()) {
                 throw InputError(at("tasks", i) + ".type", data_.tasks[i].type,
@@ -423,43 +424,178 @@ void Problem::build_speedups() {
         return static_cast<std::size_t>(std::lower_bound(kinds_.begin(), kinds_.end(), kind) -
                                         kinds_.begin());
     };
-    // Row 0: tasks without a type. A pair a row lacks keeps factor 1 (see time()).
-    factor_.assign((table.size() + 1) * nk, 1.0);
-    has_factor_.assign((table.size() + 1) * nk, 0);
-    std::fill(has_factor_.begin(), has_factor_.begin() + static_cast<std::ptrdiff_t>(nk), 1);
+    // The rows: every type of either map, in sorted order.
     std::vector<std::string> types;
-    for (const auto& [type, row] : table) {
+    for (const auto& [type, row] : table)
+        types.push_back(type);
+    for (const auto& [type, row] : tables)
+        types.push_back(type);
+    std::sort(types.begin(), types.end());
+    types.erase(std::unique(types.begin(), types.end()), types.end());
+    // Row 0: tasks without a type. A pair a row lacks keeps factor 1 (see time()).
+    factor_.assign((types.size() + 1) * nk, 1.0);
+    has_factor_.assign((types.size() + 1) * nk, 0);
+    std::fill(has_factor_.begin(), has_factor_.begin() + static_cast<std::ptrdiff_t>(nk), 1);
+    const auto check_kind = [&](const std::string& key, const std::string& kind) {
+        if (!kinds.count(kind)) {
+            throw InputError(key + "." + kind, kind,
+                             "no resource has this kind" + detail::did_you_mean(kind, kinds_));
+        }
+    };
+    for (std::size_t r = 0; r < types.size(); ++r) {
+        const std::string& type = types[r];
         const std::string key = "speedups." + type;
         require_id(type, "speedups");
-        if (row.empty()) throw InputError(key, "{}", "a type needs a factor for some kind");
-        const std::size_t offset = (types.size() + 1) * nk;
-        for (const auto& [kind, factor] : row) {
-            require_positive(factor, key + "." + kind);
-            if (!kinds.count(kind)) {
-                throw InputError(key + "." + kind, kind,
-                                 "no resource has this kind" + detail::did_you_mean(kind, kinds_));
+        const auto it = table.find(type);
+        const auto jt = tables.find(type);
+        const bool none =
+            (it == table.end() || it->second.empty()) && (jt == tables.end() || jt->second.empty());
+        if (none) throw InputError(key, "{}", "a type needs a factor for some kind");
+        const std::size_t offset = (r + 1) * nk;
+        if (it != table.end()) {
+            for (const auto& [kind, factor] : it->second) {
+                require_positive(factor, key + "." + kind);
+                check_kind(key, kind);
+                factor_[offset + kind_index(kind)] = factor;
+                has_factor_[offset + kind_index(kind)] = 1;
             }
-            factor_[offset + kind_index(kind)] = factor;
+        }
+        if (jt == tables.end()) continue;
+        for (const auto& [kind, speeds] : jt->second) {
+            check_kind(key, kind);
+            if (has_factor_[offset + kind_index(kind)]) {
+                throw InputError(key + "." + kind, kind,
+                                 "given both as a factor and as a table per unit count");
+            }
+            if (speeds.empty()) {
+                throw InputError(key + "." + kind, "{}", "a table needs at least one unit count");
+            }
+            for (std::size_t e = 0; e < speeds.size(); ++e) {
+                const auto [units, factor] = speeds[e];
+                if (units < 1) {
+                    throw InputError(key + "." + kind, std::to_string(units),
+                                     "unit counts in a table must be whole numbers >= 1");
+                }
+                if (e > 0 && units <= speeds[e - 1].first) {
+                    throw InputError(key + "." + kind, std::to_string(units),
+                                     "unit counts must be given once each, in increasing order");
+                }
+                require_positive(factor, key + "." + kind + "." + std::to_string(units));
+            }
+            // time() reads the factor at the smallest unit count.
+            factor_[offset + kind_index(kind)] = speeds.front().second;
             has_factor_[offset + kind_index(kind)] = 1;
         }
-        types.push_back(type);
     }
     type_row_.assign(data_.tasks.size(), 0);
     for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
         const std::string& type = data_.tasks[i].type;
         if (type.empty()) continue;
-        const auto it = table.find(type);
-        if (it == table.end()) {
+        const auto it = std::lower_bound(types.begin(), types.end(), type);
+        if (it == types.end() || *it != type) {
             throw InputError(at("tasks", i) + ".type", type,
                              "no such row in 'speedups'" + detail::did_you_mean(type, types));
         }
-        const auto row = static_cast<std::size_t>(std::distance(table.begin(), it)) + 1;
+        const auto row = static_cast<std::size_t>(std::distance(types.begin(), it)) + 1;
         type_row_[i] = static_cast<std::int32_t>(row * nk);
     }
     kind_of_.resize(data_.resources.size());
     for (std::size_t j = 0; j < data_.resources.size(); ++j)
         kind_of_[j] = static_cast<std::int32_t>(kind_index(data_.resources[j].kind));
     check_speedup_rows();
+    build_unit_tables(types);
+    check_unit_tables();
+}
+
+void Problem::build_unit_tables(const std::vector<std::string>& types) {
+    const SpeedupTables& tables = data_.speedup_tables;
+    if (tables.empty()) return;
+    const std::size_t nk = kinds_.size();
+    // The width: every unit count a task of a type with tables may take, and every key.
+    int width = 0;
+    for (const auto& [type, row] : tables) {
+        for (const auto& [kind, speeds] : row)
+            width = std::max(width, speeds.back().first);
+    }
+    for (const Task& t : data_.tasks) {
+        if (!t.type.empty() && tables.count(t.type)) width = std::max(width, t.units.max);
+    }
+    ++width;
+    std::size_t count = 0;
+    for (const auto& [type, row] : tables)
+        count += row.size();
+    constexpr std::size_t kMostFactors = std::size_t{1} << 24;
+    if (count * static_cast<std::size_t>(width) > kMostFactors) {
+        throw InputError("speedups", std::to_string(width - 1),
+                         "tables per unit count up to this many units take too much memory (" +
+                             std::to_string(count) + " tables x " + std::to_string(width) +
+                             " unit counts; at most " + std::to_string(kMostFactors) + ")");
+    }
+    table_at_.assign(factor_.size(), -1);
+    unit_factor_.assign(count * static_cast<std::size_t>(width), 0.0);
+    std::size_t next = 0;
+    for (std::size_t r = 0; r < types.size(); ++r) {
+        const auto jt = tables.find(types[r]);
+        if (jt == tables.end()) continue;
+        for (const auto& [kind, speeds] : jt->second) {
+            const std::size_t k = static_cast<std::size_t>(
+                std::lower_bound(kinds_.begin(), kinds_.end(), kind) - kinds_.begin());
+            table_at_[(r + 1) * nk + k] = static_cast<std::int32_t>(next);
+            double* slots = unit_factor_.data() + next;
+            std::size_t e = 0;
+            for (int u = 0; u < width; ++u) {
+                while (e + 1 < speeds.size() && speeds[e + 1].first <= u)
+                    ++e;
+                slots[u] = speeds[e].second;
+            }
+            next += static_cast<std::size_t>(width);
+        }
+    }
+    unit_width_ = width;
+}
+
+void Problem::check_unit_tables() const {
+    // Every admissible unit count of a task whose type has a table for kind K, that fits some
+    // resource of kind K where the task may be placed, must be a key of that table.
+    if (unit_width_ == 0) return;
+    const std::size_t m = data_.resources.size(), nk = kinds_.size();
+    std::map<std::pair<int, std::int32_t>, std::vector<const UnitChoice*>> seen;
+    for (std::size_t i = 0; i < data_.tasks.size(); ++i) {
+        const Task& t = data_.tasks[i];
+        const std::int32_t row = type_row_[i];
+        if (row == 0) continue;
+        // Tasks with the same allowed set, row and unit choice need one check.
+        auto& choices = seen[{allowed_set_[i], row}];
+        const bool repeat = std::any_of(choices.begin(), choices.end(), [&](const UnitChoice* c) {
+            return c->min == t.units.min && c->max == t.units.max && c->values == t.units.values;
+        });
+        if (repeat) continue;
+        choices.push_back(&t.units);
+        std::vector<double> room(nk, 0);  // per kind: the most units of an allowed resource
+        for (std::size_t j = 0; j < m; ++j) {
+            if (allowed(i, j)) {
+                const auto k = static_cast<std::size_t>(kind_of_[j]);
+                room[k] = std::max(room[k], capacity(j, 0));
+            }
+        }
+        for (std::size_t k = 0; k < nk; ++k) {
+            const std::int32_t table = table_at_[static_cast<std::size_t>(row) + k];
+            if (table < 0) continue;
+            const UnitSpeeds& speeds = data_.speedup_tables.at(t.type).at(kinds_[k]);
+            for (int c = 0; c < t.units.count() && t.units.nth(c) <= room[k]; ++c) {
+                const int units = t.units.nth(c);
+                const bool found = std::binary_search(
+                    speeds.begin(), speeds.end(), std::pair<int, double>{units, 0.0},
+                    [](const auto& a, const auto& b) { return a.first < b.first; });
+                if (found) continue;
+                throw InputError("speedups." + t.type + "." + kinds_[k], std::to_string(units),
+                                 "the table lacks this unit count, which task '" + t.id + "' (" +
+                                     at("tasks", i) +
+                                     ") may take on a resource of this kind: give its factor, "
+                                     "or leave the kind out of the task's 'allowed' list");
+            }
+        }
+    }
 }
 
 void Problem::check_speedup_rows() const {
@@ -635,9 +771,24 @@ void Problem::check_totals_stay_finite() const {
     // tasks without a type).
     const std::size_t nk = std::max<std::size_t>(kinds_.size(), 1);
     const std::size_t rows = factor_.empty() ? 1 : factor_.size() / nk;
+    // A pair with a table per unit count: its smallest factor for the long totals, its largest
+    // for the shortest duration.
+    std::vector<double> low = factor_, high = factor_;
+    std::vector<std::uint8_t> row_has_table(rows, 0);
+    for (std::size_t p = 0; p < table_at_.size(); ++p) {
+        if (table_at_[p] < 0) continue;
+        const double* slots = unit_factor_.data() + table_at_[p];
+        low[p] = *std::min_element(slots, slots + unit_width_);
+        high[p] = *std::max_element(slots, slots + unit_width_);
+        row_has_table[p / nk] = 1;
+    }
     const auto speed_at = [&](std::size_t row, std::size_t j) {
         if (factor_.empty()) return resources[j].speed;
-        return resources[j].speed * factor_[row * nk + static_cast<std::size_t>(kind_of_[j])];
+        return resources[j].speed * low[row * nk + static_cast<std::size_t>(kind_of_[j])];
+    };
+    const auto fast_speed_at = [&](std::size_t row, std::size_t j) {
+        if (factor_.empty()) return resources[j].speed;
+        return resources[j].speed * high[row * nk + static_cast<std::size_t>(kind_of_[j])];
     };
     std::vector<std::size_t> slowest(rows, 0), fastest(rows, 0), priciest(rows, 0),
         weighty(rows, 0);
@@ -646,7 +797,7 @@ void Problem::check_totals_stay_finite() const {
             const Resource& r = resources[j];
             const double s = speed_at(row, j);
             if (s < speed_at(row, slowest[row])) slowest[row] = j;
-            if (s > speed_at(row, fastest[row])) fastest[row] = j;
+            if (fast_speed_at(row, j) > fast_speed_at(row, fastest[row])) fastest[row] = j;
             const std::size_t jc = priciest[row], jw = weighty[row];
             if (r.cost_per_hour / s > resources[jc].cost_per_hour / speed_at(row, jc)) {
                 priciest[row] = j;
@@ -729,6 +880,13 @@ void Problem::check_totals_stay_finite() const {
                 if (t.units.allows(units) && speedup > fast) fast = speedup, fast_units = units;
             }
         }
+        // A table per unit count divides the workload by its own factor instead: with its
+        // extreme factors in `low` and `high`, bound the scaling's part by 1 and units / 1.
+        if (row_has_table[row]) {
+            slow = std::min(slow, 1.0);
+            spread = std::max(spread, static_cast<double>(t.units.max));
+            fast = std::max(fast, 1.0);
+        }
         // The longest time of one execution on one unit, and the largest time x cost_per_hour
         // and time x weight, with the resource that has each.
         double longest_time = 0, time_cost = 0, time_weight = 0, pair_cost = 0;
@@ -749,7 +907,7 @@ void Problem::check_totals_stay_finite() const {
         } else {
             jt = slowest[row], jc = priciest[row], jw = weighty[row], js = fastest[row];
             longest_time = t.workload / speed_at(row, jt);
-            if (t.workload > 0) shortest_time = t.workload / speed_at(row, js);
+            if (t.workload > 0) shortest_time = t.workload / fast_speed_at(row, js);
             time_cost = times(t.workload, resources[jc].cost_per_hour / speed_at(row, jc));
             time_weight = times(t.workload, resources[jw].weight / speed_at(row, jw));
         }
@@ -773,7 +931,7 @@ void Problem::check_totals_stay_finite() const {
             const double s = has_time_ ? 1.0 : resources[j].speed;
             const Factor own = resource_factor(j, "speed", s, 1 / s);
             if (row == 0) return own;
-            const double f = factor_[row * nk + static_cast<std::size_t>(kind_of_[j])];
+            const double f = low[row * nk + static_cast<std::size_t>(kind_of_[j])];
             return heaviest({own, {"speedups." + t.type + "." + resources[j].kind, f, 1 / f}});
         };
         const auto duration_factors = [&] {

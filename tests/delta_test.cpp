@@ -458,6 +458,23 @@ TEST(DeltaSchedule, GavelJobSetMatchesFullEvaluation) {
     }
 }
 
+// The same set with GPU counts to choose and speed tables per count (--units variable): the
+// durations of every count come from Problem::duration's tables; and its efficiency under a
+// hard horizon.
+TEST(DeltaSchedule, GavelVariableUnitsMatchFullEvaluation) {
+    const std::string jobs = std::string(ALLOCOPT_PROBLEMS) + "/gavel/jobs_seed0_n100.csv";
+    GavelOptions options;
+    options.units = GavelUnits::variable;
+    for (const bool backfill : {true, false}) {
+        SCOPED_TRACE(backfill ? "backfill" : "strict");
+        options.backfill = backfill;
+        check_schedule_against_full(import_gavel(jobs, options), 1500);
+    }
+    options.objective = GavelObjective::efficiency;
+    options.horizon = 40;  // hours
+    check_schedule_against_full(import_gavel(jobs, options), 1500);
+}
+
 TEST(DeltaSchedule, HardDeadlinesAndHorizonMatchFullEvaluation) {
     for (const Policy policy : {Policy::fcfs, Policy::sjf, Policy::priority, Policy::ljf}) {
         SCOPED_TRACE(static_cast<int>(policy));

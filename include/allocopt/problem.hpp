@@ -119,6 +119,16 @@ struct Task {
 /// Relative speed factors per task type and resource kind: speedups[type][kind] > 0.
 using Speedups = std::map<std::string, std::map<std::string, double>>;
 
+/// A measured speed per unit count: (units >= 1, factor > 0) pairs, sorted by units, each
+/// count once.
+using UnitSpeeds = std::vector<std::pair<int, double>>;
+
+/// Speed factors per unit count, per task type and resource kind (docs/design.md §Speed-up
+/// table): with u units on a resource of that kind a task of that type runs at
+/// speed_j x table[u], which replaces both speedups[type][kind] and the task's own `scaling`
+/// there. In YAML a table is written in place of a factor in `speedups`.
+using SpeedupTables = std::map<std::string, std::map<std::string, UnitSpeeds>>;
+
 /// The id of copy `index` of a resource written once with a count: `ID-index` (the YAML
 /// `count:`, docs/design.md §Problem files).
 std::string counted_resource_id(std::string_view id, std::size_t index);
@@ -131,8 +141,11 @@ struct ProblemData {
     Policy policy = Policy::fcfs;
     std::vector<Resource> resources;
     std::vector<Task> tasks;
-    Matrix time;                           ///< time of one execution on one unit
-    Speedups speedups;                     ///< per (task type, resource kind); not with `time`
+    Matrix time;        ///< time of one execution on one unit
+    Speedups speedups;  ///< per (task type, resource kind); not with `time`
+    /// Per (task type, resource kind) speed per unit count; a pair is either here or in
+    /// `speedups`, never both; not with `time`.
+    SpeedupTables speedup_tables;
     Matrix cost;                           ///< total cost of task i on resource j
     std::map<std::string, Matrix> demand;  ///< resource-specific demand per dimension
     Objective objective;
@@ -162,7 +175,11 @@ class Problem {
     /// durations, costs, work, priority x completion, demand) could overflow; and for
     /// `speedups`: a factor that is not finite and > 0, a kind no resource has, a table given
     /// with a `time` matrix, a task type that is not a row (`tasks[i].type`), a row lacking
-    /// the kind of a resource its task may be placed on (`speedups.TYPE`, value the kind).
+    /// the kind of a resource its task may be placed on (`speedups.TYPE`, value the kind); for
+    /// `speedup_tables`: a unit count < 1 or given twice, a factor that is not finite and > 0,
+    /// a pair given both as a factor and as a table (`speedups.TYPE.KIND`), an admissible unit
+    /// count of a task of that type that fits a resource of that kind where the task may be
+    /// placed, and that the table lacks (`speedups.TYPE.KIND`, value the count).
     explicit Problem(ProblemData data);
 
     /// The validated input. Its `demand` map is moved into per-dimension storage: read demand
@@ -214,12 +231,25 @@ class Problem {
     bool has_time_matrix() const { return has_time_; }
 
     /// Duration of task i on resource j with `units` units: frequency_i x time(i, j) /
-    /// speedup(units) (docs/design.md §Model). `units` >= 1, and one of the table's keys when
-    /// the task's scaling is a table.
+    /// speedup(units) (docs/design.md §Model); where a per-unit-count table covers (type_i,
+    /// kind_j), frequency_i x workload_i / (speed_j x table[units]) instead. `units` >= 1, and
+    /// one of the table's keys when the task's scaling is a table. Every part of the library
+    /// that needs a duration (Evaluator, incremental evaluation, heuristics, bounds) reads it
+    /// here.
     double duration(std::size_t i, std::size_t j, int units) const {
         const Task& t = data_.tasks[i];
+        if (unit_width_ != 0) [[unlikely]] {
+            const std::int32_t at = table_at_[static_cast<std::size_t>(type_row_[i] + kind_of_[j])];
+            if (at >= 0) {
+                const int u = units < unit_width_ ? units : unit_width_ - 1;
+                return t.frequency * t.workload /
+                       (data_.resources[j].speed * unit_factor_[static_cast<std::size_t>(at + u)]);
+            }
+        }
         return t.frequency * time(i, j) / t.scaling.speedup(units);
     }
+    /// Whether some (type, kind) pair has a speed per unit count (ProblemData::speedup_tables).
+    bool has_unit_tables() const { return unit_width_ != 0; }
     /// Cost of task i on resource j with `units` units, without fixed costs: the `cost`
     /// matrix entry when given, else duration(i, j, units) x units x cost_per_hour_j.
     double pair_cost(std::size_t i, std::size_t j, int units) const {
@@ -258,6 +288,8 @@ class Problem {
     void build_allowed();
     void build_speedups();
     void check_speedup_rows() const;
+    void build_unit_tables(const std::vector<std::string>& types);
+    void check_unit_tables() const;
     void check_every_task_fits() const;
     void check_totals_stay_finite() const;
     void validate_devices();
@@ -270,11 +302,18 @@ class Problem {
     bool has_time_ = false;
     // With speedups: the factor of (type t, kind k) is factor_[t x kinds + k], row 0 being
     // the tasks without a type (all 1). Per task the offset of its row, per resource its kind.
-    std::vector<std::string> kinds_;          // sorted
-    std::vector<std::int32_t> type_row_;      // n
-    std::vector<std::int32_t> kind_of_;       // m
-    std::vector<double> factor_;              // (types + 1) x kinds
-    std::vector<std::uint8_t> has_factor_;    // (types + 1) x kinds: given in the table
+    std::vector<std::string> kinds_;        // sorted
+    std::vector<std::int32_t> type_row_;    // n
+    std::vector<std::int32_t> kind_of_;     // m
+    std::vector<double> factor_;            // (types + 1) x kinds
+    std::vector<std::uint8_t> has_factor_;  // (types + 1) x kinds: given in the table
+    // With speedup_tables: per (type row, kind) as factor_, the offset of its table in
+    // unit_factor_ (-1: none); each table holds unit_width_ factors, indexed by unit count
+    // (counts it lacks hold the factor of the nearest smaller count it has, else its first).
+    // unit_width_ = 0 when there are no tables.
+    std::vector<std::int32_t> table_at_;  // (types + 1) x kinds
+    std::vector<double> unit_factor_;     // tables x unit_width_
+    int unit_width_ = 0;
     std::vector<int> allowed_set_;            // per task: index of its allowed set, -1 = any
     std::vector<std::uint8_t> allowed_mask_;  // sets x m
     std::map<std::string, std::size_t, std::less<>> task_index_;

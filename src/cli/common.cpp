@@ -203,6 +203,17 @@ void add_problem_options(CLI::App& command, ProblemSource& source) {
     command.add_option("--queue", source.import.queue,
                        "gavel: backfill (a job may start before one ahead of it in its type's "
                        "queue, never delaying it; the default) or strict (no overtaking)");
+    command.add_option("--units", source.import.units,
+                       "gavel: GPUs per job: fixed (its scale_factor; times in seconds, the "
+                       "default), or from Gavel's measured throughput per GPU count, times in "
+                       "hours: variable (1, 2, 4 or 8 for data-parallel jobs), one (1 each), "
+                       "max (8 for data-parallel jobs)");
+    command.add_option("--objective", source.import.objective,
+                       "gavel: makespan (minimize, the default) or efficiency (maximize work per "
+                       "busy GPU-time; with --units variable|one|max: V100-hours per GPU-hour)");
+    command.add_option("--horizon", source.import.horizon,
+                       "gavel: a hard horizon every job must end by: hours (12.5), or a multiple "
+                       "of the LP makespan bound of the same job set and --units (1.2x)");
 }
 
 namespace {

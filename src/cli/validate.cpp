@@ -4,7 +4,9 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "allocopt/io/problem_yaml.hpp"
 #include "cli/common.hpp"
@@ -49,7 +51,16 @@ std::string summary(const std::string& path, const ProblemFile& file) {
     }
     out << "; dense matrices:" << (matrices.empty() ? " none" : matrices);
     if (p.has_speedups()) {
-        out << "; speed-up table: " << p.data().speedups.size() << " task types";
+        std::set<std::string> types;
+        for (const auto& [type, row] : p.data().speedups)
+            types.insert(type);
+        std::size_t tables = 0;
+        for (const auto& [type, row] : p.data().speedup_tables) {
+            types.insert(type);
+            tables += row.size();
+        }
+        out << "; speed-up table: " << types.size() << " task types";
+        if (tables > 0) out << " (" << tables << " of its pairs per unit count)";
     }
     if (file.allocation) {
         std::size_t placed = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 #include <utility>
 
 #include "allocopt/error.hpp"
@@ -10,6 +11,7 @@
 #include "allocopt/io/gavel.hpp"
 #include "detail/text.hpp"
 #include "io/benchmarks_detail.hpp"
+#include "io/token_reader.hpp"
 
 namespace allocopt {
 
@@ -135,7 +137,40 @@ Problem import_benchmark(BenchmarkFormat format, const std::string& path,
                                  "expected backfill or strict (how each GPU type's queue is "
                                  "laid out)");
             }
-            return import_gavel(path, cluster, *order, options.queue != "strict");
+            GavelOptions gavel;
+            gavel.cluster = cluster;
+            gavel.order = *order;
+            gavel.backfill = options.queue != "strict";
+            if (!options.units.empty()) {
+                bool known = false;
+                for (GavelUnits units :
+                     {GavelUnits::fixed, GavelUnits::variable, GavelUnits::one, GavelUnits::max}) {
+                    if (gavel_units_name(units) == options.units) gavel.units = units, known = true;
+                }
+                if (!known) {
+                    throw InputError("--units", options.units,
+                                     "expected fixed, variable, one or max (how many GPUs each "
+                                     "job may take)");
+                }
+            }
+            if (options.objective == "efficiency") {
+                gavel.objective = GavelObjective::efficiency;
+            } else if (!options.objective.empty() && options.objective != "makespan") {
+                throw InputError("--objective", options.objective,
+                                 "expected makespan or efficiency");
+            }
+            if (!options.horizon.empty()) {
+                std::string_view text = options.horizon;
+                const bool relative = text.ends_with('x');
+                if (relative) text.remove_suffix(1);
+                double value = 0;
+                const char* why = text.empty() ? "expected hours (12.5) or a multiple of the LP "
+                                                 "makespan bound (1.2x)"
+                                               : detail::parse_number(text, value, true);
+                if (why) throw InputError("--horizon", options.horizon, why);
+                (relative ? gavel.horizon_factor : gavel.horizon) = value;
+            }
+            return import_gavel(path, gavel);
         }
     }
     throw InputError("format", "", "unknown benchmark format");

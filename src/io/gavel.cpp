@@ -7,14 +7,17 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "allocopt/bounds.hpp"
 #include "allocopt/error.hpp"
 #include "detail/text.hpp"
+#include "generators_data.hpp"
 #include "io/benchmarks_detail.hpp"
 #include "io/token_reader.hpp"
 
@@ -99,6 +102,7 @@ std::string stem(const std::string& path) {
 /// One job as read from its row.
 struct Job {
     std::string id;
+    std::string type;  // its job_type
     int units = 1;
     std::size_t units_offset = 0;  // of `scale_factor` in the line, for later messages
     double steps = 0;
@@ -128,8 +132,9 @@ Job read_job(const LineReader& lines, const Header& header,
     const std::vector<std::string>& types = gavel_job_types();
     if (std::find(types.begin(), types.end(), type.text) == types.end()) {
         fail(lines.at(type.offset), "job_type", shown(type.text),
-             "not one of Gavel's 26 job types" + did_you_mean(type.text, types));
+             "not one of Gavel's 26 job types" + detail::did_you_mean(type.text, types));
     }
+    job.type = std::string(type.text);
     job.units = gpu_count(lines, field(kScale));
     job.units_offset = field(kScale).offset;
     job.steps = number(lines, field(kSteps), "total_steps", true);
@@ -198,8 +203,125 @@ const std::vector<std::string>& gavel_job_types() {
     return types;
 }
 
+std::string_view gavel_units_name(GavelUnits units) {
+    switch (units) {
+        case GavelUnits::fixed:
+            return "fixed";
+        case GavelUnits::variable:
+            return "variable";
+        case GavelUnits::one:
+            return "one";
+        case GavelUnits::max:
+            return "max";
+    }
+    return "fixed";
+}
+
+namespace {
+
+/// Gavel's measured throughput (steps per second) of `job_type` (as the jobs file names it) on
+/// `units` GPUs of kGavelGpuTypes[gpu]; 0 where it was not measured or cannot run.
+class ThroughputTable {
+  public:
+    ThroughputTable() {
+        for (const generators::detail::Throughput& row : generators::detail::gavel_throughputs()) {
+            std::string name(row.job_type);
+            if (row.batch_size > 0) name += " (batch size " + std::to_string(row.batch_size) + ")";
+            rows_[name].push_back(row);
+        }
+    }
+    /// The GPU counts measured for `type`, increasing.
+    std::vector<int> counts(const std::string& type) const {
+        std::vector<int> out;
+        for (const auto& row : rows_.at(type))
+            out.push_back(row.scale_factor);
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    double at(const std::string& type, int units, std::size_t gpu) const {
+        for (const auto& row : rows_.at(type)) {
+            if (row.scale_factor != units) continue;
+            return gpu == 0 ? row.v100 : gpu == 1 ? row.p100 : row.k80;
+        }
+        return 0;
+    }
+
+  private:
+    std::unordered_map<std::string, std::vector<generators::detail::Throughput>> rows_;
+};
+
+/// The unit counts a job of `type` may take under `rule` (not fixed).
+std::vector<int> unit_counts(const ThroughputTable& table, const std::string& type,
+                             GavelUnits rule) {
+    const std::vector<int> counts = table.counts(type);
+    if (rule == GavelUnits::one) return {1};
+    if (rule == GavelUnits::max) return {counts.back()};
+    return counts;
+}
+
+/// The job set with Gavel's throughput tables (GavelUnits other than fixed), times in hours.
+void tabled_jobs(ProblemData& data, const std::vector<std::string>& job_types,
+                 const std::vector<std::size_t>& types, const GavelOptions& options) {
+    static const ThroughputTable table;
+    for (std::size_t j = 0; j < data.resources.size(); ++j)
+        data.resources[j].kind = data.resources[j].id;
+    for (std::size_t i = 0; i < data.tasks.size(); ++i) {
+        Task& task = data.tasks[i];
+        const std::string& type = job_types[i];
+        const double reference = table.at(type, 1, 0);  // one V100
+        if (!(reference > 0)) {
+            throw InputError("job_type", type,
+                             "Gavel's table has no single-V100 throughput for this type");
+        }
+        task.workload = task.workload / reference / 3600;  // single-V100 hours
+        task.type = type;
+        const std::vector<int> counts = unit_counts(table, type, options.units);
+        task.units = UnitChoice::list(counts);
+        task.scaling.type = Scaling::Type::table;
+        task.scaling.table.clear();
+        for (int u : counts)
+            task.scaling.table.emplace_back(u, table.at(type, u, 0) / reference);
+        task.allowed.clear();
+        for (std::size_t t : types) {
+            const bool runs = std::all_of(counts.begin(), counts.end(),
+                                          [&](int u) { return table.at(type, u, t) > 0; });
+            if (runs && options.cluster.gpus[t] >= counts.front())
+                task.allowed.emplace_back(kGavelGpuTypes[t]);
+        }
+        if (task.allowed.empty()) {
+            throw InputError("job_id", task.id,
+                             "job " + task.id + " (" + type + ") fits no GPU type of the cluster " +
+                                 gavel_cluster_text(options.cluster) + " with --units " +
+                                 std::string(gavel_units_name(options.units)));
+        }
+        auto& row = data.speedup_tables[type];
+        if (!row.empty()) continue;
+        for (std::size_t t : types) {
+            UnitSpeeds& speeds = row[std::string(kGavelGpuTypes[t])];
+            for (int u : table.counts(type)) {
+                if (const double thr = table.at(type, u, t); thr > 0)
+                    speeds.emplace_back(u, thr / reference);
+            }
+            if (speeds.empty()) row.erase(std::string(kGavelGpuTypes[t]));
+        }
+    }
+}
+
+}  // namespace
+
 Problem import_gavel(const std::string& path, const GavelCluster& cluster, Policy order,
                      bool backfill) {
+    GavelOptions options;
+    options.cluster = cluster;
+    options.order = order;
+    options.backfill = backfill;
+    return import_gavel(path, options);
+}
+
+Problem import_gavel(const std::string& path, const GavelOptions& options) {
+    const GavelCluster& cluster = options.cluster;
+    const Policy order = options.order;
+    const bool backfill = options.backfill;
     for (int gpus : cluster.gpus) {
         if (gpus < 0) throw InputError("--cluster", gavel_cluster_text(cluster), "a GPU count < 0");
     }
@@ -222,10 +344,12 @@ Problem import_gavel(const std::string& path, const GavelCluster& cluster, Polic
     }
     if (types.empty()) throw InputError("--cluster", gavel_cluster_text(cluster), "no GPUs");
     std::vector<Job> jobs;
+    std::vector<std::string> job_types;
     std::unordered_map<std::string, int> seen;
     while (lines.next()) {
         if (lines.text().find_first_not_of(" \t") == std::string_view::npos) continue;
         Job& job = jobs.emplace_back(read_job(lines, header, seen));
+        job_types.push_back(job.type);
         Task& task = data.tasks.emplace_back();
         task.id = job.id;
         task.kind = TaskKind::training;
@@ -240,7 +364,7 @@ Problem import_gavel(const std::string& path, const GavelCluster& cluster, Polic
             if (job.throughput[t] > 0)
                 runs_on += (runs_on.empty() ? "" : ", ") + std::string(kGavelGpuTypes[t]);
         }
-        if (task.allowed.empty()) {
+        if (task.allowed.empty() && options.units == GavelUnits::fixed) {
             fail(lines.at(job.units_offset), "scale_factor", std::to_string(job.units),
                  "job " + job.id + " needs " + std::to_string(job.units) +
                      " GPUs of one type it runs on (" + (runs_on.empty() ? "none" : runs_on) +
@@ -249,16 +373,50 @@ Problem import_gavel(const std::string& path, const GavelCluster& cluster, Polic
     }
     if (jobs.empty())
         fail({path, lines.number() + 1, 1}, "job_id", kEndOfFile, "the file has no rows");
-    data.time = Matrix::Zero(static_cast<Eigen::Index>(jobs.size()),
-                             static_cast<Eigen::Index>(types.size()));
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        for (std::size_t j = 0; j < types.size(); ++j) {
-            const double thr = jobs[i].throughput[types[j]];
-            if (thr > 0)
-                data.time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-                    jobs[i].steps / thr;
+    const bool factor_ok = options.horizon_factor >= 0 && std::isfinite(options.horizon_factor);
+    if (!factor_ok) {
+        throw InputError("--horizon", format_number(options.horizon_factor) + "x",
+                         "must be greater than 0");
+    }
+    if (options.horizon_factor == 0 && !(options.horizon > 0)) {
+        throw InputError("--horizon", format_number(options.horizon), "must be greater than 0");
+    }
+    const bool tabled = options.units != GavelUnits::fixed;
+    if (tabled) {
+        tabled_jobs(data, job_types, types, options);
+    } else {
+        data.time = Matrix::Zero(static_cast<Eigen::Index>(jobs.size()),
+                                 static_cast<Eigen::Index>(types.size()));
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            for (std::size_t j = 0; j < types.size(); ++j) {
+                const double thr = jobs[i].throughput[types[j]];
+                if (thr > 0)
+                    data.time(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                        jobs[i].steps / thr;
+            }
         }
     }
+    if (options.horizon_factor > 0) {
+        const std::string shown_factor = format_number(options.horizon_factor) + "x";
+        if (!lp_bounds_available()) {
+            throw InputError("--horizon", shown_factor,
+                             "a horizon relative to the LP makespan bound needs the LP solver, "
+                             "and this build has none (give the horizon in hours instead)");
+        }
+        const std::optional<double> bound = lp_makespan_bound(validated(ProblemData(data), path));
+        if (!bound || !(*bound > 0)) {
+            throw InputError("--horizon", shown_factor,
+                             "the LP makespan bound of this job set found no optimum (give the "
+                             "horizon in hours instead)");
+        }
+        data.horizon = options.horizon_factor * *bound;
+        data.hard_horizon = true;
+    } else if (std::isfinite(options.horizon)) {
+        data.horizon = tabled ? options.horizon : options.horizon * 3600;  // fixed: seconds
+        data.hard_horizon = true;
+    }
+    if (options.objective == GavelObjective::efficiency)
+        data.objective = {Sense::maximize, {{Metric::efficiency, 1.0}}};
     return validated(std::move(data), path);
 }
 

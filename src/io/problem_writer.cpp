@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "allocopt/io/result_io.hpp"
 #include "detail/text.hpp"
@@ -180,11 +182,44 @@ std::string problem_text(const Problem& problem, const ProblemTextOptions& optio
     for (const Resource& r : problem.resources())
         resource(out, r);
     out << YAML::EndSeq;
-    if (!data.speedups.empty()) {
+    if (!data.speedups.empty() || !data.speedup_tables.empty()) {
+        // One row per type: its factors and its tables per unit count, by kind.
+        std::set<std::string> types;
+        for (const auto& [type, row] : data.speedups)
+            types.insert(type);
+        for (const auto& [type, row] : data.speedup_tables)
+            types.insert(type);
         out << YAML::Key << "speedups" << YAML::Value << YAML::BeginMap;
-        for (const auto& [type, row] : data.speedups) {
+        for (const std::string& type : types) {
             out << YAML::Key << type << YAML::Value;
-            amounts(out, row, false);
+            const auto tables = data.speedup_tables.find(type);
+            if (tables == data.speedup_tables.end()) {
+                amounts(out, data.speedups.at(type), false);
+                continue;
+            }
+            const auto factors = data.speedups.find(type);
+            std::set<std::string> kinds;
+            if (factors != data.speedups.end()) {
+                for (const auto& [kind, factor] : factors->second)
+                    kinds.insert(kind);
+            }
+            for (const auto& [kind, speeds] : tables->second)
+                kinds.insert(kind);
+            out << YAML::Flow << YAML::BeginMap;
+            for (const std::string& kind : kinds) {
+                out << YAML::Key << kind << YAML::Value;
+                if (const auto t = tables->second.find(kind); t != tables->second.end()) {
+                    out << YAML::Flow << YAML::BeginMap;
+                    for (const auto& [count, factor] : t->second) {
+                        out << YAML::Key << count << YAML::Value;
+                        number(out, factor);
+                    }
+                    out << YAML::EndMap;
+                } else {
+                    number(out, factors->second.at(kind));
+                }
+            }
+            out << YAML::EndMap;
         }
         out << YAML::EndMap;
     }

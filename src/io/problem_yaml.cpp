@@ -155,7 +155,9 @@ class ProblemReader {
     std::map<std::string, double> read_amounts(const YamlNode& node, const std::string& key);
     Matrix read_matrix(const YamlNode& node, const std::string& key, std::size_t rows,
                        std::size_t cols);
-    Speedups read_speedups(const YamlNode& node);
+    /// `speedups`: per type and kind a factor (into data.speedups) or a table per unit count
+    /// (into data.speedup_tables).
+    void read_speedups(const YamlNode& node, ProblemData& data);
     Objective read_objective(const YamlNode& node);
     /// Duplicate resource ids, told in the file's terms (which entry, made by which `count`).
     void check_resource_ids(const YamlNode& list, const ProblemData& data) const;
@@ -210,7 +212,7 @@ ProblemFile ProblemReader::read(std::string_view text, const ReadOptions& option
     check_resource_ids(root["resources"], data);
     read_tasks(root["tasks"], data);
     const std::size_t n = data.tasks.size(), m = data.resources.size();
-    if (root["speedups"]) data.speedups = read_speedups(root["speedups"]);
+    if (root["speedups"]) read_speedups(root["speedups"], data);
     if (root["time"]) data.time = read_matrix(root["time"], "time", n, m);
     if (root["cost"]) data.cost = read_matrix(root["cost"], "cost", n, m);
     if (const YamlNode demand = root["demand"]) {
@@ -539,22 +541,59 @@ Matrix ProblemReader::read_matrix(const YamlNode& node, const std::string& key, 
     return out;
 }
 
-Speedups ProblemReader::read_speedups(const YamlNode& node) {
+void ProblemReader::read_speedups(const YamlNode& node, ProblemData& data) {
     in_.expect_map(node, "speedups");
     in_.remember("speedups", node);
-    Speedups out;
     for (std::size_t k = 0; k < node.size(); ++k) {
         const std::string type = in_.text(node.key(k), "speedups");
         const std::string key = "speedups." + type;
         in_.note_key(key, node.key(k), node.value(k));
-        if (out.count(type)) in_.fail(node.key(k), key, type, "duplicate key");
-        if (node.value(k).is_scalar()) {
-            in_.fail(node.value(k), key, YamlValues::show(node.value(k)),
-                     "expected a mapping of resource kinds to speed factors, e.g. {gpu: 2}");
+        if (data.speedups.count(type) || data.speedup_tables.count(type))
+            in_.fail(node.key(k), key, type, "duplicate key");
+        const YamlNode row = node.value(k);
+        if (row.is_scalar()) {
+            in_.fail(row, key, YamlValues::show(row),
+                     "expected a mapping of resource kinds to speed factors, e.g. {gpu: 2}, or "
+                     "to tables per unit count, e.g. {gpu: {1: 1, 2: 1.8}}");
         }
-        out[type] = read_amounts(node.value(k), key);  // Problem checks each factor and kind
+        in_.expect_map(row, key);
+        in_.remember(key, row);
+        // Problem checks each factor, kind and unit count.
+        std::map<std::string, double>& factors = data.speedups[type];
+        std::map<std::string, UnitSpeeds>& tables = data.speedup_tables[type];
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const std::string kind = in_.text(row.key(c), key);
+            const std::string vkey = key + "." + kind;
+            in_.note_key(vkey, row.key(c), row.value(c));
+            if (factors.count(kind) || tables.count(kind))
+                in_.fail(row.key(c), vkey, kind, "duplicate key");
+            in_.remember(vkey, row.value(c));
+            const YamlNode value = row.value(c);
+            if (value.is_scalar()) {
+                factors[kind] = in_.number(value, vkey);
+                continue;
+            }
+            in_.expect_map(value, vkey);
+            if (value.size() == 0) in_.fail(value, vkey, "{}", "the table is empty");
+            UnitSpeeds& speeds = tables[kind];
+            for (std::size_t e = 0; e < value.size(); ++e) {
+                const int units = in_.integer(value.key(e), vkey);
+                if (units < 1) in_.fail(value.key(e), vkey, std::to_string(units), "must be >= 1");
+                const std::string ekey = vkey + "." + std::to_string(units);
+                in_.note_key(ekey, value.key(e), value.value(e));
+                in_.remember(ekey, value.value(e));
+                for (const auto& entry : speeds) {
+                    if (entry.first == units)
+                        in_.fail(value.key(e), ekey, value.key(e).str(), "duplicate key");
+                }
+                speeds.emplace_back(units, in_.number(value.value(e), ekey));
+            }
+            std::sort(speeds.begin(), speeds.end());
+        }
+        if (factors.empty()) data.speedups.erase(type);
+        if (tables.empty()) data.speedup_tables.erase(type);
+        if (row.size() == 0) data.speedups[type];  // Problem refuses the empty row
     }
-    return out;
 }
 
 Objective ProblemReader::read_objective(const YamlNode& node) {

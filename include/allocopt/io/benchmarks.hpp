@@ -39,6 +39,11 @@ struct ImportOptions {
     std::string cluster;  ///< gavel: GPUs per type, V100:P100:K80 (io/gavel.hpp); empty = 36:36:36
     std::string order;    ///< gavel: each type's queue order, a policy name; empty = ljf
     std::string queue;    ///< gavel: backfill or strict (ProblemData::backfill); empty = backfill
+    std::string units;    ///< gavel: fixed, variable, one or max (GavelUnits); empty = fixed
+    std::string objective;  ///< gavel: makespan or efficiency (GavelObjective); empty = makespan
+    /// gavel: a hard horizon, hours (`12.5`) or a multiple of the LP makespan bound (`1.2x`);
+    /// empty = none
+    std::string horizon;
 };
 
 enum class BenchmarkFormat : std::uint8_t {

@@ -15,11 +15,10 @@
 // a file without rows.
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "allocopt/problem.hpp"
 
 #include "allocopt/problem.hpp"
 
@@ -57,5 +56,52 @@ const std::vector<std::string>& gavel_job_types();
 /// after the file's stem. Throws InputError as described above.
 Problem import_gavel(const std::string& path, const GavelCluster& cluster = {},
                      Policy order = Policy::ljf, bool backfill = true);
+
+/// How the jobs of an imported job set choose their GPU count (docs/gavel.md §Variable GPU counts
+/// and the efficiency trade-off).
+enum class GavelUnits : std::uint8_t {
+    fixed,     ///< each job on its `scale_factor` GPUs, times in seconds (import_gavel() above)
+    variable,  ///< a data-parallel job on 1, 2, 4 or 8 GPUs (the counts measured), others on 1
+    one,       ///< every job on 1 GPU
+    max,       ///< a data-parallel job on its largest measured count (8), others on 1
+};
+
+/// `fixed`, `variable`, `one`, `max`: the names of `--units`.
+std::string_view gavel_units_name(GavelUnits units);
+
+/// What an imported job set optimizes.
+enum class GavelObjective : std::uint8_t {
+    makespan,    ///< minimize the makespan
+    efficiency,  ///< maximize the seed's efficiency, work per busy GPU-time (Metric::efficiency)
+};
+
+/// Everything import_gavel() can be told.
+struct GavelOptions {
+    GavelCluster cluster{};      ///< GPUs per type
+    Policy order = Policy::ljf;  ///< each type's queue order
+    bool backfill = true;        ///< conservative backfilling (ProblemData::backfill)
+    GavelUnits units = GavelUnits::fixed;
+    GavelObjective objective = GavelObjective::makespan;
+    /// A hard horizon (`hard: [horizon]`) in hours, > 0; infinite = none. Ignored when
+    /// horizon_factor is > 0.
+    double horizon = kInfinity;
+    /// > 0: the hard horizon is this many times the LP makespan bound (lp_makespan_bound()) of
+    /// the same job set with the same `units`; 0 = use `horizon`.
+    double horizon_factor = 0;
+};
+
+/// The job set `path` as a Problem, as told by `options`. With GavelUnits::fixed and neither
+/// objective nor horizon changed, exactly import_gavel(path, cluster, order, backfill). With
+/// the other unit rules each job's durations come from Gavel's measured throughputs per GPU
+/// count (problems/data/gavel-throughputs.csv, compiled in), in hours: resources v100, p100,
+/// k80 (kind = id, speed 1); task type = the job's `job_type`; workload = the job's work in
+/// single-V100 hours, total_steps / thr(type, 1 GPU, v100) / 3600; units as the rule says;
+/// speedup_tables[type][gpu] = thr(type, u, gpu) / thr(type, 1, v100) per measured count u;
+/// the task's own scaling the V100 column of that (a hint for solvers, replaced by the
+/// tables); allowed on the types with enough GPUs whose throughput is > 0 at every count the
+/// job may take. A horizon in the fixed variant is converted to seconds. Throws InputError as
+/// import_gavel() does, and (key `--horizon`) for a horizon that is not > 0 or a factor when
+/// the LP bound is not available.
+Problem import_gavel(const std::string& path, const GavelOptions& options);
 
 }  // namespace allocopt
