@@ -21,12 +21,14 @@ int fastest_units(const Problem& p, std::size_t i, std::size_t j) {
     const Task& t = p.task(i);
     const UnitChoice& u = t.units;
     const double cap = p.capacity(j, 0);
-    if (t.scaling.type == Scaling::Type::table) {
+    if (t.scaling.type == Scaling::Type::table || p.has_unit_tables()) {
+        // Measured speed-ups (the task's table, or a speed table per unit count for its type
+        // on j's kind) need not grow with the count: the count of the shortest duration.
         int best = 0;
-        double best_speedup = 0;
+        double shortest = kInfinity;
         for (int k = 0; k < u.count() && u.nth(k) <= cap; ++k) {
-            const double s = t.scaling.speedup(u.nth(k));
-            if (s > best_speedup) best = u.nth(k), best_speedup = s;
+            const double d = p.duration(i, j, u.nth(k));
+            if (d < shortest) best = u.nth(k), shortest = d;
         }
         return best;
     }

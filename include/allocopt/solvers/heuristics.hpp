@@ -59,8 +59,9 @@ std::vector<std::int32_t> resource_classes(const Problem& problem);
 std::size_t distinct_resources(const Problem& problem);
 
 /// The admissible unit count within resource j's unit capacity that runs task i fastest (the
-/// largest for linear or Amdahl scaling, the best table entry, the smallest when the speed-up
-/// is flat); 0 if none fits.
+/// largest for linear or Amdahl scaling, the smallest when the speed-up is flat; with a
+/// speed-up table, or speed tables per unit count in the problem, the count of the shortest
+/// Problem::duration); 0 if none fits.
 int fastest_units(const Problem& problem, std::size_t i, std::size_t j);
 
 // ---- Grid scheduling (Braun et al. 2001), schedule model --------------------------------
