@@ -107,7 +107,7 @@ void BM_FullEval_braun(benchmark::State& state) {
     full_eval(state, braun());
 }
 
-/// DeltaState::score_move: random task, a resource it may use.
+/// DeltaState::score_move: random task, a resource it may use, the task's smallest count.
 void delta_moves(benchmark::State& state, const Problem& p) {
     Evaluator ev(p, {.threads = 1});
     DeltaState delta(ev, random_allocations(p, 1, 3).front());
@@ -123,7 +123,7 @@ void delta_moves(benchmark::State& state, const Problem& p) {
     std::size_t k = 0;
     for (auto _ : state) {
         const auto& [t, r] = moves[k++ & (kMoves - 1)];
-        benchmark::DoNotOptimize(delta.score_move(t, r, 1));
+        benchmark::DoNotOptimize(delta.score_move(t, r, p.task(t).units.min));
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
@@ -278,24 +278,7 @@ void BM_FullEval_gavel(benchmark::State& state, bool backfill) {
 }
 
 void BM_DeltaMove_gavel(benchmark::State& state, bool backfill) {
-    const Problem& p = gavel700(backfill);
-    Evaluator ev(p, {.threads = 1});
-    DeltaState delta(ev, random_allocations(p, 1, 3).front());
-    std::mt19937 rng(4);
-    constexpr std::size_t kMoves = 4096;
-    std::vector<std::pair<std::uint32_t, std::int32_t>> moves(kMoves);
-    for (auto& [t, r] : moves) {
-        do {
-            t = static_cast<std::uint32_t>(rng() % p.num_tasks());
-            r = static_cast<std::int32_t>(rng() % p.num_resources());
-        } while (!p.can_host(t, static_cast<std::size_t>(r)));
-    }
-    std::size_t k = 0;
-    for (auto _ : state) {
-        const auto& [t, r] = moves[k++ & (kMoves - 1)];
-        benchmark::DoNotOptimize(delta.score_move(t, r, p.task(t).units.min));
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    delta_moves(state, gavel700(backfill));
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ Allocation all_on_gpu() {
 }
 
 void expect_schedule(const Report& r, std::vector<double> start, std::vector<double> end) {
-    for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t i = 0; i < start.size(); ++i) {
         EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
         EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
     }
@@ -116,11 +116,7 @@ TEST(Evaluator, LjfRunsTheLongestFirst) {
     EXPECT_EQ(four_tasks(false).policy(), Policy::ljf);
     EXPECT_FALSE(four_tasks(false).backfill());
     const Report r = four_tasks_report(false);
-    const double start[] = {0, 6, 0, 8}, end[] = {6, 8, 4, 9};
-    for (std::size_t i = 0; i < 4; ++i) {
-        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
-        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
-    }
+    expect_schedule(r, {0, 6, 0, 8}, {6, 8, 4, 9});
     EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 9);
 }
 
@@ -129,11 +125,7 @@ TEST(Evaluator, LjfRunsTheLongestFirst) {
 TEST(Evaluator, BackfillingStartsATaskBeforeOneAheadOfItWithoutDelayingIt) {
     EXPECT_TRUE(four_tasks(true).backfill());
     const Report r = four_tasks_report(true);
-    const double start[] = {0, 6, 0, 4}, end[] = {6, 8, 4, 5};
-    for (std::size_t i = 0; i < 4; ++i) {
-        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
-        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
-    }
+    expect_schedule(r, {0, 6, 0, 4}, {6, 8, 4, 5});
     EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 8);
 }
 
@@ -167,11 +159,7 @@ objective: {minimize: makespan}
     // big 0-1 (alone: nothing before it); long at its arrival 1, to 5; wide: from its arrival
     // it would overlap long (memory 12): after long, 5-6; small at its arrival 3 beside long
     // (3 units, 7 memory), to 4.
-    const double start[] = {0, 1, 5, 3}, end[] = {1, 5, 6, 4};
-    for (std::size_t i = 0; i < 4; ++i) {
-        EXPECT_DOUBLE_EQ(r.start[i], start[i]) << "task " << i;
-        EXPECT_DOUBLE_EQ(r.end[i], end[i]) << "task " << i;
-    }
+    expect_schedule(r, {0, 1, 5, 3}, {1, 5, 6, 4});
     EXPECT_FALSE(r.evaluation.feasible());  // big is a capacity violation
     EXPECT_GT(r.capacity_violation, 0);
 }

@@ -97,6 +97,51 @@ struct ListScratch {
     ListScratch(std::size_t n, std::size_t d) : used(d) { running.reserve(n + 1); }
 };
 
+/// What both layouts read of one queue: each task's units and demands (the inserted task's
+/// from the edit), whether it fits the empty resource, and the walk in queue order.
+struct QueueTasks {
+    const Problem& p;
+    std::size_t j;
+    const std::int32_t* units;
+    const double* duration;
+    const QueueEdit& edit;
+
+    std::int32_t units_of(std::size_t i) const {
+        return static_cast<std::int32_t>(i) == edit.insert ? edit.units : units[i];
+    }
+    /// Task i's need in dimension k (k = 0: its units).
+    double need(std::size_t i, std::size_t k) const {
+        return k == 0 ? static_cast<double>(units_of(i)) : p.demand(i, j, k);
+    }
+    /// Whether task i fits the empty resource; adds its relative overflow in every dimension
+    /// it exceeds to `capacity_violation`.
+    bool fits_alone(std::size_t i, double& capacity_violation) const {
+        bool fits = true;
+        for (std::size_t k = 0; k < p.num_dimensions(); ++k) {
+            const double cap = p.capacity(j, k), want = need(i, k);
+            if (want > cap) {
+                fits = false;
+                capacity_violation += cap > 0 ? (want - cap) / cap : want;
+            }
+        }
+        return fits;
+    }
+    /// Calls lay(i, duration) for each task of `queue` in order, `edit` applied.
+    template <class Lay>
+    void walk(std::span<const std::int32_t> queue, Lay&& lay) const {
+        const std::size_t size = queue.size();
+        for (std::size_t pos = 0; pos <= size; ++pos) {
+            if (edit.insert >= 0 && pos == edit.insert_at) {
+                lay(static_cast<std::size_t>(edit.insert), edit.duration);
+            }
+            if (pos == size) break;
+            const std::int32_t i = queue[pos];
+            if (i == edit.skip) continue;
+            lay(static_cast<std::size_t>(i), duration[static_cast<std::size_t>(i)]);
+        }
+    }
+};
+
 /// list_schedule() of a problem that backfills: the tasks in queue order, each into the usage
 /// profile at the earliest start that fits for its whole duration. O(k) per task for k tasks.
 template <class OnTask>
@@ -112,12 +157,8 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
     constexpr double kMaxCachedUnits = 1024;
     const bool cached = d == 1 && p.capacity(j, 0) <= kMaxCachedUnits;
     if (cached) s.earliest.assign(static_cast<std::size_t>(p.capacity(j, 0)) + 1, 0);
-    const auto units_of = [&](std::size_t i) {
-        return static_cast<std::int32_t>(i) == edit.insert ? edit.units : units[i];
-    };
-    const auto need = [&](std::size_t i, std::size_t k) {
-        return k == 0 ? static_cast<double>(units_of(i)) : p.demand(i, j, k);
-    };
+    const QueueTasks tasks{p, j, units, duration, edit};
+    const auto need = [&](std::size_t i, std::size_t k) { return tasks.need(i, k); };
     const auto segment_fits = [&](std::int32_t b, std::size_t i) {
         const double* u = s.usage.data() + static_cast<std::size_t>(b) * d;
         for (std::size_t k = 0; k < d; ++k) {
@@ -141,14 +182,7 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
     std::int32_t last_node = 0;  // the node of the latest breakpoint
     std::int32_t cursor = 0;     // a node at or before the last arrival looked up
     const auto lay = [&](std::size_t i, double dur) {
-        bool fits_alone = true;
-        for (std::size_t k = 0; k < d; ++k) {
-            const double cap = p.capacity(j, k), want = need(i, k);
-            if (want > cap) {
-                fits_alone = false;
-                capacity_violation += cap > 0 ? (want - cap) / cap : want;
-            }
-        }
+        const bool fits_alone = tasks.fits_alone(i, capacity_violation);
         const double arrival = p.task(i).arrival;
         // The node whose segment holds `start` (times[at] <= start), and the last node of the
         // task's window.
@@ -163,7 +197,7 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
             // a window of segments that fit from `start` on, at least `dur` long (the last
             // segment is empty and endless).
             std::int32_t* earliest =
-                cached ? &s.earliest[static_cast<std::size_t>(units_of(i))] : nullptr;
+                cached ? &s.earliest[static_cast<std::size_t>(tasks.units_of(i))] : nullptr;
             if (earliest != nullptr && time_of(*earliest) >= arrival) {
                 at = *earliest;
                 start = time_of(at);
@@ -231,18 +265,9 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
                     s.usage[static_cast<std::size_t>(b) * d + k] += need(i, k);
             }
         }
-        on_task(i, units_of(i), dur, start, end, fits_alone);
+        on_task(i, tasks.units_of(i), dur, start, end, fits_alone);
     };
-    const std::size_t size = queue.size();
-    for (std::size_t pos = 0; pos <= size; ++pos) {
-        if (edit.insert >= 0 && pos == edit.insert_at) {
-            lay(static_cast<std::size_t>(edit.insert), edit.duration);
-        }
-        if (pos == size) break;
-        const std::int32_t i = queue[pos];
-        if (i == edit.skip) continue;
-        lay(static_cast<std::size_t>(i), duration[static_cast<std::size_t>(i)]);
-    }
+    tasks.walk(queue, lay);
 }
 
 /// Lays out `queue` (tasks of resource j in policy order, changed by `edit`) by list
@@ -270,12 +295,8 @@ void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t
     const auto later = [](const auto& x, const auto& y) {
         return x.first != y.first ? x.first > y.first : x.second > y.second;
     };
-    const auto units_of = [&](std::size_t i) {
-        return static_cast<std::int32_t>(i) == edit.insert ? edit.units : units[i];
-    };
-    const auto need = [&](std::size_t i, std::size_t k) {
-        return k == 0 ? static_cast<double>(units_of(i)) : p.demand(i, j, k);
-    };
+    const QueueTasks tasks{p, j, units, duration, edit};
+    const auto need = [&](std::size_t i, std::size_t k) { return tasks.need(i, k); };
     const auto release_first = [&] {
         std::pop_heap(s.running.begin(), s.running.end(), later);
         const auto [end, task] = s.running.back();
@@ -286,14 +307,7 @@ void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t
     };
     double previous_start = 0;
     const auto lay = [&](std::size_t i, double dur) {
-        bool fits_alone = true;
-        for (std::size_t k = 0; k < d; ++k) {
-            const double cap = p.capacity(j, k), want = need(i, k);
-            if (want > cap) {
-                fits_alone = false;
-                capacity_violation += cap > 0 ? (want - cap) / cap : want;
-            }
-        }
+        const bool fits_alone = tasks.fits_alone(i, capacity_violation);
         double t = std::max(p.task(i).arrival, previous_start);
         while (!s.running.empty() && s.running.front().first <= t)
             release_first();
@@ -311,18 +325,9 @@ void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t
             s.used[k] += need(i, k);
         s.running.emplace_back(end, static_cast<std::int32_t>(i));
         std::push_heap(s.running.begin(), s.running.end(), later);
-        on_task(i, units_of(i), dur, t, end, fits_alone);
+        on_task(i, tasks.units_of(i), dur, t, end, fits_alone);
     };
-    const std::size_t size = queue.size();
-    for (std::size_t pos = 0; pos <= size; ++pos) {
-        if (edit.insert >= 0 && pos == edit.insert_at) {
-            lay(static_cast<std::size_t>(edit.insert), edit.duration);
-        }
-        if (pos == size) break;
-        const std::int32_t i = queue[pos];
-        if (i == edit.skip) continue;
-        lay(static_cast<std::size_t>(i), duration[static_cast<std::size_t>(i)]);
-    }
+    tasks.walk(queue, lay);
 }
 
 }  // namespace allocopt::detail
