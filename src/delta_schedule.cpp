@@ -66,11 +66,12 @@ void DeltaState::lay_out(std::size_t j, const detail::QueueEdit& edit, double in
     const double* cost = s.cost.data();
     out = Sums{};
     double busy = 0;
+    const detail::EvaluatorInternals::TaskFacts* facts = detail::internals(evaluator_).facts.data();
     detail::list_schedule(
         p, j, s.queue[j], allocation_.units.data(), s.duration.data(), edit, s.list, out.capacity,
         [&](std::size_t i, std::int32_t u, double dur, double start, double end, bool fits) {
-            const Task& task = p.task(i);
-            const double units = u, work = task.workload * task.frequency;
+            const detail::EvaluatorInternals::TaskFacts& task = facts[i];
+            const double units = u, work = task.work;
             ++out.count;
             out.max_end = std::max(out.max_end, end);
             out.end += end;
@@ -83,7 +84,7 @@ void DeltaState::lay_out(std::size_t j, const detail::QueueEdit& edit, double in
             }
             out.work += work;
             out.utilization += units * task.frequency * weight;
-            out.concurrent += std::max(task.workload, task.frequency);
+            out.concurrent += task.concurrent;
             out.load += dur;
             busy += units * dur;
             if (finite) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <numeric>
 
 #include "detail/devices.hpp"
 #include "detail/evaluator_internals.hpp"
@@ -60,6 +61,40 @@ Evaluation score(const EvaluatorInternals& in, const Allocation& a, Scratch& s) 
     return in.path == EvaluatorPath::load ? evaluate_load(in, a, s) : evaluate_full(in, a, s);
 }
 
+/// EvaluatorInternals::min_duration and static_queue, where they apply.
+void build_tables(EvaluatorInternals& in) {
+    const Problem& p = in.problem;
+    const std::size_t n = p.num_tasks(), m = p.num_resources();
+    // Rows of at most kScanResources durations: a task's row is one or two cache lines, read
+    // in task order. (With wide rows, reading one entry per task from a large table missed the
+    // cache more than computing the duration: 2000 x 64 was slower.)
+    if (p.mode() != Mode::schedule || m > EvaluatorInternals::kScanResources ||
+        n * m > EvaluatorInternals::kTableEntries) {
+        return;
+    }
+    in.min_duration.resize(n * m);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < m; ++j)
+            in.min_duration[i * m + j] = p.duration(i, j, in.unit_bounds[i].min);
+    }
+    if (p.policy() != Policy::sjf && p.policy() != Policy::ljf) return;
+    for (const auto& b : in.unit_bounds) {
+        if (b.min != b.max) return;
+    }
+    const detail::PolicyOrder order(p);
+    in.static_queue.resize(m * n);
+    for (std::size_t j = 0; j < m; ++j) {
+        std::int32_t* queue = in.static_queue.data() + j * n;
+        std::iota(queue, queue + n, 0);
+        std::sort(queue, queue + n, [&](std::int32_t x, std::int32_t y) {
+            const auto ix = static_cast<std::size_t>(x), iy = static_cast<std::size_t>(y);
+            const std::int32_t ux = in.unit_bounds[ix].min, uy = in.unit_bounds[iy].min;
+            return order.before(x, in.min_duration[ix * m + j], ux, y, in.min_duration[iy * m + j],
+                                uy);
+        });
+    }
+}
+
 }  // namespace
 
 Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
@@ -72,9 +107,18 @@ Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
     for (std::size_t j = 0; j < m; ++j)
         unit_resources = unit_resources && problem.capacity(j, 0) == 1;
     in.unit_bounds.resize(n);
+    in.facts.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         const Task& t = problem.task(i);
         in.unit_bounds[i] = {t.units.min, t.units.max, !t.units.values.empty()};
+        in.facts[i] = {t.priority,
+                       t.arrival,
+                       t.deadline,
+                       t.workload * t.frequency,
+                       t.workload,
+                       t.frequency,
+                       std::max(t.workload, t.frequency),
+                       t.optional};
         simple_tasks = simple_tasks && t.arrival == 0 && t.units.max == 1 && t.demand.empty();
     }
     for (std::size_t k = 1; k < problem.num_dimensions(); ++k) {
@@ -97,6 +141,7 @@ Evaluator::Evaluator(const Problem& problem, EvaluatorOptions options)
                 in.unit_duration[i * m + j] = problem.duration(i, j, 1);
         }
     }
+    build_tables(in);
     in.scratch.reserve(static_cast<std::size_t>(threads_));
     for (int t = 0; t < threads_; ++t) {
         in.scratch.push_back(
@@ -282,27 +327,32 @@ Report Evaluator::report(const Allocation& allocation) const {
 
 namespace {
 
-/// Policy order of the tasks in one resource's bucket (detail::PolicyOrder).
+/// Policy order of the tasks in one resource's bucket (detail::PolicyOrder) under sjf or ljf,
+/// the policies whose order depends on the allocation: a sort of flat keys, the same order as
+/// PolicyOrder::before. (Under fcfs and priority the buckets are filled in order.)
 void sort_bucket(const Problem& p, const Allocation& a, Scratch& s, std::int32_t* first,
                  std::int32_t* last) {
-    const detail::PolicyOrder order(p);
     const double* duration = s.duration.data();
     const std::int32_t* units = a.units.data();
-    const auto sort_as = [&]<Policy P>() {
-        std::sort(first, last, [&](std::int32_t x, std::int32_t y) {
-            return order.before_as<P>(x, duration[x], units[x], y, duration[y], units[y]);
-        });
-    };
-    switch (p.policy()) {
-        case Policy::fcfs:
-            return sort_as.template operator()<Policy::fcfs>();
-        case Policy::sjf:
-            return sort_as.template operator()<Policy::sjf>();
-        case Policy::priority:
-            return sort_as.template operator()<Policy::priority>();
-        case Policy::ljf:
-            return sort_as.template operator()<Policy::ljf>();
+    const auto count = static_cast<std::size_t>(last - first);
+    detail::QueueKey* keys = s.keys.data();
+    if (p.policy() == Policy::sjf) {
+        for (std::size_t k = 0; k < count; ++k) {
+            const auto i = static_cast<std::size_t>(first[k]);
+            keys[k] = {duration[i], i, first[k]};
+        }
+    } else {
+        for (std::size_t k = 0; k < count; ++k) {
+            const auto i = static_cast<std::size_t>(first[k]);
+            // Units descending: the complement of a count in 0..2^31-1 (validated).
+            const auto down = static_cast<std::uint64_t>(0x7fffffff - units[i]);
+            keys[k] = {-duration[i], (down << 32) | static_cast<std::uint64_t>(p.queue_rank(i)),
+                       first[k]};
+        }
     }
+    std::sort(keys, keys + count);
+    for (std::size_t k = 0; k < count; ++k)
+        first[k] = keys[k].task;
 }
 
 /// Lays out the tasks of resource j (s.order[s.offset[j] .. s.offset[j+1]), already in
@@ -411,10 +461,11 @@ Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch
     // Durations, placement checks and buckets by resource (a counting sort, stable).
     std::fill(s.offset.begin(), s.offset.end(), 0);
     std::size_t placed = 0;
+    bool fixed_counts = true;  // every placed task at its (fixed) count: static_queue applies
     for (std::size_t i = 0; i < n; ++i) {
         const std::int32_t r = a.resource[i];
         if (r < 0) {
-            t.placement_violation += p.task(i).optional ? 0.0 : 1.0;
+            t.placement_violation += in.facts[i].optional ? 0.0 : 1.0;
             continue;
         }
         const auto j = static_cast<std::size_t>(r);
@@ -424,19 +475,44 @@ Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch
             // Counted, and the duration taken with the smallest admissible count so that
             // the schedule stays well defined (a table has no speed-up for other counts).
             t.placement_violation += 1.0;
-            units = p.task(i).units.min;
+            units = in.unit_bounds[i].min;
+            fixed_counts = false;
         }
-        s.duration[i] = p.duration(i, j, units);
+        s.duration[i] = in.duration(i, j, units);
         ++s.offset[j + 1];
         ++placed;
     }
     for (std::size_t j = 0; j < m; ++j)
         s.offset[j + 1] += s.offset[j];
-    std::copy(s.offset.begin(), s.offset.end() - 1, s.cursor.begin());
-    for (std::size_t i = 0; i < n; ++i) {
-        if (a.resource[i] < 0) continue;
-        const auto j = static_cast<std::size_t>(a.resource[i]);
-        s.order[static_cast<std::size_t>(s.cursor[j]++)] = static_cast<std::int32_t>(i);
+    // Under fcfs and priority the queue order is Problem::queue_rank: filling the buckets in
+    // that order leaves them sorted. With static queues, each bucket is its resource's queue
+    // with the tasks placed elsewhere left out (a write to one past a bucket's end is
+    // overwritten by the next bucket, or lands in order's spare last entry).
+    const bool ranked = p.mode() == Mode::schedule &&
+                        (p.policy() == Policy::fcfs || p.policy() == Policy::priority);
+    const bool scanned = fixed_counts && !in.static_queue.empty();
+    if (scanned) {
+        const std::int32_t* resource = a.resource.data();
+        for (std::size_t j = 0; j < m; ++j) {
+            const std::int32_t* queue = in.static_queue.data() + j * n;
+            std::int32_t* out = s.order.data() + s.offset[j];
+            const auto here = static_cast<std::int32_t>(j);
+            std::size_t k = 0;
+            for (std::size_t r = 0; r < n; ++r) {
+                const std::int32_t i = queue[r];
+                out[k] = i;
+                k += resource[static_cast<std::size_t>(i)] == here ? 1 : 0;
+            }
+        }
+    } else {
+        std::copy(s.offset.begin(), s.offset.end() - 1, s.cursor.begin());
+        const std::span<const std::int32_t> by_rank = p.tasks_by_queue_rank();
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::size_t i = ranked ? static_cast<std::size_t>(by_rank[r]) : r;
+            if (a.resource[i] < 0) continue;
+            const auto j = static_cast<std::size_t>(a.resource[i]);
+            s.order[static_cast<std::size_t>(s.cursor[j]++)] = static_cast<std::int32_t>(i);
+        }
     }
     if (p.mode() == Mode::packing) {
         place_packing(p, a, s, t.capacity_violation);
@@ -445,52 +521,64 @@ Totals compute_totals(const EvaluatorInternals& in, const Allocation& a, Scratch
         for (std::size_t j = 0; j < m; ++j) {
             std::int32_t* first = s.order.data() + s.offset[j];
             std::int32_t* last = s.order.data() + s.offset[j + 1];
-            if (last - first > 1) sort_bucket(p, a, s, first, last);
+            if (!ranked && !scanned && last - first > 1) sort_bucket(p, a, s, first, last);
             schedule_resource(p, a, j, s, t.capacity_violation);
         }
     }
-    // Metrics.
+    // Metrics, in one pass over the tasks (in index order: the sums are the same whatever the
+    // queue order).
     std::fill(s.load.begin(), s.load.end(), 0.0);
     std::fill(s.busy.begin(), s.busy.end(), 0.0);
     std::fill(s.in_use.begin(), s.in_use.end(), 0);
     double makespan = 0, flowtime = 0, weighted = 0, response = 0, cost = 0, misses = 0;
     double work = 0, utilization = 0, concurrent = 0, busy_weighted = 0, total_duration = 0;
+    // Work completed within the horizon, pro rata for a task cut by it. With no horizon the
+    // horizon is the makespan, which cuts no task: `done` is then `work`.
+    const bool finite_horizon = std::isfinite(p.horizon());
+    double done = 0;
+    const bool hard_deadlines = p.data().hard_deadlines, cost_matrix = p.has_cost_matrix();
+    const Resource* resources = p.resources().data();
     for (std::size_t i = 0; i < n; ++i) {
         if (a.resource[i] < 0) continue;
         const auto j = static_cast<std::size_t>(a.resource[i]);
-        const Task& task = p.task(i);
-        const double end = s.end[i], dur = s.duration[i], units = a.units[i];
+        const EvaluatorInternals::TaskFacts& task = in.facts[i];
+        const Resource& resource = resources[j];
+        const double start = s.start[i], end = s.end[i], dur = s.duration[i];
+        const double units = a.units[i];
         makespan = std::max(makespan, end);
         flowtime += end;
         weighted += task.priority * end;
         response += end - task.arrival;
-        cost += p.pair_cost(i, j, a.units[i]);
+        // pair_cost(i, j, units): the duration is already known where the count is admissible.
+        if (cost_matrix || !in.admissible_units(i, a.units[i])) {
+            cost += p.pair_cost(i, j, a.units[i]);
+        } else {
+            cost += dur * a.units[i] * resource.cost_per_hour;
+        }
         if (end > task.deadline) {
             misses += 1;
-            if (p.data().hard_deadlines)
-                t.deadline_violation += (end - task.deadline) / task.deadline;
+            if (hard_deadlines) t.deadline_violation += (end - task.deadline) / task.deadline;
         }
-        work += task.workload * task.frequency;
-        utilization += units * task.frequency * p.resource(j).weight;
-        concurrent += std::max(task.workload, task.frequency);
+        work += task.work;
+        utilization += units * task.frequency * resource.weight;
+        concurrent += task.concurrent;
         s.load[j] += dur;
         s.busy[j] += units * dur;
-        busy_weighted += units * dur * p.resource(j).weight;
+        busy_weighted += units * dur * resource.weight;
         total_duration += dur;
         s.in_use[j] = 1;
+        if (finite_horizon) {
+            const double horizon = p.horizon();
+            double fraction = 1.0;
+            if (end > horizon)
+                fraction = start >= horizon ? 0.0 : (horizon - start) / (end - start);
+            done += fraction * task.workload * task.frequency;
+        }
     }
-    const double horizon = std::isfinite(p.horizon()) ? p.horizon() : makespan;
-    if (p.data().hard_horizon && std::isfinite(p.horizon()) && makespan > p.horizon()) {
+    if (!finite_horizon) done = work;
+    const double horizon = finite_horizon ? p.horizon() : makespan;
+    if (p.data().hard_horizon && finite_horizon && makespan > p.horizon()) {
         t.deadline_violation += (makespan - p.horizon()) / p.horizon();
-    }
-    double done = 0;  // work completed within the horizon, pro rata for a task cut by it
-    for (std::size_t i = 0; i < n; ++i) {
-        if (a.resource[i] < 0) continue;
-        const Task& task = p.task(i);
-        const double start = s.start[i], end = s.end[i];
-        double fraction = 1.0;
-        if (end > horizon) fraction = start >= horizon ? 0.0 : (horizon - start) / (end - start);
-        done += fraction * task.workload * task.frequency;
     }
     double max_load = 0, sum_load = 0, sum_utilization = 0;
     for (std::size_t j = 0; j < m; ++j) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 #include <sstream>
 
@@ -150,6 +151,34 @@ Problem::Problem(ProblemData data) : data_(std::move(data)) {
     build_speedups();
     check_every_task_fits();
     check_totals_stay_finite();
+    build_queue_ranks();
+}
+
+void Problem::build_queue_ranks() {
+    const std::size_t n = data_.tasks.size();
+    arrival_.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+        arrival_[i] = data_.tasks[i].arrival;
+    by_queue_rank_.resize(n);
+    std::iota(by_queue_rank_.begin(), by_queue_rank_.end(), 0);
+    const auto& tasks = data_.tasks;
+    if (data_.policy == Policy::fcfs || data_.policy == Policy::ljf) {
+        std::stable_sort(by_queue_rank_.begin(), by_queue_rank_.end(),
+                         [&](std::int32_t x, std::int32_t y) {
+                             return tasks[static_cast<std::size_t>(x)].arrival <
+                                    tasks[static_cast<std::size_t>(y)].arrival;
+                         });
+    } else if (data_.policy == Policy::priority) {
+        std::stable_sort(
+            by_queue_rank_.begin(), by_queue_rank_.end(), [&](std::int32_t x, std::int32_t y) {
+                const Task& a = tasks[static_cast<std::size_t>(x)];
+                const Task& b = tasks[static_cast<std::size_t>(y)];
+                return a.priority != b.priority ? a.priority > b.priority : a.arrival < b.arrival;
+            });
+    }
+    queue_rank_.resize(n);
+    for (std::size_t r = 0; r < n; ++r)
+        queue_rank_[static_cast<std::size_t>(by_queue_rank_[r])] = static_cast<std::int32_t>(r);
 }
 
 void Problem::validate_resources() {

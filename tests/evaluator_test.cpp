@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
+#include <tuple>
 
 #include "allocopt/io/problem_yaml.hpp"
 #include "detail/evaluator_internals.hpp"
@@ -373,6 +374,147 @@ TEST(Evaluator, ParallelForRunsEveryIndexOnceAndRethrows) {
                                          if (i == 7) throw std::runtime_error("seven");
                                      }),
                      std::runtime_error);
+    }
+}
+
+// Queues replayed event by event, independently of list_schedule: each resource's tasks
+// sorted by the policy's rule written out here, then each task starts at the first instant
+// that fits. Strict: from max(arrival, previous start), where the tasks before it that have
+// not ended leave room for it. Backfilled: from its arrival, where the tasks before it leave
+// room for it over its whole run. Covers the per-unit layout (capacity <= 64), the heap
+// (capacity above it, or a second dimension), the backfilled profile with and without its
+// per-count cache, and the sorted and precomputed queue orders (every count fixed).
+struct ReplayCase {
+    Policy policy;
+    double capacity;
+    bool fixed_counts;
+    bool memory;
+    bool backfill = false;
+};
+
+std::vector<std::size_t> replay_queue(const Problem& p, const Allocation& a,
+                                      const std::vector<double>& duration, std::size_t j) {
+    std::vector<std::size_t> q;
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        if (a.resource[i] == static_cast<std::int32_t>(j)) q.push_back(i);
+    }
+    const auto key = [&](std::size_t i) {
+        const Task& t = p.task(i);
+        const double d = duration[i], u = a.units[i];
+        switch (p.policy()) {
+            case Policy::fcfs:
+                return std::tuple(t.arrival, 0.0, 0.0, i);
+            case Policy::sjf:
+                return std::tuple(d, 0.0, 0.0, i);
+            case Policy::priority:
+                return std::tuple(-t.priority, t.arrival, 0.0, i);
+            case Policy::ljf:
+                return std::tuple(-d, -u, t.arrival, i);
+        }
+        return std::tuple(0.0, 0.0, 0.0, i);
+    };
+    std::sort(q.begin(), q.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+    return q;
+}
+
+TEST(Evaluator, StrictQueuesMatchAnEventByEventReplay) {
+    const std::vector<ReplayCase> cases = {
+        {Policy::fcfs, 8, false, false},     {Policy::sjf, 8, false, false},
+        {Policy::ljf, 8, false, false},      {Policy::priority, 8, false, false},
+        {Policy::ljf, 8, true, false},       {Policy::sjf, 8, true, false},
+        {Policy::ljf, 100, true, false},     {Policy::fcfs, 100, false, false},
+        {Policy::ljf, 8, true, true},        {Policy::fcfs, 7.5, false, false},
+        {Policy::ljf, 64, false, false},     {Policy::priority, 65, true, false},
+        {Policy::ljf, 8, true, false, true}, {Policy::fcfs, 8, false, false, true},
+        {Policy::sjf, 8, false, true, true}, {Policy::priority, 2000, false, false, true},
+    };
+    std::mt19937_64 rng(7);
+    for (const ReplayCase& c : cases) {
+        SCOPED_TRACE(std::string(policy_name(c.policy)) + " capacity " +
+                     std::to_string(c.capacity) + (c.fixed_counts ? " fixed" : " variable") +
+                     (c.memory ? " memory" : "") + (c.backfill ? " backfill" : ""));
+        ProblemData d;
+        d.name = "replay";
+        d.policy = c.policy;
+        d.backfill = c.backfill;
+        for (int j = 0; j < 3; ++j) {
+            Resource r{.id = "r" + std::to_string(j), .kind = "gpu"};
+            r.capacity = {{"units", c.capacity}};
+            if (c.memory) r.capacity["memory"] = 40;
+            r.speed = 1.0 + 0.5 * j;
+            d.resources.push_back(r);
+        }
+        const int top = static_cast<int>(std::min(c.capacity, 8.0));
+        std::uniform_int_distribution<int> count(1, top), arrival(0, 6), work(0, 9);
+        for (int i = 0; i < 60; ++i) {
+            Task t{.id = "t" + std::to_string(i)};
+            t.workload = 1 + work(rng);  // ties in duration, so the tie-breaks matter
+            t.arrival = arrival(rng);
+            t.priority = work(rng) % 3;
+            const int u = count(rng);
+            t.units = c.fixed_counts ? UnitChoice::exactly(u) : UnitChoice::range(1, top);
+            if (c.memory) t.demand["memory"] = 5.0 * (1 + work(rng) % 4);
+            d.tasks.push_back(t);
+        }
+        d.objective.terms = {{Metric::makespan, 1.0}};
+        const Problem p(d);
+        Evaluator ev(p);
+        for (int round = 0; round < 5; ++round) {
+            Allocation a(p.num_tasks());
+            std::vector<double> duration(p.num_tasks());
+            for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+                const auto j = static_cast<std::int32_t>(rng() % 3);
+                const int u = c.fixed_counts ? p.task(i).units.min : count(rng);
+                a.place(i, j, u);
+                duration[i] = p.duration(i, static_cast<std::size_t>(j), u);
+            }
+            const Report r = ev.report(a);
+            for (std::size_t j = 0; j < 3; ++j) {
+                std::vector<std::size_t> earlier;
+                double previous = 0;
+                for (const std::size_t i : replay_queue(p, a, duration, j)) {
+                    const double u = a.units[i];
+                    const double mem = c.memory ? p.task(i).demand.at("memory") : 0.0;
+                    const double from =
+                        c.backfill ? p.task(i).arrival : std::max(p.task(i).arrival, previous);
+                    // The instants at which room can appear: `from`, and later ends.
+                    std::vector<double> at = {from};
+                    for (const std::size_t k : earlier) {
+                        if (r.end[k] > from) at.push_back(r.end[k]);
+                    }
+                    std::sort(at.begin(), at.end());
+                    // Room at instant x beside the earlier tasks running then.
+                    const auto room_at = [&](double x) {
+                        double used = 0, used_mem = 0;
+                        for (const std::size_t k : earlier) {
+                            if (r.start[k] <= x && r.end[k] > x) {
+                                used += a.units[k];
+                                if (c.memory) used_mem += p.task(k).demand.at("memory");
+                            }
+                        }
+                        return used + u <= c.capacity && used_mem + mem <= 40;
+                    };
+                    double start = at.back();
+                    for (const double t : at) {
+                        bool fits = room_at(t);
+                        // Backfilled: also wherever an earlier task starts during the run.
+                        for (const std::size_t k : earlier) {
+                            if (c.backfill && r.start[k] > t && r.start[k] < t + duration[i]) {
+                                fits = fits && room_at(r.start[k]);
+                            }
+                        }
+                        if (fits) {
+                            start = t;
+                            break;
+                        }
+                    }
+                    ASSERT_EQ(r.start[i], start) << "task " << i << " on r" << j;
+                    ASSERT_EQ(r.end[i], start + duration[i]) << "task " << i;
+                    previous = start;
+                    earlier.push_back(i);
+                }
+            }
+        }
     }
 }
 

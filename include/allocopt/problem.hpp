@@ -203,6 +203,17 @@ class Problem {
     std::span<const Task> tasks() const { return data_.tasks; }
     std::span<const Resource> resources() const { return data_.resources; }
     std::optional<std::size_t> task_index(std::string_view id) const;
+    /// Task i's arrival, read from a flat array (the layout loops read it for every task).
+    double arrival(std::size_t i) const { return arrival_[i]; }
+    /// Task i's place in the part of the queue order that does not depend on the allocation:
+    /// by (arrival, index) under fcfs and ljf (ljf's tie-break after duration and units), by
+    /// (priority descending, arrival, index) under priority, by index under sjf. Ranks are
+    /// 0..n-1, each once.
+    std::int32_t queue_rank(std::size_t i) const { return queue_rank_[i]; }
+    /// queue_rank() of every task.
+    std::span<const std::int32_t> queue_ranks() const { return queue_rank_; }
+    /// The tasks in queue_rank() order: under fcfs and priority, the queue order itself.
+    std::span<const std::int32_t> tasks_by_queue_rank() const { return by_queue_rank_; }
     std::optional<std::size_t> resource_index(std::string_view id) const;
 
     /// Capacity of resource j in dimension k (0 when the resource does not declare it).
@@ -293,6 +304,7 @@ class Problem {
     void check_every_task_fits() const;
     void check_totals_stay_finite() const;
     void validate_devices();
+    void build_queue_ranks();
 
     ProblemData data_;
     std::vector<std::string> dimensions_;
@@ -319,7 +331,10 @@ class Problem {
     std::map<std::string, std::size_t, std::less<>> task_index_;
     std::map<std::string, std::size_t, std::less<>> resource_index_;
     bool has_devices_ = false;
-    std::vector<std::size_t> device_offset_;  // m + 1
+    std::vector<std::size_t> device_offset_;   // m + 1
+    std::vector<double> arrival_;              // n
+    std::vector<std::int32_t> queue_rank_;     // n
+    std::vector<std::int32_t> by_queue_rank_;  // n: its inverse
 };
 
 }  // namespace allocopt

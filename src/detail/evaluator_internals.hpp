@@ -17,13 +17,25 @@ namespace allocopt::detail {
 /// The specialised scoring path chosen from the problem's shape (docs/design.md §Evaluator).
 enum class EvaluatorPath : std::uint8_t { load, packing, general };
 
+/// One task's place in a queue ordered by duration (sjf, ljf): by `primary`, then `tie`.
+struct QueueKey {
+    double primary;     // the duration (sjf) or its negation (ljf)
+    std::uint64_t tie;  // sjf: the index; ljf: (units, descending) then Problem::queue_rank
+    std::int32_t task;
+    bool operator<(const QueueKey& o) const {
+        return primary != o.primary ? primary < o.primary : tie < o.tie;
+    }
+};
+
 /// Per-thread working memory, sized once: evaluations allocate nothing.
 struct EvaluatorScratch {
     std::vector<double> duration;            // n
     std::vector<double> start, end;          // n
     std::vector<std::int32_t> offset;        // m + 1: bucket of each resource in `order`
-    std::vector<std::int32_t> order;         // n: tasks grouped by resource
+    std::vector<std::int32_t> order;         // n + 1: tasks grouped by resource (+1: see
+                                             // EvaluatorInternals::static_queue)
     std::vector<std::int32_t> cursor;        // m: next free position of each bucket
+    std::vector<QueueKey> keys;              // n: one bucket's sort keys (sjf, ljf)
     ListScratch list;                        // list scheduling of one resource
     std::vector<double> load;                // m: sum of durations
     std::vector<double> busy;                // m: sum of units x duration
@@ -37,8 +49,9 @@ struct EvaluatorScratch {
           start(n),
           end(n),
           offset(m + 1),
-          order(n),
+          order(n + 1),
           cursor(m),
+          keys(n),
           list(n, d),
           load(m),
           busy(m),
@@ -55,16 +68,45 @@ struct EvaluatorInternals {
         bool listed;  // only the values of the task's list are admissible
     };
 
+    /// What the metrics read of each task, side by side (a Task is some 300 bytes).
+    struct TaskFacts {
+        double priority, arrival, deadline;
+        double work;  // workload x frequency
+        double workload, frequency;
+        double concurrent;  // max(workload, frequency)
+        bool optional;
+    };
+
     const Problem& problem;
     EvaluatorPath path = EvaluatorPath::general;
     std::vector<UnitBounds> unit_bounds;  // n
-    std::vector<double> unit_duration;    // n x m, when a time matrix is given and units are 1
+    std::vector<TaskFacts> facts;         // n
+    /// Schedule mode with at most kScanResources resources and n x m at most kTableEntries:
+    /// Problem::duration(i, j, smallest count of i) at [i m + j]. Empty otherwise.
+    std::vector<double> min_duration;
+    /// Where min_duration is built, under sjf or ljf with every task's count fixed: per
+    /// resource j, at [j n .. j n + n), every task in the order its queue on j takes
+    /// (PolicyOrder at the fixed counts). An evaluation in which every task has its count
+    /// fills the queues by scanning these in turn, without sorting. Empty otherwise.
+    std::vector<std::int32_t> static_queue;
+
+    static constexpr std::size_t kTableEntries = std::size_t{1} << 21;  // 16 MB of durations
+    static constexpr std::size_t kScanResources = 16;
+    std::vector<double> unit_duration;  // n x m, when a time matrix is given and units are 1
     std::vector<std::unique_ptr<EvaluatorScratch>> scratch;  // one per thread
 
     explicit EvaluatorInternals(const Problem& p) : problem(p) {}
 
     /// Durations with one unit, n x m row-major, when the load path runs on a time matrix;
     /// null otherwise.
+    /// Problem::duration(i, j, units) from min_duration where it holds that count.
+    double duration(std::size_t i, std::size_t j, std::int32_t units) const {
+        if (!min_duration.empty() && units == unit_bounds[i].min) {
+            return min_duration[i * problem.num_resources() + j];
+        }
+        return problem.duration(i, j, units);
+    }
+
     const double* unit_duration_table() const {
         return unit_duration.empty() ? nullptr : unit_duration.data();
     }

@@ -19,7 +19,7 @@ namespace allocopt::detail {
 /// arrival, priority by priority (highest first) then arrival; ties by task index.
 class PolicyOrder {
   public:
-    explicit PolicyOrder(const Problem& p) : tasks_(p.tasks()), policy_(p.policy()) {}
+    explicit PolicyOrder(const Problem& p) : rank_(p.queue_ranks().data()), policy_(p.policy()) {}
 
     /// Whether task x (of duration dx at ux units) goes before task y (dy at uy units).
     bool before(std::int32_t x, double dx, std::int32_t ux, std::int32_t y, double dy,
@@ -38,32 +38,28 @@ class PolicyOrder {
     }
 
     /// before() for policy P, known at compile time: a sort of many tasks calls this, so that
-    /// no comparison switches on the policy.
+    /// no comparison switches on the policy. The parts of the order that do not depend on the
+    /// allocation (arrival, priority, index) are one comparison of Problem::queue_rank.
     template <Policy P>
     bool before_as(std::int32_t x, double dx, std::int32_t ux, std::int32_t y, double dy,
                    std::int32_t uy) const {
-        const Task& tx = tasks_[static_cast<std::size_t>(x)];
-        const Task& ty = tasks_[static_cast<std::size_t>(y)];
-        if constexpr (P == Policy::fcfs) {
-            return tx.arrival != ty.arrival ? tx.arrival < ty.arrival : x < y;
+        if constexpr (P == Policy::fcfs || P == Policy::priority) {
+            return rank(x) < rank(y);
         } else if constexpr (P == Policy::sjf) {
             return dx != dy ? dx < dy : x < y;
-        } else if constexpr (P == Policy::priority) {
-            if (tx.priority != ty.priority) return tx.priority > ty.priority;
-            if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
-            return x < y;
         } else {
             if (dx != dy) return dx > dy;
             if (ux != uy) return ux > uy;
-            if (tx.arrival != ty.arrival) return tx.arrival < ty.arrival;
-            return x < y;
+            return rank(x) < rank(y);
         }
     }
 
     Policy policy() const { return policy_; }
 
   private:
-    std::span<const Task> tasks_;
+    std::int32_t rank(std::int32_t i) const { return rank_[static_cast<std::size_t>(i)]; }
+
+    const std::int32_t* rank_;
     Policy policy_;
 };
 
@@ -92,6 +88,10 @@ struct ListScratch {
     // With units alone (one dimension): per unit count u, a node before which no segment has
     // u units free. Usage only grows while a queue is laid out, so it only moves later.
     std::vector<std::int32_t> earliest;
+    // A strict queue with units alone and few of them: the time each unit is next free,
+    // ascending (a unit is a slot; which task holds it does not matter, only how many are
+    // free when).
+    std::vector<double> free_at;
 
     // (The profile grows on first use and keeps its capacity: no allocation once warm.)
     ListScratch(std::size_t n, std::size_t d) : used(d) { running.reserve(n + 1); }
@@ -183,7 +183,7 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
     std::int32_t cursor = 0;     // a node at or before the last arrival looked up
     const auto lay = [&](std::size_t i, double dur) {
         const bool fits_alone = tasks.fits_alone(i, capacity_violation);
-        const double arrival = p.task(i).arrival;
+        const double arrival = p.arrival(i);
         // The node whose segment holds `start` (times[at] <= start), and the last node of the
         // task's window.
         double start = 0;
@@ -270,6 +270,53 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
     tasks.walk(queue, lay);
 }
 
+/// The most units a resource may have for strict_slot_schedule(): above, a heap of the running
+/// tasks is cheaper than keeping every unit's time in order.
+inline constexpr double kMaxUnitSlots = 64;
+
+/// list_schedule() of a strict queue on a resource with units alone (one dimension) and at
+/// most kMaxUnitSlots of them: the same layout as the heap of running tasks, O(capacity) per
+/// task without branches on the heap. A task of u units starts at the latest of its arrival,
+/// the previous task's start and the u-th earliest time a unit is free (the end of the last
+/// task a heap would release before u units are free); its u units are then free at its end.
+/// A task too big for the resource starts once every unit is free and holds them all. A task
+/// with no units (not admissible: counts are >= 1) waits for nothing.
+template <class OnTask>
+void strict_slot_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
+                          const QueueTasks& tasks, ListScratch& s, double& capacity_violation,
+                          OnTask& on_task) {
+    // Units are whole: a capacity of 3.5 holds what 3 hold.
+    const auto slots = static_cast<std::size_t>(p.capacity(j, 0));
+    s.free_at.assign(slots, 0.0);  // arrivals are >= 0: an idle unit delays nothing
+    double* free_at = s.free_at.data();
+    double previous_start = 0;
+    tasks.walk(queue, [&](std::size_t i, double dur) {
+        const std::int32_t u = tasks.units_of(i);
+        const bool fits_alone = tasks.fits_alone(i, capacity_violation);
+        double t = std::max(p.arrival(i), previous_start);
+        double end = t + dur;
+        if (!fits_alone) {
+            if (slots > 0) t = std::max(t, free_at[slots - 1]);
+            end = t + dur;
+            std::fill(free_at, free_at + slots, end);
+        } else if (u > 0) {
+            const auto k = static_cast<std::size_t>(u);
+            t = std::max(t, free_at[k - 1]);
+            end = t + dur;
+            // The k earliest units are now free at `end`: shift the units free before it
+            // down over them, then put the k in order.
+            std::size_t at = k;
+            while (at < slots && free_at[at] < end) {
+                free_at[at - k] = free_at[at];
+                ++at;
+            }
+            std::fill(free_at + (at - k), free_at + at, end);
+        }
+        previous_start = t;
+        on_task(i, u, dur, t, end, fits_alone);
+    });
+}
+
 /// Lays out `queue` (tasks of resource j in policy order, changed by `edit`) by list
 /// scheduling with cumulative capacity: each task starts at the earliest time, not before
 /// its arrival nor before the previous task's start (no overtaking), at which its units and
@@ -290,12 +337,16 @@ void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t
         return;
     }
     const std::size_t d = p.num_dimensions();
+    const QueueTasks tasks{p, j, units, duration, edit};
+    if (d == 1 && p.capacity(j, 0) <= kMaxUnitSlots) {
+        strict_slot_schedule(p, j, queue, tasks, s, capacity_violation, on_task);
+        return;
+    }
     std::fill(s.used.begin(), s.used.end(), 0.0);
     s.running.clear();
     const auto later = [](const auto& x, const auto& y) {
         return x.first != y.first ? x.first > y.first : x.second > y.second;
     };
-    const QueueTasks tasks{p, j, units, duration, edit};
     const auto need = [&](std::size_t i, std::size_t k) { return tasks.need(i, k); };
     const auto release_first = [&] {
         std::pop_heap(s.running.begin(), s.running.end(), later);
@@ -308,7 +359,7 @@ void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t
     double previous_start = 0;
     const auto lay = [&](std::size_t i, double dur) {
         const bool fits_alone = tasks.fits_alone(i, capacity_violation);
-        double t = std::max(p.task(i).arrival, previous_start);
+        double t = std::max(p.arrival(i), previous_start);
         while (!s.running.empty() && s.running.front().first <= t)
             release_first();
         const auto fits = [&] {
