@@ -78,16 +78,15 @@ struct QueueEdit {
 struct ListScratch {
     std::vector<double> used;                              // d: usage beside the running tasks
     std::vector<std::pair<double, std::int32_t>> running;  // heap of (end, task)
-    // Backfilling: the usage profile, a step function kept as a list of breakpoints in time
-    // order (next: the following node, -1 after the last). Node b's segment runs from
-    // times[b] to the next node's time (the last one to infinity, always empty) with usage
-    // usage[b d .. b d + d - 1].
+    // Backfilling: the usage profile, a step function kept as breakpoints in time order.
+    // Segment b runs from times[b] to times[b + 1] (the last one to infinity, always empty)
+    // with usage usage[b d .. b d + d - 1].
     std::vector<double> times;
     std::vector<double> usage;
-    std::vector<std::int32_t> next;
-    // With units alone (one dimension): per unit count u, a node before which no segment has
-    // u units free. Usage only grows while a queue is laid out, so it only moves later.
-    std::vector<std::int32_t> earliest;
+    // With units alone (one dimension): per unit count u, a breakpoint's time before which no
+    // segment has u units free. Usage only grows while a queue is laid out, so it only moves
+    // later.
+    std::vector<double> earliest_time;
     // A strict queue with units alone and few of them: the time each unit is next free,
     // ascending (a unit is a slot; which task holds it does not matter, only how many are
     // free when).
@@ -143,126 +142,105 @@ struct QueueTasks {
 };
 
 /// list_schedule() of a problem that backfills: the tasks in queue order, each into the usage
-/// profile at the earliest start that fits for its whole duration. O(k) per task for k tasks.
+/// profile at the earliest start that fits for its whole duration. The profile is a step
+/// function kept in two sorted arrays (ListScratch::times, usage): a scan reads contiguous
+/// memory, and a new breakpoint moves the later ones up by one. O(k) per task for k tasks.
 template <class OnTask>
 void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
                        const std::int32_t* units, const double* duration, const QueueEdit& edit,
                        ListScratch& s, double& capacity_violation, OnTask& on_task) {
     const std::size_t d = p.num_dimensions();
-    // Node 0 starts the profile at time 0 (arrivals are >= 0); nodes are never removed, so an
-    // index names the same breakpoint for the whole layout.
+    // Breakpoint 0 starts the profile at time 0 (arrivals are >= 0); the last segment runs
+    // to infinity and is always empty.
     s.times.assign(1, 0.0);
     s.usage.assign(d, 0.0);
-    s.next.assign(1, -1);
     constexpr double kMaxCachedUnits = 1024;
     const bool cached = d == 1 && p.capacity(j, 0) <= kMaxCachedUnits;
-    if (cached) s.earliest.assign(static_cast<std::size_t>(p.capacity(j, 0)) + 1, 0);
+    if (cached) s.earliest_time.assign(static_cast<std::size_t>(p.capacity(j, 0)) + 1, 0.0);
     const QueueTasks tasks{p, j, units, duration, edit};
-    const auto need = [&](std::size_t i, std::size_t k) { return tasks.need(i, k); };
-    const auto segment_fits = [&](std::int32_t b, std::size_t i) {
-        const double* u = s.usage.data() + static_cast<std::size_t>(b) * d;
+    // Whether segment b has room for task i, in every dimension.
+    const auto room = [&](std::size_t b, std::size_t i) {
+        const double* u = s.usage.data() + b * d;
         for (std::size_t k = 0; k < d; ++k) {
-            if (u[k] + need(i, k) > p.capacity(j, k)) return false;
+            if (u[k] + tasks.need(i, k) > p.capacity(j, k)) return false;
         }
         return true;
     };
-    // A breakpoint at t inside node b's segment (times[b] < t): a new node after b, with b's
-    // usage. Within the reserved capacity once warm: no allocation.
-    const auto split = [&](std::int32_t b, double t) {
-        const auto node = static_cast<std::int32_t>(s.times.size());
-        s.times.push_back(t);
-        for (std::size_t k = 0; k < d; ++k)
-            s.usage.push_back(s.usage[static_cast<std::size_t>(b) * d + k]);
-        s.next.push_back(s.next[static_cast<std::size_t>(b)]);
-        s.next[static_cast<std::size_t>(b)] = node;
-        return node;
+    // The first segment from `b` on whose room(b) holds for `dur` from its start (or from
+    // `start` when b itself has room), into at (where it starts), c (its last segment), start
+    // and first (the first segment with room on the way).
+    struct Window {
+        std::size_t at, c, first;
+        double start;
     };
-    const auto time_of = [&](std::int32_t b) { return s.times[static_cast<std::size_t>(b)]; };
-    const auto next_of = [&](std::int32_t b) { return s.next[static_cast<std::size_t>(b)]; };
-    std::int32_t last_node = 0;  // the node of the latest breakpoint
-    std::int32_t cursor = 0;     // a node at or before the last arrival looked up
+    const auto find = [&](std::size_t b, double start, double dur, auto&& has_room) {
+        const double* times = s.times.data();
+        const std::size_t k = s.times.size();
+        std::size_t at = b, c = b, first = k;
+        for (;;) {
+            if (!has_room(c)) {
+                ++c;  // the last segment always has room: c stays below k
+                at = c;
+                start = times[c];
+                continue;
+            }
+            if (first == k) first = c;
+            if (c + 1 == k || times[c + 1] >= start + dur) break;
+            ++c;
+        }
+        return Window{at, c, first, start};
+    };
+    // A breakpoint at time t inside segment b (times[b] < t): a new segment b + 1 with b's
+    // usage. Within the reserved capacity once warm: no allocation.
+    const auto split = [&](std::size_t b, double t) {
+        s.times.insert(s.times.begin() + static_cast<std::ptrdiff_t>(b + 1), t);
+        const auto from = s.usage.begin() + static_cast<std::ptrdiff_t>(b * d);
+        s.usage.insert(from + static_cast<std::ptrdiff_t>(d), from,
+                       from + static_cast<std::ptrdiff_t>(d));
+    };
     const auto lay = [&](std::size_t i, double dur) {
         const bool fits_alone = tasks.fits_alone(i, capacity_violation);
         const double arrival = p.arrival(i);
-        // The node whose segment holds `start` (times[at] <= start), and the last node of the
-        // task's window.
-        double start = 0;
-        std::int32_t at = 0, c = 0;
+        const std::size_t last = s.times.size() - 1;
+        Window w{last, last, last, 0};
         if (!fits_alone) {
             // Once every task before it has ended: from the latest breakpoint, or its arrival.
-            start = std::max(arrival, time_of(last_node));
-            at = c = last_node;
+            w.start = std::max(arrival, s.times[last]);
         } else {
-            // From the node holding the arrival (or the unit count's earliest node), forward:
-            // a window of segments that fit from `start` on, at least `dur` long (the last
-            // segment is empty and endless).
-            std::int32_t* earliest =
-                cached ? &s.earliest[static_cast<std::size_t>(tasks.units_of(i))] : nullptr;
-            if (earliest != nullptr && time_of(*earliest) >= arrival) {
-                at = *earliest;
-                start = time_of(at);
+            // From the segment holding the arrival, or the unit count's earliest time when
+            // later: no segment before it has that many units free.
+            double* earliest =
+                cached ? &s.earliest_time[static_cast<std::size_t>(tasks.units_of(i))] : nullptr;
+            double from = arrival;
+            if (earliest != nullptr && *earliest >= arrival) {
+                from = *earliest;  // a breakpoint's time
             } else {
-                if (time_of(cursor) > arrival) cursor = 0;
-                for (std::int32_t n = next_of(cursor); n >= 0 && time_of(n) <= arrival;
-                     n = next_of(n))
-                    cursor = n;
-                at = cursor;
-                start = arrival;
                 earliest = nullptr;  // the segments before the arrival were not looked at
             }
-            c = at;
-            std::int32_t first_fit = -1;
-            const double* times = s.times.data();
-            const std::int32_t* next = s.next.data();
+            const auto b = static_cast<std::size_t>(
+                std::upper_bound(s.times.begin(), s.times.end(), from) - s.times.begin() - 1);
             if (d == 1) {  // units alone: the hot case, one comparison per segment
-                const double want = need(i, 0), cap = p.capacity(j, 0);
+                const double want = tasks.need(i, 0), cap = p.capacity(j, 0);
                 const double* use = s.usage.data();
-                for (;;) {
-                    if (use[c] + want > cap) {
-                        c = next[c];
-                        at = c;
-                        start = times[c];
-                        continue;
-                    }
-                    if (first_fit < 0) first_fit = c;
-                    const std::int32_t n = next[c];
-                    if (n < 0 || times[n] >= start + dur) break;
-                    c = n;
-                }
+                w = find(b, from, dur, [&](std::size_t c) { return use[c] + want <= cap; });
             } else {
-                for (;;) {
-                    if (!segment_fits(c, i)) {
-                        c = next[c];
-                        at = c;
-                        start = times[c];
-                        continue;
-                    }
-                    if (first_fit < 0) first_fit = c;
-                    const std::int32_t n = next[c];
-                    if (n < 0 || times[n] >= start + dur) break;
-                    c = n;
-                }
+                w = find(b, from, dur, [&](std::size_t c) { return room(c, i); });
             }
-            if (earliest != nullptr) *earliest = first_fit;
+            if (earliest != nullptr) *earliest = s.times[w.first];
         }
-        const double end = start + dur;
+        const double start = w.start, end = start + dur;
         if (end > start) {
             // Breakpoints at start and end, then the task's need on every segment between.
-            if (time_of(at) < start) {
-                const std::int32_t node = split(at, start);
-                if (c == at) c = node;
-                if (last_node == at) last_node = node;
-                at = node;
+            std::size_t at = w.at, c = w.c;
+            if (s.times[at] < start) {
+                split(at, start);
+                ++at;
+                ++c;  // moved up by one (or, when it was `at`, now the part after start)
             }
-            const std::int32_t after = next_of(c);
-            std::int32_t stop = after;
-            if (after < 0 || time_of(after) != end) {
-                stop = split(c, end);
-                if (after < 0) last_node = stop;
-            }
-            for (std::int32_t b = at; b != stop; b = next_of(b)) {
+            if (c + 1 == s.times.size() || s.times[c + 1] != end) split(c, end);
+            for (std::size_t b = at; b <= c; ++b) {
                 for (std::size_t k = 0; k < d; ++k)
-                    s.usage[static_cast<std::size_t>(b) * d + k] += need(i, k);
+                    s.usage[b * d + k] += tasks.need(i, k);
             }
         }
         on_task(i, tasks.units_of(i), dur, start, end, fits_alone);
