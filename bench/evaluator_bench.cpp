@@ -17,6 +17,8 @@
 //   BM_FullEval/gavel700-Q             Gavel's seed-0 700-job set (problems/gavel/), ljf
 //   BM_DeltaMove/gavel700-Q            queues, Q = backfill (the importer's default) or
 //                                      strict: a full evaluation and a delta move
+//   BM_Batch/gavel700-backfill/threads:T  evaluate_batch of 256 backfilled Gavel plans on
+//                                      T = 1, 2, 4, 8, 16 threads (up to the machine's cores)
 //
 // Each reports items_per_second (allocations or moves scored per second); the structured
 // case also reports the process's peak RSS. bench/evaluator.sh runs it and records medians.
@@ -24,10 +26,12 @@
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "allocopt/delta.hpp"
@@ -137,8 +141,7 @@ void BM_DeltaMove(benchmark::State& state) {
     delta_moves(state, braun());
 }
 
-void BM_Batch(benchmark::State& state, int threads) {
-    const Problem& p = braun();
+void batch(benchmark::State& state, const Problem& p, int threads) {
     Evaluator ev(p, {.threads = threads});
     const std::vector<Allocation> candidates = random_allocations(p, 256, 5);
     std::vector<Evaluation> results(candidates.size());
@@ -147,6 +150,10 @@ void BM_Batch(benchmark::State& state, int threads) {
         benchmark::DoNotOptimize(results.data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 256));
+}
+
+void BM_Batch(benchmark::State& state, int threads) {
+    batch(state, braun(), threads);
 }
 
 Problem gpu_cluster(int jobs, int nodes) {
@@ -281,6 +288,10 @@ void BM_DeltaMove_gavel(benchmark::State& state, bool backfill) {
     delta_moves(state, gavel700(backfill));
 }
 
+void BM_Batch_gavel(benchmark::State& state, int threads) {
+    batch(state, gavel700(true), threads);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -305,6 +316,16 @@ int main(int argc, char** argv) {
                                      backfill);
         benchmark::RegisterBenchmark(("BM_DeltaMove/gavel700-" + q).c_str(), BM_DeltaMove_gavel,
                                      backfill);
+    }
+    // Batch scaling on a heavier candidate (a backfilled Gavel plan, ~250 us): 1, 2, 4, 8, 16
+    // threads, as many as the machine has.
+    const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+    for (const int threads : {1, 2, 4, 8, 16}) {
+        if (static_cast<unsigned>(threads) > cores && threads > 2) break;
+        benchmark::RegisterBenchmark(
+            ("BM_Batch/gavel700-backfill/threads:" + std::to_string(threads)).c_str(),
+            BM_Batch_gavel, threads)
+            ->UseRealTime();
     }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
