@@ -27,6 +27,7 @@
 #include "allocopt/io/html_report.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "allocopt/io/solver_config.hpp"
+#include "allocopt/islands.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/pictures.hpp"
@@ -378,6 +379,16 @@ int run(const CLI::App& command, const Options& o) {
     // (after the handlers, so that a signal cannot leave the temporary file behind).
     const std::unique_ptr<Solver> solver =
         settings.entry->make(settings.options, settings.settings.seed);
+    if (settings.settings.islands > 1 && !runs_on_islands(*solver)) {
+        std::string searches;
+        for (const SolverEntry& entry : solver_registry()) {
+            if (entry.population)
+                searches += (searches.empty() ? "" : ", ") + std::string(entry.name);
+        }
+        throw InputError("--islands", std::to_string(settings.settings.islands),
+                         "solver '" + settings.settings.solver +
+                             "' is not a population search; islands run " + searches);
+    }
     const ProblemFile file = load_problem(o.source, !o.quiet && isatty(STDERR_FILENO));
     const Problem& problem = file.problem;
     const std::string& name = settings.settings.solver;
@@ -393,7 +404,8 @@ int run(const CLI::App& command, const Options& o) {
     Result result;
     {
         ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
-        result = solver->solve(evaluator, termination, &progress);
+        result = termination.islands > 1 ? solve_islands(*solver, evaluator, termination, &progress)
+                                         : solver->solve(evaluator, termination, &progress);
     }
     if (!result.found) {
         std::signal(SIGINT, SIG_DFL);
