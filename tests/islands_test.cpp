@@ -124,7 +124,7 @@ TEST_P(Islands, WithoutMigrationEachIslandIsAPlainRun) {
 /// An island handed a migrant better than all its members takes it in and sends it on.
 TEST_P(Islands, AMigrantBetterThanEveryMemberIsTakenIn) {
     RunSettings long_run;
-    long_run.max_evaluations = 6000000;
+    long_run.max_evaluations = 2000000;
     const Result good = solve(etc(), GetParam(), kCheap, long_run);
 
     const auto solver = make_solver(GetParam(), kCheap);

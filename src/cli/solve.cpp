@@ -30,6 +30,7 @@
 #include "allocopt/islands.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
+#include "cli/mpi.hpp"
 #include "cli/pictures.hpp"
 
 namespace allocopt::cli {
@@ -401,11 +402,34 @@ int run(const CLI::App& command, const Options& o) {
     Evaluator evaluator(problem, {.threads = settings.settings.threads});
     RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
+    // Under `mpirun -np K`: one island per rank (docs/islands.md); rank 0 reports and writes.
+    MpiSession mpi;
+    std::unique_ptr<MpiIslands> ranks;
+    if (mpi.active()) {
+        mpi.peers();
+        const std::string size = std::to_string(mpi.size());
+        if (termination.islands != static_cast<std::uint32_t>(mpi.size())) {
+            throw InputError("--islands", std::to_string(termination.islands),
+                             "under mpirun -np " + size +
+                                 ", solve runs one island per rank: give --islands " + size);
+        }
+        ranks = std::make_unique<MpiIslands>(mpi);
+    }
     Result result;
-    {
-        ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
-        result = termination.islands > 1 ? solve_islands(*solver, evaluator, termination, &progress)
-                                         : solver->solve(evaluator, termination, &progress);
+    try {
+        ProgressLine progress(!o.quiet && isatty(STDERR_FILENO) && mpi.rank() == 0);
+        result = termination.islands > 1 || ranks
+                     ? solve_islands(*solver, evaluator, termination, &progress, ranks.get())
+                     : solver->solve(evaluator, termination, &progress);
+    } catch (const std::exception& e) {
+        // Said here: leaving the MPI session aborts the job, before guarded() could say it.
+        if (ranks)
+            std::cerr << "allocopt: error: MPI rank " << mpi.rank() << ": " << e.what() << '\n';
+        throw;
+    }
+    if (ranks) {
+        ranks->complete();
+        if (mpi.rank() != 0) return kOk;  // rank 0 has the same result, and reports it
     }
     if (!result.found) {
         std::signal(SIGINT, SIG_DFL);
