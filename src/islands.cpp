@@ -411,8 +411,8 @@ Result solve_islands(const Solver& solver, Evaluator& evaluator, const RunSettin
     }
     result.notes.push_back(
         std::to_string(n) + " islands on " + topology_name(settings.island_topology) + ", " +
-        std::to_string(run.migrations()) + " epochs of " + std::to_string(settings.migrate_every) +
-        " generations, on " + net.describe(workers));
+        std::to_string(run.migrations()) + (run.migrations() == 1 ? " epoch of " : " epochs of ") +
+        std::to_string(settings.migrate_every) + " generations, on " + net.describe(workers));
     if (run.proven())
         result.notes.push_back(
             "stopped at a proven optimum: the value equals an island's lower bound");
