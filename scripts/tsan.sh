@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over the library tests that run code on more than one thread: the Evaluator's
 # OpenMP batch evaluation and parallel_for, the incremental states evaluated in parallel, and
-# the searches run with 2 or 4 threads (GA, PSO, local search, every registered solver), and the
-# tuner's thread pool running solver runs side by side.
+# the searches run with 2 or 4 threads (GA, PSO, local search, every registered solver), the
+# islands on 1, 2 and 4 threads, and the tuner's thread pool running solver runs side by side.
 #
 # libgomp, g++'s OpenMP runtime, is not instrumented: TSan would not see its barriers and would
 # report false races. So this builds with clang++-14 and LLVM's libomp, and loads libarcher,
@@ -51,6 +51,7 @@ tests=(
     'Registry/EverySolver.GivesValidCorrectlyScoredResultsOnEveryFamily/ga'
     'Registry/EverySolver.GivesValidCorrectlyScoredResultsOnEveryFamily/pso'
     'Registry/EverySolver.GivesValidCorrectlyScoredResultsOnEveryFamily/local_search'
+    'PopulationSearches/Islands.*'
     'TuneRace.TheResultIsTheSameForAnyNumberOfWorkers'
     'TuneRace.TunesTheGaOnRealRunsAndComparesOnATestSet'
     'TuneRace.AResumedTuningRunsNothingTwiceAndEndsAsAnUninterruptedOne'

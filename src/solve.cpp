@@ -1,5 +1,6 @@
 #include "allocopt/solve.hpp"
 
+#include "allocopt/islands.hpp"
 #include "allocopt/solvers/registry.hpp"
 
 namespace allocopt {
@@ -17,7 +18,10 @@ Result solve(const Problem& problem, std::string_view name, const OptionList& op
              const RunSettings& settings, Observer* observer) {
     run_settings_table().validate(settings);
     const std::unique_ptr<Solver> solver = make_solver(name, options, settings.seed);
+    RunSettings named = settings;
+    named.solver = std::string(name);  // for solve_islands' messages
     Evaluator evaluator(problem, {.threads = settings.threads});
+    if (settings.islands > 1) return solve_islands(*solver, evaluator, named, observer);
     return solver->solve(evaluator, settings, observer);
 }
 

@@ -54,7 +54,22 @@ const OptionTable<RunSettings>& run_settings_table() {
             .integer("stall-evals", &S::stall_evaluations,
                      "stop after this many evaluations without improvement", 0, kNoMax)
             .real("stall-seconds", &S::stall_seconds,
-                  "stop after this many seconds without improvement", 0, kInf);
+                  "stop after this many seconds without improvement", 0, kInf)
+            .integer("islands", &S::islands,
+                     "populations of a population search (ga, pso) evolving side by side, "
+                     "trading their best members (docs/islands.md); 1 = no islands",
+                     1, kMaxIslands)
+            .not_tuned()
+            .integer("migrate-every", &S::migrate_every,
+                     "generations of each island between two migrations (the first epoch also "
+                     "holds the starts)",
+                     1, kNoMax, OptionTable<S>::Scale::log)
+            .not_tuned()
+            .choice("island-topology", &S::island_topology,
+                    "who sends to whom at a migration: ring (island i-1 to i), full (every "
+                    "island to every other), random (one drawn per island and epoch), none",
+                    {"ring", "full", "random", "none"})
+            .not_tuned();
     return table;
 }
 

@@ -9,6 +9,7 @@
 #include "allocopt/error.hpp"
 #include "allocopt/evaluator.hpp"
 #include "allocopt/generators.hpp"
+#include "allocopt/islands.hpp"
 #include "allocopt/metrics.hpp"
 #include "allocopt/objective.hpp"
 #include "allocopt/options.hpp"

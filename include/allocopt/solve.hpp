@@ -32,9 +32,10 @@ std::unique_ptr<Solver> make_solver(std::string_view name, const OptionList& opt
 
 /// Solves `problem` with the solver `name`: make_solver(name, options, settings.seed), run on
 /// an Evaluator with settings.threads until the first of settings' limits (kDefaultTimeLimit
-/// seconds when none is given). settings.solver is ignored. Throws InputError as make_solver
-/// does and for settings out of their bounds (run_settings_table()); never for a valid
-/// problem once the search has started.
+/// seconds when none is given); on settings.islands islands when above 1 (solve_islands(),
+/// allocopt/islands.hpp). settings.solver is ignored. Throws InputError as make_solver
+/// and solve_islands do and for settings out of their bounds (run_settings_table()); never
+/// for a valid problem once the search has started.
 Result solve(const Problem& problem, std::string_view name, const OptionList& options = {},
              const RunSettings& settings = {}, Observer* observer = nullptr);
 

@@ -23,6 +23,15 @@
 
 namespace allocopt {
 
+/// How the islands of a run trade members at a migration (RunSettings::island_topology,
+/// docs/islands.md).
+enum class IslandTopology : std::uint8_t {
+    ring,    ///< island i receives from island i - 1 (island 0 from the last)
+    full,    ///< every island receives from every other
+    random,  ///< island i receives from one other, drawn from (seed, epoch, i)
+    none,    ///< no migration: independent runs, the best of them
+};
+
 /// How one run goes: which solver, its seed, the threads, and when to stop: whichever limit
 /// comes first. A zero limit is no limit; a run given none stops after kDefaultTimeLimit
 /// seconds (so a default-constructed RunSettings always stops). The rows of
@@ -48,8 +57,10 @@ namespace allocopt {
 /// starts, descents, sweeps) poll them every ~1000 elementary steps and return what they have.
 ///
 /// Solver::solve reads the limits only: the solver and the seed are chosen when the solver is
-/// made (make_solver), the threads by the Evaluator. (`target{}`: g++ -Wextra flags a designated
-/// initializer that leaves out a member with no default member initializer.)
+/// made (make_solver), the threads by the Evaluator, and the islands by solve() and
+/// solve_islands() (allocopt/islands.hpp), which run Solver::solve itself for one island.
+/// (`target{}`: g++ -Wextra flags a designated initializer that leaves out a member with no
+/// default member initializer.)
 struct RunSettings {
     std::string solver = "ga";            ///< a name from solver_registry()
     std::uint64_t seed = 1;               ///< same seed and settings, same result
@@ -60,6 +71,11 @@ struct RunSettings {
     std::uint64_t stall_evaluations = 0;  ///< stop after this many evaluations without gain
     double stall_seconds = 0;             ///< stop after this long without gain
     const std::atomic<bool>* interrupt = nullptr;  ///< set by a signal handler (Ctrl-C)
+    /// Populations evolving side by side (a population search only; 1 = the plain solver).
+    std::uint32_t islands = 1;
+    /// Generations (iterations) of each island between two migrations.
+    std::uint64_t migrate_every = 10;
+    IslandTopology island_topology = IslandTopology::ring;
 
     /// Whether a limit that ends every run is set: evaluations, time or a stall. A target
     /// alone may never be reached.
@@ -80,8 +96,13 @@ inline constexpr double kDefaultTimeLimit = 10;
 /// limits (asking for 100000 crashed it).
 inline constexpr int kMaxThreads = 1024;
 
+/// The most islands a run accepts: each island's streams are keyed by its index (Rng::keyed),
+/// and far more than the ranks of any MPI job this is run on.
+inline constexpr std::uint32_t kMaxIslands = 65536;
+
 /// The rows of RunSettings: `solver`, `seed`, `threads`, `time-limit`, `max-evals`, `target`,
-/// `stall-evals`, `stall-seconds` (the interrupt is not a setting).
+/// `stall-evals`, `stall-seconds`, `islands`, `migrate-every`, `island-topology` (the interrupt
+/// is not a setting).
 const OptionTable<RunSettings>& run_settings_table();
 
 /// A cheap, thread-safe test of the wall-clock limit and the interrupt flag, for the long

@@ -96,6 +96,16 @@ MpiSession::MpiSession() {
 MpiSession::~MpiSession() {
 #if ALLOCOPT_HAVE_MPI
     if (!active_) return;
+    if (peers_) {
+        // The other ranks may be waiting in a migration for this one: only an abort ends them.
+        if (islands_running_) {
+            std::cerr << "allocopt: error: MPI rank " << rank_
+                      << " left the island run before it ended; ending the MPI job\n";
+            MPI_Abort(MPI_COMM_WORLD, kInternal);
+        }
+        MPI_Finalize();
+        return;
+    }
     // Two ways to leave that MPI_Finalize cannot end, since it waits for every rank: rank 0 left
     // by an exception run() does not handle (out of memory while receiving), with workers
     // perhaps blocked sending replies nobody will receive; or a worker that left before rank 0
@@ -117,7 +127,7 @@ MpiSession::~MpiSession() {
 }
 
 void MpiSession::finish() {
-    if (!active_ || rank_ != 0 || finished_) return;
+    if (!active_ || rank_ != 0 || finished_ || peers_) return;
     finished_ = true;
 #if ALLOCOPT_HAVE_MPI
     for (int worker = 1; worker < size_; ++worker)
@@ -179,6 +189,61 @@ void MpiPool::run([[maybe_unused]] const std::vector<std::string>& jobs,
     }
     if (failure) std::rethrow_exception(failure);
 #endif
+}
+
+MpiIslands::MpiIslands(MpiSession& session) : session_(session) {
+    if (!session.active() || !session.peers_)
+        throw std::invalid_argument("MpiIslands: needs an active MPI session of peers");
+    session.islands_running_ = true;
+}
+
+std::vector<std::uint32_t> MpiIslands::local(std::uint32_t islands) const {
+    if (islands != static_cast<std::uint32_t>(session_.size()))
+        throw std::invalid_argument("MpiIslands: " + std::to_string(islands) + " islands on " +
+                                    std::to_string(session_.size()) + " ranks");
+    return {static_cast<std::uint32_t>(session_.rank())};
+}
+
+std::vector<IslandReport> MpiIslands::exchange([[maybe_unused]] std::vector<IslandReport> mine,
+                                               std::uint32_t islands) {
+    std::vector<IslandReport> all;
+#if ALLOCOPT_HAVE_MPI
+    const std::string bytes = mine.size() == 1 ? encode(mine.front()) : std::string();
+    if (!fits_a_message(bytes))
+        throw std::length_error("MPI islands: a report of " + std::to_string(bytes.size()) +
+                                " bytes, more than an MPI message can hold");
+    const int n = session_.size();
+    std::vector<int> sizes(static_cast<std::size_t>(n)), offsets(static_cast<std::size_t>(n));
+    const int size = static_cast<int>(bytes.size());
+    MPI_Allgather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    long long total = 0;
+    for (int r = 0; r < n; ++r) {
+        offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
+        total += sizes[static_cast<std::size_t>(r)];
+        if (total > INT_MAX)
+            throw std::length_error("MPI islands: the reports of one migration exceed 2 GiB");
+    }
+    std::string gathered(static_cast<std::size_t>(total), '\0');
+    MPI_Allgatherv(bytes.data(), size, MPI_CHAR, gathered.data(), sizes.data(), offsets.data(),
+                   MPI_CHAR, MPI_COMM_WORLD);
+    for (int r = 0; r < n; ++r) {
+        const auto k = static_cast<std::size_t>(r);
+        all.push_back(decode(std::string_view(gathered).substr(
+            static_cast<std::size_t>(offsets[k]), static_cast<std::size_t>(sizes[k]))));
+        if (all.back().island != static_cast<std::uint32_t>(r))
+            throw std::runtime_error("MPI islands: rank " + std::to_string(r) +
+                                     " sent the report of island " +
+                                     std::to_string(all.back().island));
+    }
+#endif
+    if (all.size() != islands)
+        throw std::logic_error("MPI islands: " + std::to_string(all.size()) + " reports for " +
+                               std::to_string(islands) + " islands");
+    return all;
+}
+
+std::string MpiIslands::describe(int) const {
+    return std::to_string(session_.size()) + " MPI ranks";
 }
 
 std::unique_ptr<RunPool> make_mpi_pool(MpiSession& session) {

@@ -10,8 +10,12 @@
 // exception its work threw) under its own tag. Rank 0 tells the workers to stop once, when
 // the session ends (MpiSession::finish or the destructor), so one pool can run() many batches.
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "allocopt/islands.hpp"
 #include "allocopt/run_pool.hpp"
 
 namespace allocopt::cli {
@@ -62,15 +66,46 @@ class MpiSession {
     /// Idempotent; does nothing elsewhere. No pool of this session may run() afterwards.
     void finish();
 
+    /// Makes this a session of peers (islands: every rank runs one), with no jobs and no
+    /// stop messages: the session then ends with a plain MPI_Finalize on every rank, unless
+    /// an MpiIslands network was made and not completed. Call it on every rank, before
+    /// anything that may fail on some ranks and not on others.
+    void peers() { peers_ = true; }
+
   private:
     friend class MpiPool;
+    friend class MpiIslands;
     friend void serve_mpi_jobs(MpiSession& session, const PoolWork& work);
     bool active_ = false;
     bool finished_ = false;  ///< rank 0: the workers were told to stop
     bool stopped_ = false;   ///< a worker: rank 0 told it to stop
     int rank_ = 0;
     int size_ = 1;
-    int in_flight_ = 0;  ///< jobs sent whose replies a pool has not received yet
+    int in_flight_ = 0;             ///< jobs sent whose replies a pool has not received yet
+    bool peers_ = false;            ///< peers(): ranks side by side, no jobs
+    bool islands_running_ = false;  ///< an MpiIslands network exists and was not completed
+};
+
+/// The islands of `solve --islands K` under `mpirun -np K`: rank r runs island r, and every
+/// migration is an all-gather of the islands' reports (IslandReport's bytes), so that every
+/// rank takes the same decisions. From its construction until complete(), a rank that leaves
+/// (an exception unwinding through the session) writes why to stderr and calls MPI_Abort,
+/// which ends every rank: no rank is left waiting in a migration. A rank that dies (a signal)
+/// makes mpirun end the job. Throws std::invalid_argument unless the session is an active
+/// session of peers().
+class MpiIslands final : public IslandNetwork {
+  public:
+    explicit MpiIslands(MpiSession& session);
+    std::vector<std::uint32_t> local(std::uint32_t islands) const override;
+    std::vector<IslandReport> exchange(std::vector<IslandReport> mine,
+                                       std::uint32_t islands) override;
+    std::string describe(int threads) const override;
+    /// The run ended on this rank as on every other (solve_islands returned): the session may
+    /// end normally.
+    void complete() { session_.islands_running_ = false; }
+
+  private:
+    MpiSession& session_;
 };
 
 /// On rank 0: a pool of size() - 1 workers, ranks 1..K-1. run() sends each idle worker one

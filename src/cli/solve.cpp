@@ -27,8 +27,10 @@
 #include "allocopt/io/html_report.hpp"
 #include "allocopt/io/result_io.hpp"
 #include "allocopt/io/solver_config.hpp"
+#include "allocopt/islands.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
+#include "cli/mpi.hpp"
 #include "cli/pictures.hpp"
 
 namespace allocopt::cli {
@@ -378,6 +380,16 @@ int run(const CLI::App& command, const Options& o) {
     // (after the handlers, so that a signal cannot leave the temporary file behind).
     const std::unique_ptr<Solver> solver =
         settings.entry->make(settings.options, settings.settings.seed);
+    if (settings.settings.islands > 1 && !runs_on_islands(*solver)) {
+        std::string searches;
+        for (const SolverEntry& entry : solver_registry()) {
+            if (entry.population)
+                searches += (searches.empty() ? "" : ", ") + std::string(entry.name);
+        }
+        throw InputError("--islands", std::to_string(settings.settings.islands),
+                         "solver '" + settings.settings.solver +
+                             "' is not a population search; islands run " + searches);
+    }
     const ProblemFile file = load_problem(o.source, !o.quiet && isatty(STDERR_FILENO));
     const Problem& problem = file.problem;
     const std::string& name = settings.settings.solver;
@@ -390,10 +402,34 @@ int run(const CLI::App& command, const Options& o) {
     Evaluator evaluator(problem, {.threads = settings.settings.threads});
     RunSettings& termination = settings.settings;
     termination.interrupt = &g_interrupted;
+    // Under `mpirun -np K`: one island per rank (docs/islands.md); rank 0 reports and writes.
+    MpiSession mpi;
+    std::unique_ptr<MpiIslands> ranks;
+    if (mpi.active()) {
+        mpi.peers();
+        const std::string size = std::to_string(mpi.size());
+        if (termination.islands != static_cast<std::uint32_t>(mpi.size())) {
+            throw InputError("--islands", std::to_string(termination.islands),
+                             "under mpirun -np " + size +
+                                 ", solve runs one island per rank: give --islands " + size);
+        }
+        ranks = std::make_unique<MpiIslands>(mpi);
+    }
     Result result;
-    {
-        ProgressLine progress(!o.quiet && isatty(STDERR_FILENO));
-        result = solver->solve(evaluator, termination, &progress);
+    try {
+        ProgressLine progress(!o.quiet && isatty(STDERR_FILENO) && mpi.rank() == 0);
+        result = termination.islands > 1 || ranks
+                     ? solve_islands(*solver, evaluator, termination, &progress, ranks.get())
+                     : solver->solve(evaluator, termination, &progress);
+    } catch (const std::exception& e) {
+        // Said here: leaving the MPI session aborts the job, before guarded() could say it.
+        if (ranks)
+            std::cerr << "allocopt: error: MPI rank " << mpi.rank() << ": " << e.what() << '\n';
+        throw;
+    }
+    if (ranks) {
+        ranks->complete();
+        if (mpi.rank() != 0) return kOk;  // rank 0 has the same result, and reports it
     }
     if (!result.found) {
         std::signal(SIGINT, SIG_DFL);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <span>
 
 #include "solvers/memetic_rows.hpp"
 #include "solvers/population.hpp"
@@ -44,7 +46,7 @@ class Adaptive {
 
 enum Crossover : std::size_t { kUniform, kTwoPoint, kNone };
 
-class Ga {
+class Ga final : public IslandSearch {
   public:
     Ga(const GeneticOptions& o, std::uint64_t seed, Evaluator& evaluator, SearchTracker& tracker)
         : o_(o),
@@ -56,33 +58,68 @@ class Ga {
           rng_(scaffold_.stream(detail::Purpose::selection, 0, 0)) {}
 
     void run() {
-        if (memetic_.exhaust_small_space()) return;  // a proven optimum: nothing left to do
-        initialise();
-        if (population_.empty()) return;  // stopped before the first member was scored
-        int since_gain = 0;
-        for (std::uint64_t generation = 1; scaffold_.more(generation); ++generation) {
-            breed(generation);
-            const bool gained = settle();
-            since_gain = gained ? 0 : since_gain + 1;
-            // Converged: every child is already a member.
-            switch (scaffold_.converged(duplicates_ == children_.size(), best_evaluation())) {
-                case detail::Population::Verdict::end:
-                    return;
-                case detail::Population::Verdict::restart:
-                    since_gain = o_.restart_after;  // restart now
-                    break;
-                case detail::Population::Verdict::search:
-                    break;
-            }
-            crossovers_.decay();
-            if (since_gain >= o_.restart_after) {
-                restart(generation);
-                since_gain = 0;
-            }
+        if (!start()) return;
+        while (step()) {
         }
     }
 
-    std::optional<double> lower_bound(const Evaluation& best) const {
+    bool start() override {
+        if (memetic_.exhaust_small_space()) return false;  // a proven optimum: nothing left
+        initialise();
+        return !population_.empty();  // empty: stopped before the first member was scored
+    }
+
+    bool step() override {
+        const std::uint64_t generation = generation_;
+        if (!scaffold_.more(generation)) return false;
+        breed(generation);
+        const bool gained = settle();
+        since_gain_ = gained ? 0 : since_gain_ + 1;
+        // Converged: every child is already a member.
+        switch (scaffold_.converged(duplicates_ == children_.size(), best_evaluation())) {
+            case detail::Population::Verdict::end:
+                return false;
+            case detail::Population::Verdict::restart:
+                since_gain_ = o_.restart_after;  // restart now
+                break;
+            case detail::Population::Verdict::search:
+                break;
+        }
+        crossovers_.decay();
+        if (since_gain_ >= o_.restart_after) {
+            restart(generation);
+            since_gain_ = 0;
+        }
+        ++generation_;
+        return true;
+    }
+
+    std::vector<Migrant> emigrants(std::size_t count) const override {
+        std::vector<std::size_t> order(population_.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        count = std::min(count, order.size());
+        std::partial_sort(
+            order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+            [this](std::size_t a, std::size_t b) {
+                if (better(population_[a].evaluation, population_[b].evaluation, sense_))
+                    return true;
+                if (better(population_[b].evaluation, population_[a].evaluation, sense_))
+                    return false;
+                return a < b;  // ties: the older member first
+            });
+        std::vector<Migrant> out;
+        for (std::size_t k = 0; k < count; ++k)
+            out.push_back({population_[order[k]].allocation, population_[order[k]].evaluation});
+        return out;
+    }
+
+    void immigrate(std::span<const Migrant> migrants) override {
+        for (const Migrant& m : migrants)
+            admit({m.allocation, m.evaluation}, false);
+    }
+
+    std::optional<double> lower_bound(const Evaluation& best) const override {
         return scaffold_.lower_bound(best);
     }
 
@@ -241,7 +278,9 @@ class Ga {
     std::vector<Allocation> pool_;  // the starts, for restarts
     std::size_t restarts_ = 0;
     Adaptive<2> crossovers_;
-    std::size_t duplicates_ = 0;  // children of this generation that were already members
+    std::size_t duplicates_ = 0;    // children of this generation that were already members
+    std::uint64_t generation_ = 1;  // the next generation step() runs
+    int since_gain_ = 0;            // generations without a new best
 };
 
 }  // namespace
@@ -280,6 +319,12 @@ GeneticAlgorithm::GeneticAlgorithm(GeneticOptions options, std::uint64_t seed)
 Result GeneticAlgorithm::solve(Evaluator& evaluator, const RunSettings& termination,
                                Observer* observer) {
     return detail::solve_with<Ga>(options_, seed_, evaluator, termination, observer);
+}
+
+std::unique_ptr<IslandSearch> GeneticAlgorithm::make_island(std::uint64_t seed,
+                                                            Evaluator& evaluator,
+                                                            SearchTracker& tracker) const {
+    return std::make_unique<Ga>(options_, seed, evaluator, tracker);
 }
 
 }  // namespace allocopt

@@ -3,6 +3,8 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <span>
 
 #include "solvers/memetic_rows.hpp"
 #include "solvers/population.hpp"
@@ -20,7 +22,7 @@ struct Particle {
     int since_gain = 0;
 };
 
-class Pso {
+class Pso final : public IslandSearch {
   public:
     Pso(const SwarmOptions& o, std::uint64_t seed, Evaluator& evaluator, SearchTracker& tracker)
         : o_(o),
@@ -32,35 +34,88 @@ class Pso {
           memetic_(scaffold_.memetic()) {}
 
     void run() {
-        if (memetic_.exhaust_small_space()) return;  // a proven optimum: nothing left to do
-        initialise();
-        if (swarm_.empty()) return;
-        for (std::uint64_t iteration = 1; scaffold_.more(iteration); ++iteration) {
-            const double progress =
-                std::min(1.0, static_cast<double>(iteration) / std::max(1, o_.inertia_iterations));
-            const double inertia = o_.inertia_max - (o_.inertia_max - o_.inertia_min) * progress;
-            rngs_.clear();
-            for (std::size_t i = 0; i < swarm_.size() && !tracker_.should_stop(); ++i) {
-                rngs_.push_back(scaffold_.stream(detail::Purpose::step, iteration, i));
-                fly(i, inertia, rngs_.back());
-            }
-            // The improvement step: every moved particle's local search, in parallel where
-            // possible.
-            jobs_.clear();
-            for (std::size_t i = 0; i < rngs_.size(); ++i) {
-                if (!changed_[i].empty())
-                    jobs_.push_back({&swarm_[i].position, &changed_[i], rngs_[i]});
-            }
-            memetic_.improve_all(jobs_, o_.search_effort);
-            // Converged: every particle sits on its own best. All but the leader restart.
-            const bool novel = score_and_update();
-            const auto verdict = scaffold_.converged(!novel, leader().best_score);
-            if (verdict == detail::Population::Verdict::end) return;
-            reinitialise_stagnant(iteration, verdict == detail::Population::Verdict::restart);
+        if (!start()) return;
+        while (step()) {
         }
     }
 
-    std::optional<double> lower_bound(const Evaluation& best) const {
+    bool start() override {
+        if (memetic_.exhaust_small_space()) return false;  // a proven optimum: nothing left
+        initialise();
+        return !swarm_.empty();
+    }
+
+    bool step() override {
+        const std::uint64_t iteration = iteration_;
+        if (!scaffold_.more(iteration)) return false;
+        const double progress =
+            std::min(1.0, static_cast<double>(iteration) / std::max(1, o_.inertia_iterations));
+        const double inertia = o_.inertia_max - (o_.inertia_max - o_.inertia_min) * progress;
+        rngs_.clear();
+        for (std::size_t i = 0; i < swarm_.size() && !tracker_.should_stop(); ++i) {
+            rngs_.push_back(scaffold_.stream(detail::Purpose::step, iteration, i));
+            fly(i, inertia, rngs_.back());
+        }
+        // The improvement step: every moved particle's local search, in parallel where
+        // possible.
+        jobs_.clear();
+        for (std::size_t i = 0; i < rngs_.size(); ++i) {
+            if (!changed_[i].empty())
+                jobs_.push_back({&swarm_[i].position, &changed_[i], rngs_[i]});
+        }
+        memetic_.improve_all(jobs_, o_.search_effort);
+        // Converged: every particle sits on its own best. All but the leader restart.
+        const bool novel = score_and_update();
+        const auto verdict = scaffold_.converged(!novel, leader().best_score);
+        if (verdict == detail::Population::Verdict::end) return false;
+        reinitialise_stagnant(iteration, verdict == detail::Population::Verdict::restart);
+        ++iteration_;
+        return true;
+    }
+
+    /// The best personal bests.
+    std::vector<Migrant> emigrants(std::size_t count) const override {
+        std::vector<std::size_t> order(swarm_.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        count = std::min(count, order.size());
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count),
+                          order.end(), [this](std::size_t a, std::size_t b) {
+                              if (better(swarm_[a].best_score, swarm_[b].best_score, sense_))
+                                  return true;
+                              if (better(swarm_[b].best_score, swarm_[a].best_score, sense_))
+                                  return false;
+                              return a < b;  // ties: the lower index first
+                          });
+        std::vector<Migrant> out;
+        for (std::size_t k = 0; k < count; ++k)
+            out.push_back({swarm_[order[k]].best, swarm_[order[k]].best_score});
+        return out;
+    }
+
+    /// A migrant takes the place of the particle with the worst personal best, when it beats
+    /// it and no particle has it for its best: position and best, at rest.
+    void immigrate(std::span<const Migrant> migrants) override {
+        for (const Migrant& m : migrants) {
+            if (swarm_.empty()) return;
+            std::size_t worst = 0;
+            bool known = false;
+            for (std::size_t j = 0; j < swarm_.size(); ++j) {
+                known = known || swarm_[j].best == m.allocation;
+                if (better(swarm_[worst].best_score, swarm_[j].best_score, sense_)) worst = j;
+            }
+            if (known || !better(m.evaluation, swarm_[worst].best_score, sense_)) continue;
+            Particle& p = swarm_[worst];
+            p.position = m.allocation;
+            p.score = m.evaluation;
+            p.best = m.allocation;
+            p.best_score = m.evaluation;
+            p.velocity.setZero();
+            p.since_gain = 0;
+        }
+    }
+
+    std::optional<double> lower_bound(const Evaluation& best) const override {
         return scaffold_.lower_bound(best);
     }
 
@@ -213,6 +268,7 @@ class Pso {
     std::vector<std::vector<std::uint32_t>> changed_;  // per particle: tasks that moved
     std::vector<Rng> rngs_;                            // per particle: this iteration's stream
     std::vector<detail::Memetic::Job> jobs_;
+    std::uint64_t iteration_ = 1;  // the next iteration step() runs
 };
 
 }  // namespace
@@ -263,6 +319,11 @@ ParticleSwarm::ParticleSwarm(SwarmOptions options, std::uint64_t seed)
 Result ParticleSwarm::solve(Evaluator& evaluator, const RunSettings& termination,
                             Observer* observer) {
     return detail::solve_with<Pso>(options_, seed_, evaluator, termination, observer);
+}
+
+std::unique_ptr<IslandSearch> ParticleSwarm::make_island(std::uint64_t seed, Evaluator& evaluator,
+                                                         SearchTracker& tracker) const {
+    return std::make_unique<Pso>(options_, seed, evaluator, tracker);
 }
 
 }  // namespace allocopt

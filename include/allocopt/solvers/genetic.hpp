@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "allocopt/islands.hpp"
 #include "allocopt/solver.hpp"
 
 namespace allocopt {
@@ -45,13 +46,17 @@ struct GeneticOptions {
 /// GeneticOptions (`allocopt solvers` shows it).
 const OptionTable<GeneticOptions>& genetic_option_table();
 
-class GeneticAlgorithm : public Solver {
+class GeneticAlgorithm : public Solver, public IslandSolver {
   public:
     /// Throws InputError naming the option and quoting its value when `options` breaks a
     /// bound of genetic_option_table() (population below 2, elite above population, ...).
     GeneticAlgorithm(GeneticOptions options, std::uint64_t seed);
 
     Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;
+    /// One island's GA (islands.hpp): the same search, seeded `seed`; an immigrant replaces
+    /// the worst member when it beats it, as a child does.
+    std::unique_ptr<IslandSearch> make_island(std::uint64_t seed, Evaluator& evaluator,
+                                              SearchTracker& tracker) const override;
 
   private:
     GeneticOptions options_;

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "allocopt/islands.hpp"
 #include "allocopt/solver.hpp"
 
 namespace allocopt {
@@ -55,13 +56,17 @@ struct SwarmOptions {
 /// The options table of `pso` (`allocopt solvers` shows it).
 const OptionTable<SwarmOptions>& swarm_option_table();
 
-class ParticleSwarm : public Solver {
+class ParticleSwarm : public Solver, public IslandSolver {
   public:
     /// Throws InputError naming the option and quoting its value when `options` breaks a
     /// bound of swarm_option_table().
     ParticleSwarm(SwarmOptions options, std::uint64_t seed);
 
     Result solve(Evaluator& evaluator, const RunSettings& termination, Observer* observer) override;
+    /// One island's swarm (islands.hpp), seeded `seed`: an immigrant takes the place of the
+    /// particle with the worst personal best when it beats it.
+    std::unique_ptr<IslandSearch> make_island(std::uint64_t seed, Evaluator& evaluator,
+                                              SearchTracker& tracker) const override;
 
   private:
     SwarmOptions options_;
