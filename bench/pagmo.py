@@ -82,11 +82,15 @@ def fmt_gap(v):
     return "—" if v is None else f"{v:.1f}"
 
 
-def section(rows, sets, labels, evals, seed, threads, started, refs_by_inst):
-    lines = [f"`{command_line('pagmo.sh')}`: {evals:,} evaluations per run, seed {seed}, "
-             f"{threads} thread(s), {started}. Gap: % above the best known value (an infeasible "
-             "result shows `inf.`). Every assignment was re-scored by `allocopt evaluate`; "
-             "candidates/s = evaluations / solver seconds.", ""]
+def section(rows, sets, labels, meta, refs_by_inst):
+    lines = [f"`{meta['command']}`: {meta['evals']:,} evaluations per run, seed {meta['seed']}, "
+             f"{meta['threads']} thread(s), {meta['started']}, load average {meta['load']} on this "
+             "shared machine (the rates move with it). Gap: % above the best known value (an "
+             "infeasible result shows `inf.`). Every assignment was re-scored by `allocopt "
+             "evaluate`. candidates/s = evaluations / solver seconds; an evaluation of `ga`, `pso` "
+             "and of the seeded starts also counts a delta-scored move or a priced task x resource "
+             "pair of the Lagrangian starts (docs/design.md §Solvers), so only the unseeded pagmo "
+             "rows are full scorings per second.", ""]
     by = {(r["instance"], r["label"]): r for r in rows}
     for set_name, insts in sets:
         lines += [f"### {quality.SETS[set_name]['title']}", ""]
@@ -127,6 +131,8 @@ def main():
     ap.add_argument("--build-dir", default="build-quality")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rewrite the section from bench/results/pagmo.json, run nothing")
     a = ap.parse_args()
     refs = quality.load_references()
     globs = a.instances.split(",")
@@ -139,8 +145,14 @@ def main():
             refs_by_inst[i[0]] = i[3][key]
         sets.append((set_name, insts))
     runs = specs(a.solvers.split(","))
+    store = os.path.join(RESULTS_DIR, "pagmo.json")
+    if a.render_only:
+        saved = json.load(open(store))
+        write_section(saved["rows"], sets, runs, saved["meta"], refs_by_inst)
+        return
     binary = ensure_binary(a.build_dir, a.no_build, "pagmo")
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    meta = dict(command=command_line("pagmo.sh"), evals=a.evals, seed=a.seed, threads=a.threads,
+                started=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load=None)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for set_name, insts in sets:
@@ -157,13 +169,18 @@ def main():
                         f"{(r['seconds'] or 0):7.2f} s {r['recheck']} {r['error']}")
     if a.dry_run:
         return
-    write_atomic(os.path.join(RESULTS_DIR, "pagmo.json"), json.dumps(rows, indent=1) + "\n")
-    text = section(rows, sets, [label for label, _, _ in runs], a.evals, a.seed, a.threads, started, refs_by_inst)
+    meta["load"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    write_atomic(store, json.dumps(dict(meta=meta, rows=rows), indent=1) + "\n")
+    write_section(rows, sets, runs, meta, refs_by_inst)
+    if any(r["error"] or r["recheck"].startswith("MISMATCH") for r in rows):
+        sys.exit(1)
+
+
+def write_section(rows, sets, runs, meta, refs_by_inst):
+    text = section(rows, sets, [label for label, _, _ in runs], meta, refs_by_inst)
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "put_section.py"), "pagmo",
                     "pagmo2's algorithms against ga and pso, equal evaluations (issue 18)"],
                    input=text, text=True, check=True)
-    if any(r["error"] or r["recheck"].startswith("MISMATCH") for r in rows):
-        sys.exit(1)
 
 
 if __name__ == "__main__":
