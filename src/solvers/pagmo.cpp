@@ -18,7 +18,6 @@
 #include <pagmo/population.hpp>
 #include <pagmo/utils/generic.hpp>
 
-#include "allocopt/error.hpp"
 #include "allocopt/rng.hpp"
 #include "solvers/memetic.hpp"
 #include "solvers/pagmo_adapter.hpp"
@@ -164,15 +163,6 @@ pagmo::population initial_population(const pagmo::problem& problem, detail::Pagm
 }
 
 }  // namespace
-
-PagmoSolver::PagmoSolver(PagmoAlgorithm algorithm, PagmoOptions options, std::uint64_t seed)
-    : algorithm_(algorithm), options_(options), seed_(seed) {
-    pagmo_option_table(algorithm_).validate(options_);
-    if (algorithm_ == A::nsga2 && options_.population % 4 != 0) {
-        throw InputError("population", std::to_string(options_.population),
-                         "pagmo-nsga2 needs a population that is a multiple of 4");
-    }
-}
 
 Result PagmoSolver::solve(Evaluator& evaluator, const RunSettings& settings, Observer* observer) {
     SearchTracker tracker(evaluator, settings, observer);

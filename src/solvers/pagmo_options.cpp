@@ -5,6 +5,10 @@
 
 #include "allocopt/solvers/pagmo.hpp"
 
+#include <string>
+
+#include "allocopt/error.hpp"
+
 namespace allocopt {
 
 namespace {
@@ -146,5 +150,23 @@ const OptionTable<PagmoOptions>& pagmo_option_table(PagmoAlgorithm algorithm) {
         sade_table(), ihs_table(),  nsga2_table()};
     return tables[static_cast<std::size_t>(algorithm)];
 }
+
+PagmoSolver::PagmoSolver(PagmoAlgorithm algorithm, PagmoOptions options, std::uint64_t seed)
+    : algorithm_(algorithm), options_(options), seed_(seed) {
+    pagmo_option_table(algorithm_).validate(options_);
+    if (algorithm_ == PagmoAlgorithm::nsga2 && options_.population % 4 != 0) {
+        throw InputError("population", std::to_string(options_.population),
+                         "pagmo-nsga2 needs a population that is a multiple of 4");
+    }
+}
+
+#if !ALLOCOPT_HAVE_PAGMO
+// Built without pagmo: the solver exists (its options are checked as in every build), and
+// says so when run. The registry has no pagmo-* entries then.
+Result PagmoSolver::solve(Evaluator&, const RunSettings&, Observer*) {
+    throw InputError("solver", "pagmo-" + std::string(pagmo_name(algorithm_)),
+                     "allocopt was built without pagmo2 (ALLOCOPT_WITH_PAGMO=OFF)");
+}
+#endif
 
 }  // namespace allocopt

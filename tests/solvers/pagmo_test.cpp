@@ -220,7 +220,6 @@ TEST(PagmoRegistry, AnUnknownPagmoNameGetsADidYouMean) {
 }
 
 TEST(PagmoRegistry, BadOptionsAreRefusedNamingTheOptionAndTheValue) {
-    if (!pagmo_available()) GTEST_SKIP() << "built without pagmo";
     const auto refused = [](PagmoAlgorithm a, PagmoOptions o, std::string_view key) {
         try {
             PagmoSolver solver(a, o, 1);
@@ -240,6 +239,16 @@ TEST(PagmoRegistry, BadOptionsAreRefusedNamingTheOptionAndTheValue) {
     } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("ker"), std::string::npos) << e.what();
     }
+}
+
+TEST(PagmoRegistry, WithoutPagmoTheSolverSaysSoWhenRun) {
+    if (pagmo_available()) GTEST_SKIP() << "built with pagmo";
+    const Problem p = g::generate_etc({.tasks = 8, .machines = 2});
+    Evaluator ev(p);
+    PagmoSolver solver(PagmoAlgorithm::sga, {}, 1);
+    EXPECT_THROW(solver.solve(ev, {.max_evaluations = 10}, nullptr), InputError);
+    EXPECT_TRUE(std::none_of(solver_registry().begin(), solver_registry().end(),
+                             [](const SolverEntry& e) { return e.name.starts_with("pagmo-"); }));
 }
 
 }  // namespace

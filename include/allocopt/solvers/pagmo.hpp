@@ -11,8 +11,9 @@
 // few generations) between which the tracker is asked whether to stop; candidates asked for
 // once the budget is spent or the clock has fired are not scored.
 //
-// Only built with ALLOCOPT_WITH_PAGMO (pagmo_available() says so); without it the registry
-// has no `pagmo-*` entries and this header declares functions that are not defined.
+// The search needs ALLOCOPT_WITH_PAGMO (pagmo_available() says whether this build has it);
+// without it the registry has no `pagmo-*` entries, the option tables and PagmoSolver's
+// validation work as ever, and PagmoSolver::solve() throws InputError (key "solver").
 // No pagmo header is included here: pagmo stays in two source files.
 
 #include <cstdint>
@@ -106,6 +107,7 @@ class PagmoSolver : public Solver {
     /// bound of the algorithm's table, or when nsga2's population is not a multiple of 4.
     PagmoSolver(PagmoAlgorithm algorithm, PagmoOptions options, std::uint64_t seed);
 
+    /// Throws InputError (key "solver") in a build without pagmo.
     Result solve(Evaluator& evaluator, const RunSettings& settings, Observer* observer) override;
 
   private:
