@@ -6,7 +6,7 @@
 # clang-format, clang-14 and libomp-14-dev), which the README's commands do not need.
 set -euo pipefail
 packages=(cmake make g++ libeigen3-dev libyaml-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libbenchmark-dev zlib1g-dev libopenmpi-dev openmpi-bin coinor-libclp-dev "$@")
+          libgtest-dev libbenchmark-dev zlib1g-dev libopenmpi-dev openmpi-bin coinor-libclp-dev libpagmo-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

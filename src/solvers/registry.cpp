@@ -8,6 +8,7 @@
 #include "allocopt/solvers/genetic.hpp"
 #include "allocopt/solvers/heuristics.hpp"
 #include "allocopt/solvers/local_search.hpp"
+#include "allocopt/solvers/pagmo.hpp"
 #include "allocopt/solvers/swarm.hpp"
 #include "detail/text.hpp"
 
@@ -165,6 +166,49 @@ std::vector<SolverEntry> sharing_entries() {
     return out;
 }
 
+/// pagmo2's algorithms through the adapter (docs/pagmo.md): `pagmo-sga`, ... Empty in a build
+/// without pagmo (ALLOCOPT_HAVE_PAGMO: PagmoSolver is then not built).
+std::vector<SolverEntry> pagmo_entries() {
+#if !ALLOCOPT_HAVE_PAGMO
+    return {};
+#else
+    struct Row {
+        PagmoAlgorithm algorithm;
+        std::string_view name, label, description;
+    };
+    static constexpr Row kRows[] = {
+        {PagmoAlgorithm::sga, "pagmo-sga", "pagmo SGA",
+         "pagmo2's simple genetic algorithm on the integer encoding (docs/pagmo.md)"},
+        {PagmoAlgorithm::gaco, "pagmo-gaco", "pagmo GACO",
+         "pagmo2's extended ant colony (gaco), batches scored by our Evaluator"},
+        {PagmoAlgorithm::pso_gen, "pagmo-pso_gen", "pagmo PSO",
+         "pagmo2's generational particle swarm (pso_gen), genes rounded; batches scored by our "
+         "Evaluator"},
+        {PagmoAlgorithm::de, "pagmo-de", "pagmo DE",
+         "pagmo2's differential evolution, genes rounded"},
+        {PagmoAlgorithm::sade, "pagmo-sade", "pagmo SADE",
+         "pagmo2's self-adaptive differential evolution (jDE / iDE), genes rounded"},
+        {PagmoAlgorithm::ihs, "pagmo-ihs", "pagmo IHS",
+         "pagmo2's improved harmony search, one candidate per iteration"},
+        {PagmoAlgorithm::nsga2, "pagmo-nsga2", "pagmo NSGA-II",
+         "pagmo2's NSGA-II on two objectives, the feasibility-first score and the violation; "
+         "batches scored by our Evaluator"},
+    };
+    std::vector<SolverEntry> out;
+    for (const Row& row : kRows) {
+        const PagmoAlgorithm algorithm = row.algorithm;
+        const OptionTable<PagmoOptions>& table = pagmo_option_table(algorithm);
+        SolverEntry entry{row.name, row.description, table.specs(),
+                          [algorithm, &table](const OptionValues& v, std::uint64_t seed) {
+                              return std::make_unique<PagmoSolver>(algorithm, table.read(v), seed);
+                          }};
+        entry.label = row.label;
+        out.push_back(std::move(entry));
+    }
+    return out;
+#endif
+}
+
 std::vector<SolverEntry> make_registry() {
     std::vector<SolverEntry> out;
     out.push_back(genetic_entry());
@@ -179,6 +223,8 @@ std::vector<SolverEntry> make_registry() {
     }
     out.push_back(local_search_entry());
     for (const SolverEntry& entry : sharing_entries())
+        out.push_back(entry);
+    for (const SolverEntry& entry : pagmo_entries())
         out.push_back(entry);
     return out;
 }

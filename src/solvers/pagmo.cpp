@@ -1,0 +1,210 @@
+// The pagmo solvers (docs/pagmo.md). One of the two translation units that include pagmo.
+#include "allocopt/solvers/pagmo.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <pagmo/algorithm.hpp>
+#include <pagmo/algorithms/de.hpp>
+#include <pagmo/algorithms/gaco.hpp>
+#include <pagmo/algorithms/ihs.hpp>
+#include <pagmo/algorithms/nsga2.hpp>
+#include <pagmo/algorithms/pso_gen.hpp>
+#include <pagmo/algorithms/sade.hpp>
+#include <pagmo/algorithms/sga.hpp>
+#include <pagmo/bfe.hpp>
+#include <pagmo/population.hpp>
+#include <pagmo/utils/generic.hpp>
+
+#include "allocopt/rng.hpp"
+#include "solvers/memetic.hpp"
+#include "solvers/pagmo_adapter.hpp"
+
+namespace allocopt {
+
+namespace {
+
+using A = PagmoAlgorithm;
+
+/// Candidates one evolve() call scores, about: the tracker is asked between calls, and a call
+/// of ~1000 scores keeps the checks frequent without making pagmo's per-call set-up matter.
+constexpr unsigned kScoresPerStep = 1024;
+
+/// The purpose byte of this file's streams (Rng::keyed): far from population.hpp's.
+constexpr std::uint8_t kPagmoPurpose = 0x70;
+enum Stream : std::uint64_t { algorithm_seed, population_seed, random_members };
+
+unsigned seed32(std::uint64_t seed, Stream stream) {
+    Rng rng = Rng::keyed(seed, kPagmoPurpose, 0, stream);
+    return static_cast<unsigned>(rng.next() >> 32);
+}
+
+std::string crossover_name(PagmoOptions::Crossover c) {
+    static const char* const kNames[] = {"exponential", "binomial", "single", "sbx"};
+    return kNames[static_cast<int>(c)];
+}
+std::string mutation_name(PagmoOptions::Mutation m) {
+    static const char* const kNames[] = {"polynomial", "gaussian", "uniform"};
+    return kNames[static_cast<int>(m)];
+}
+std::string selection_name(PagmoOptions::Selection s) {
+    static const char* const kNames[] = {"tournament", "truncated"};
+    return kNames[static_cast<int>(s)];
+}
+
+/// Generations per evolve() call: about kScoresPerStep scores (ihs scores one per generation,
+/// the others one per individual), and at most about kGenesPerStep genes bred, so that a step
+/// on a large problem (whose operators run even for candidates no longer scored) ends soon
+/// after the clock fires. gaco, run with memory, is stepped one generation at a time, as
+/// pagmo documents for memory.
+constexpr std::size_t kGenesPerStep = std::size_t{1} << 22;
+unsigned generations_per_step(A algorithm, int population, std::size_t dimension) {
+    if (algorithm == A::gaco) return 1;
+    const std::size_t per_generation =
+        algorithm == A::ihs ? 1 : static_cast<std::size_t>(population);
+    const std::size_t by_scores = kScoresPerStep / per_generation;
+    const std::size_t by_genes =
+        kGenesPerStep / (per_generation * std::max<std::size_t>(dimension, 1));
+    return static_cast<unsigned>(std::max<std::size_t>(1, std::min(by_scores, by_genes)));
+}
+
+/// The algorithm with its options. The tolerances and early stops of de, sade and gaco are
+/// switched off (the tracker stops the run), and pso_gen, sade and gaco keep their state from
+/// one step to the next (`memory`), so that a run in steps is one run.
+pagmo::algorithm make_algorithm(A algorithm, const PagmoOptions& o, std::size_t dimension,
+                                unsigned seed) {
+    const unsigned gen = generations_per_step(algorithm, o.population, dimension);
+    const auto u = [](int v) { return static_cast<unsigned>(v); };
+    switch (algorithm) {
+        case A::sga:
+            return pagmo::algorithm(pagmo::sga(gen, o.sga_cr, o.sga_eta_c, o.sga_m, o.sga_param_m,
+                                               u(o.sga_param_s), crossover_name(o.sga_crossover),
+                                               mutation_name(o.sga_mutation),
+                                               selection_name(o.sga_selection), seed));
+        case A::gaco: {
+            pagmo::gaco g(gen, u(o.gaco_ker), o.gaco_q, o.gaco_oracle, o.gaco_acc,
+                          u(o.gaco_threshold), u(o.gaco_n_gen_mark), 0u, 0u, o.gaco_focus, true,
+                          seed);
+            g.set_bfe(pagmo::bfe{detail::PagmoBatch{}});
+            return pagmo::algorithm(std::move(g));
+        }
+        case A::pso_gen: {
+            pagmo::pso_gen p(gen, o.pso_omega, o.pso_eta1, o.pso_eta2, o.pso_max_vel,
+                             u(o.pso_variant), u(o.pso_neighb_type), u(o.pso_neighb_param), true,
+                             seed);
+            p.set_bfe(pagmo::bfe{detail::PagmoBatch{}});
+            return pagmo::algorithm(std::move(p));
+        }
+        case A::de:
+            return pagmo::algorithm(pagmo::de(gen, o.de_f, o.de_cr, u(o.de_variant), 0, 0, seed));
+        case A::sade:
+            return pagmo::algorithm(
+                pagmo::sade(gen, u(o.sade_variant), u(o.sade_variant_adptv), 0, 0, true, seed));
+        case A::ihs:
+            return pagmo::algorithm(pagmo::ihs(gen, o.ihs_phmcr, o.ihs_ppar_min, o.ihs_ppar_max,
+                                               o.ihs_bw_min, o.ihs_bw_max, seed));
+        case A::nsga2: {
+            pagmo::nsga2 n(gen, o.nsga2_cr, o.nsga2_eta_c, o.nsga2_m, o.nsga2_eta_m, seed);
+            n.set_bfe(pagmo::bfe{detail::PagmoBatch{}});
+            return pagmo::algorithm(std::move(n));
+        }
+    }
+    throw std::logic_error("make_algorithm: unknown pagmo algorithm");
+}
+
+/// The initial population: with `seeded`, our heuristic starts first (as many as fit), then
+/// random members drawn from the run's seed; all scored as one batch.
+pagmo::population initial_population(const pagmo::problem& problem, detail::PagmoContext& context,
+                                     const PagmoOptions& o, std::uint64_t seed,
+                                     Evaluator& evaluator, SearchTracker& tracker) {
+    const auto size = static_cast<std::size_t>(o.population);
+    std::vector<pagmo::vector_double> members;
+    if (o.seeded) {
+        detail::Memetic memetic(evaluator, tracker);
+        // The price-directed starts: as many as the GA asks for by default.
+        for (const Allocation& a : memetic.starts(size, 3000)) {
+            if (members.size() == size) break;
+            members.push_back(context.encoding().encode(a));
+        }
+    }
+    // A run already stopped (an interrupt set, the budget spent by the starts) evolves nothing:
+    // one member is enough for the allocation it returns.
+    const std::size_t wanted = tracker.should_stop() ? 1 : size;
+    std::mt19937 engine(seed32(seed, random_members));
+    while (members.size() < wanted)
+        members.push_back(pagmo::random_decision_vector(problem, engine));
+    tracker.phase("pagmo: initial population");
+    pagmo::vector_double all;
+    all.reserve(members.size() * context.encoding().dimension());
+    for (const pagmo::vector_double& x : members)
+        all.insert(all.end(), x.begin(), x.end());
+    pagmo::vector_double f = context.fitness_batch(all);
+    if (!tracker.has_best() && tracker.budget() > 0) {
+        // Stopped before anything was scored (an interrupt already set): one member is scored
+        // all the same, so that the run returns an allocation, as every solver does.
+        Allocation first;
+        context.encoding().decode(members.front(), first);
+        const Evaluation e = evaluator.evaluate(first);
+        tracker.offer(first, e);
+        f[0] = detail::pagmo_score(e, evaluator.problem().objective().sense);
+        if (context.objectives() == 2) f[1] = e.violation;
+    }
+    pagmo::population population(problem, 0u, seed32(seed, population_seed));
+    const std::size_t nf = context.objectives();
+    for (std::size_t k = 0; k < members.size(); ++k) {
+        population.push_back(
+            members[k],
+            pagmo::vector_double(f.begin() + static_cast<std::ptrdiff_t>(k * nf),
+                                 f.begin() + static_cast<std::ptrdiff_t>((k + 1) * nf)));
+    }
+    return population;
+}
+
+}  // namespace
+
+Result PagmoSolver::solve(Evaluator& evaluator, const RunSettings& settings, Observer* observer) {
+    SearchTracker tracker(evaluator, settings, observer);
+    if (evaluator.problem().num_tasks() == 0) {  // nothing to decide: pagmo wants a dimension
+        const Allocation none(0);
+        if (tracker.budget() > 0) tracker.offer(none, evaluator.evaluate(none));
+        tracker.should_stop();
+        return tracker.finish();
+    }
+    detail::PagmoContext context(evaluator, tracker, algorithm_ == A::nsga2 ? 2 : 1);
+    const pagmo::problem problem{detail::PagmoProblem{&context}};
+    // Under a time limit a step that would end well past it is not started: pagmo's operators
+    // run for the whole step even once nothing is scored (100,000 tasks: about 0.15 s per
+    // generation). A step is estimated by the last one, the first by the initial population.
+    // Without a time limit (a budget) nothing here depends on the clock.
+    const double began = tracker.seconds();
+    pagmo::population population =
+        initial_population(problem, context, options_, seed_, evaluator, tracker);
+    double step = tracker.seconds() - began;
+    const pagmo::algorithm algorithm = make_algorithm(
+        algorithm_, options_, context.encoding().dimension(), seed32(seed_, algorithm_seed));
+    tracker.phase("pagmo-" + std::string(pagmo_name(algorithm_)));
+    bool out_of_time = false;
+    while (!tracker.should_stop()) {
+        const std::optional<double> left = tracker.seconds_left();
+        if (left && step > *left) {
+            out_of_time = true;
+            break;
+        }
+        const std::uint64_t before = evaluator.evaluations();
+        const double start = tracker.seconds();
+        population = algorithm.evolve(population);
+        step = tracker.seconds() - start;
+        // A step that scored nothing ends the run: the budget or the clock is spent (the next
+        // should_stop() says which), or the algorithm asks for nothing more.
+        if (evaluator.evaluations() == before) break;
+    }
+    tracker.should_stop();
+    Result result = tracker.finish();
+    if (out_of_time && result.stop == StopReason::finished) result.stop = StopReason::time;
+    return result;
+}
+
+}  // namespace allocopt
