@@ -33,7 +33,7 @@ SECONDS=0
 cmake -S . -B build-tsan -DCMAKE_CXX_COMPILER="$llvm/bin/clang++" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DALLOCOPT_SANITIZE=thread \
     -DALLOCOPT_BUILD_CLI=OFF -DALLOCOPT_WITH_MPI=OFF -DALLOCOPT_BUILD_ENUMERATE=OFF \
-    -DALLOCOPT_INSTALL=OFF >/dev/null
+    -DALLOCOPT_INSTALL=OFF -DALLOCOPT_WITH_PAGMO=OFF >/dev/null
 cmake --build build-tsan -j "$jobs" --target allocopt_threads_tests
 echo "tsan.sh: built in ${SECONDS}s"
 
