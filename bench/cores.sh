@@ -59,7 +59,8 @@ solve() {
 }
 
 # the result without its timing lines, for comparison across thread counts
-strip() { grep -v -E 'seconds|threads:' "$1"; }
+# (a note of an island run says how many threads it ran on)
+strip() { grep -v -E 'seconds|threads:' "$1" | sed -E 's/on [0-9]+ threads?/on T threads/'; }
 
 table() {  # $1 = label, rest = extra solve arguments
     local label=$1
@@ -92,6 +93,10 @@ if [ "$islands" -gt 0 ]; then
 fi
 problem=("${gavel[@]}")
 table "Gavel 700 (seed 0), --max-evals $((evals / 20))" --max-evals "$((evals / 20))"
+if [ "$islands" -gt 0 ]; then
+    table "Gavel 700, $islands islands, --max-evals $((evals / 20))" --max-evals "$((evals / 20))" \
+        --islands "$islands"
+fi
 if [ -x "$bench" ]; then
     echo
     echo "evaluate_batch alone (256 candidates per batch; items/s, median of $reps):"
