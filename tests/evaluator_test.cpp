@@ -518,5 +518,29 @@ TEST(Evaluator, StrictQueuesMatchAnEventByEventReplay) {
     }
 }
 
+TEST(Evaluator, TasksTooBigForAResourceWithUnderOneUnitRunOneAfterAnother) {
+    // gpu0 has half a unit: no task fits it, so each waits until the one before has ended
+    // (and counts as a capacity violation); a strict queue of oversized tasks is sequential.
+    const Problem p = parse_problem(R"(
+name: half
+resources:
+  - {id: gpu0, kind: gpu, capacity: {units: 0.5}}
+  - {id: gpu1, kind: gpu, capacity: {units: 4}}
+tasks:
+  - {id: a, workload: 2, units: 1}
+  - {id: b, workload: 2, units: 1}
+  - {id: c, workload: 2, units: 1}
+objective: {minimize: makespan}
+)")
+                          .problem;
+    Allocation a(3);
+    for (std::size_t i = 0; i < 3; ++i)
+        a.place(i, 0, 1);
+    Evaluator ev(p);
+    const Report r = ev.report(a);
+    expect_schedule(r, {0, 2, 4}, {2, 4, 6});
+    EXPECT_GT(r.capacity_violation, 0);
+}
+
 }  // namespace
 }  // namespace allocopt

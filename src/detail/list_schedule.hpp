@@ -252,8 +252,8 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
 /// tasks is cheaper than keeping every unit's time in order.
 inline constexpr double kMaxUnitSlots = 64;
 
-/// list_schedule() of a strict queue on a resource with units alone (one dimension) and at
-/// most kMaxUnitSlots of them: the same layout as the heap of running tasks, O(capacity) per
+/// list_schedule() of a strict queue on a resource with units alone (one dimension) and from 1
+/// to kMaxUnitSlots of them: the same layout as the heap of running tasks, O(capacity) per
 /// task without branches on the heap. A task of u units starts at the latest of its arrival,
 /// the previous task's start and the u-th earliest time a unit is free (the end of the last
 /// task a heap would release before u units are free); its u units are then free at its end.
@@ -316,7 +316,8 @@ void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t
     }
     const std::size_t d = p.num_dimensions();
     const QueueTasks tasks{p, j, units, duration, edit};
-    if (d == 1 && p.capacity(j, 0) <= kMaxUnitSlots) {
+    // (At least one unit: with none, tasks too big would not wait for one another.)
+    if (d == 1 && p.capacity(j, 0) >= 1 && p.capacity(j, 0) <= kMaxUnitSlots) {
         strict_slot_schedule(p, j, queue, tasks, s, capacity_violation, on_task);
         return;
     }
