@@ -1,10 +1,11 @@
 """pagmo2's algorithms against ours (issue 18, docs/pagmo.md): `ga`, `pso` and every pagmo-*
 solver, unseeded and seeded (`--opt seeded=true`), on the 12 Braun ETC instances and gapa-gapd,
-at an equal budget of evaluations, one seed. Every written assignment is re-scored with
+at an equal budget of evaluations (`--evals`, section `pagmo`) or of wall time (`--seconds`,
+section `pagmo-time`), one seed. Every written assignment is re-scored with
 `allocopt evaluate` (an independent path). Writes bench/results/pagmo.json and the section
 `pagmo` of bench/RESULTS.md (through bench/put_section.py). Python 3 standard library only.
 
-Usage: bash bench/pagmo.sh [--evals N] [--seed N] [--threads N] [--sets braun,gapabcd]
+Usage: bash bench/pagmo.sh [--evals N | --seconds S] [--seed N] [--threads N] [--sets braun,gapabcd]
                            [--instances GLOBS] [--solvers LIST] [--build-dir DIR] [--no-build]
                            [--dry-run]
 Exit: 0 ok; 1 a re-check mismatch or a solver error; 130 interrupted (nothing written).
@@ -38,7 +39,7 @@ def specs(solvers):
     return out
 
 
-def run(binary, cfg, inst, solver, opts, evals, seed, threads, tmp):
+def run(binary, cfg, inst, solver, opts, evals, seconds, seed, threads, tmp):
     name, path, k, ref = inst
     source = ["--from", cfg["format"], path] + (["--instance", str(k)] if k is not None else [])
     out = os.path.join(tmp, "result.json")
@@ -47,7 +48,8 @@ def run(binary, cfg, inst, solver, opts, evals, seed, threads, tmp):
     cmd = [binary, "solve", *source, "--solver", solver]
     for o in opts:
         cmd += ["--opt", o]
-    cmd += ["--max-evals", str(evals), "--seed", str(seed), "--threads", str(threads), "-o", out, "--quiet"]
+    limit = ["--time-limit", str(seconds)] if seconds else ["--max-evals", str(evals)]
+    cmd += [*limit, "--seed", str(seed), "--threads", str(threads), "-o", out, "--quiet"]
     row = dict(instance=name, solver=solver, options=" ".join(opts), value=None, feasible=None,
                evaluations=None, seconds=None, stop=None, recheck="", error="")
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -73,7 +75,7 @@ def run(binary, cfg, inst, solver, opts, evals, seed, threads, tmp):
             row["recheck"] = "unchecked (evaluate refuses an over-capacity allocation)"
         else:
             row["recheck"] = f"MISMATCH: evaluate failed (exit {ev.returncode})"
-    if row["evaluations"] is not None and row["evaluations"] > evals:
+    if not seconds and row["evaluations"] is not None and row["evaluations"] > evals:
         row["error"] = f"{row['evaluations']} evaluations, above the budget {evals}"
     return row
 
@@ -83,7 +85,9 @@ def fmt_gap(v):
 
 
 def section(rows, sets, labels, meta, refs_by_inst):
-    lines = [f"`{meta['command']}`: {meta['evals']:,} evaluations per run, seed {meta['seed']}, "
+    budget = (f"{meta['seconds']:g} s of wall time" if meta.get("seconds")
+              else f"{meta['evals']:,} evaluations")
+    lines = [f"`{meta['command']}`: {budget} per run, seed {meta['seed']}, "
              f"{meta['threads']} thread(s), {meta['started']}, load average {meta['load']} on this "
              "shared machine (the rates move with it). Gap: % above the best known value (an "
              "infeasible result shows `inf.`). Every assignment was re-scored by `allocopt "
@@ -123,6 +127,8 @@ def section(rows, sets, labels, meta, refs_by_inst):
 def main():
     ap = argparse.ArgumentParser(prog="bash bench/pagmo.sh", description=__doc__.split("\n\n")[0])
     ap.add_argument("--evals", type=int, default=50000)
+    ap.add_argument("--seconds", type=float, default=0,
+                    help="a time limit per run instead of --evals (section pagmo-time)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--sets", default="braun,gapabcd")
@@ -145,13 +151,14 @@ def main():
             refs_by_inst[i[0]] = i[3][key]
         sets.append((set_name, insts))
     runs = specs(a.solvers.split(","))
-    store = os.path.join(RESULTS_DIR, "pagmo.json")
+    key = "pagmo-time" if a.seconds else "pagmo"
+    store = os.path.join(RESULTS_DIR, key + ".json")
     if a.render_only:
         saved = json.load(open(store))
-        write_section(saved["rows"], sets, runs, saved["meta"], refs_by_inst)
+        write_section(saved["rows"], sets, runs, saved["meta"], refs_by_inst, key)
         return
     binary = ensure_binary(a.build_dir, a.no_build, "pagmo")
-    meta = dict(command=command_line("pagmo.sh"), evals=a.evals, seed=a.seed, threads=a.threads,
+    meta = dict(command=command_line("pagmo.sh"), evals=a.evals, seconds=a.seconds, seed=a.seed, threads=a.threads,
                 started=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load=None)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,7 +169,7 @@ def main():
                     if a.dry_run:
                         log(set_name, inst[0], label)
                         continue
-                    r = run(binary, cfg, inst, solver, opts, a.evals, a.seed, a.threads, tmp)
+                    r = run(binary, cfg, inst, solver, opts, a.evals, a.seconds, a.seed, a.threads, tmp)
                     r["label"] = label
                     rows.append(r)
                     log(f"pagmo: {inst[0]:12} {label:22} {r['value']!s:>14} {r['evaluations']!s:>7} "
@@ -171,15 +178,16 @@ def main():
         return
     meta["load"] = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     write_atomic(store, json.dumps(dict(meta=meta, rows=rows), indent=1) + "\n")
-    write_section(rows, sets, runs, meta, refs_by_inst)
+    write_section(rows, sets, runs, meta, refs_by_inst, key)
     if any(r["error"] or r["recheck"].startswith("MISMATCH") for r in rows):
         sys.exit(1)
 
 
-def write_section(rows, sets, runs, meta, refs_by_inst):
+def write_section(rows, sets, runs, meta, refs_by_inst, key):
     text = section(rows, sets, [label for label, _, _ in runs], meta, refs_by_inst)
-    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "put_section.py"), "pagmo",
-                    "pagmo2's algorithms against ga and pso, equal evaluations (issue 18)"],
+    title = ("pagmo2's algorithms against ga and pso, equal time (issue 18)" if key == "pagmo-time"
+             else "pagmo2's algorithms against ga and pso, equal evaluations (issue 18)")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "put_section.py"), key, title],
                    input=text, text=True, check=True)
 
 

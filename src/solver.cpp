@@ -93,7 +93,9 @@ SearchTracker::SearchTracker(Evaluator& evaluator, const RunSettings& settings, 
 std::uint64_t SearchTracker::budget() const {
     if (!settings_.max_evaluations) return std::numeric_limits<std::uint64_t>::max();
     const std::uint64_t used = evaluator_.evaluations() - start_evaluations_;
-    return used >= settings_.max_evaluations ? 0 : settings_.max_evaluations - used;
+    const std::uint64_t left =
+        used >= settings_.max_evaluations ? 0 : settings_.max_evaluations - used;
+    return left > held_ ? left - held_ : 0;
 }
 
 double SearchTracker::seconds() const {

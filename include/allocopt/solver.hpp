@@ -256,6 +256,13 @@ class SearchTracker {
     /// Evaluations left in the budget (UINT64_MAX without one). Scoring sites check it before
     /// they score.
     std::uint64_t budget() const;
+    /// Keeps `evaluations` of the budget back from budget() until hold_back(0): work that
+    /// spends what budget() says (a descent, an improvement step) then leaves them for the
+    /// scoring of what it improved. Without it a small budget was spent whole on improving
+    /// the starts, and the improved starts were never scored, so the work was lost (the GA
+    /// returned Min-Min's value at 50,000 evaluations on Braun 512x16). should_stop() ignores
+    /// it: the budget ends at max_evaluations.
+    void hold_back(std::uint64_t evaluations) { held_ = evaluations; }
     /// Whether the run has a budget of evaluations (then no choice may depend on the clock:
     /// the same budget gives the same result).
     bool has_budget() const { return settings_.max_evaluations != 0; }
@@ -283,6 +290,7 @@ class SearchTracker {
     std::chrono::steady_clock::time_point start_;
     StopClock clock_;
     std::uint64_t start_evaluations_;
+    std::uint64_t held_ = 0;  // hold_back()
     bool has_best_ = false;
     bool best_approximate_ = false;
     Allocation best_;

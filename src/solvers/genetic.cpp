@@ -175,7 +175,11 @@ class Ga final : public IslandSearch {
         for (std::size_t i = 0; i < children_.size(); ++i) {
             if (!changed_[i].empty()) jobs_.push_back({&children_[i], &changed_[i], rngs_[i]});
         }
+        // The brood's scoring (settle()) is held back: a child improved and then not scored
+        // would be work lost.
+        if (tracker_.has_budget()) tracker_.hold_back(children_.size());
         memetic_.improve_all(jobs_, o_.search_effort);
+        tracker_.hold_back(0);
     }
 
     static void cross(Allocation& child, const Allocation& other, std::size_t op, Rng& rng) {

@@ -124,11 +124,15 @@ pagmo::population initial_population(const pagmo::problem& problem, detail::Pagm
     std::vector<pagmo::vector_double> members;
     if (o.seeded) {
         detail::Memetic memetic(evaluator, tracker);
-        // The price-directed starts: as many as the GA asks for by default.
+        // The price-directed starts: as many as the GA asks for by default. The population's
+        // scoring is held back from their improvement, as the GA's is (at most half the budget).
+        if (tracker.has_budget())
+            tracker.hold_back(std::min<std::uint64_t>(size, tracker.budget() / 2));
         for (const Allocation& a : memetic.starts(size, 3000)) {
             if (members.size() == size) break;
             members.push_back(context.encoding().encode(a));
         }
+        tracker.hold_back(0);
     }
     // A run already stopped (an interrupt set, the budget spent by the starts) evolves nothing:
     // one member is enough for the allocation it returns.

@@ -19,6 +19,10 @@ Population::Population(std::uint64_t seed, Evaluator& evaluator, SearchTracker& 
 std::vector<Allocation> Population::starts(std::size_t size, int price_iterations,
                                            std::uint64_t effort,
                                            std::vector<Allocation>* heuristic) {
+    // Under a budget, the starts' scoring (score(), `size` of them) is held back from their
+    // improvement: at most half of the budget.
+    const std::uint64_t budget = tracker_.budget();
+    if (tracker_.has_budget()) tracker_.hold_back(std::min<std::uint64_t>(size, budget / 2));
     std::vector<Allocation> starts = memetic_.starts(size, price_iterations);
     if (heuristic) *heuristic = starts;
     if (starts.empty()) {
@@ -33,6 +37,7 @@ std::vector<Allocation> Population::starts(std::size_t size, int price_iteration
         memetic_.improve(a, effort, rng, &memetic_.mutated());
         starts.push_back(std::move(a));
     }
+    tracker_.hold_back(0);
     return starts;
 }
 

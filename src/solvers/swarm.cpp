@@ -63,7 +63,10 @@ class Pso final : public IslandSearch {
             if (!changed_[i].empty())
                 jobs_.push_back({&swarm_[i].position, &changed_[i], rngs_[i]});
         }
+        // The particles' scoring is held back from their improvement (see Ga::breed).
+        if (tracker_.has_budget()) tracker_.hold_back(rngs_.size());
         memetic_.improve_all(jobs_, o_.search_effort);
+        tracker_.hold_back(0);
         // Converged: every particle sits on its own best. All but the leader restart.
         const bool novel = score_and_update();
         const auto verdict = scaffold_.converged(!novel, leader().best_score);
