@@ -5,7 +5,12 @@ section `pagmo-time`), one seed. Every written assignment is re-scored with
 `allocopt evaluate` (an independent path). Writes bench/results/pagmo.json and the section
 `pagmo` of bench/RESULTS.md (through bench/put_section.py). Python 3 standard library only.
 
-Usage: bash bench/pagmo.sh [--evals N | --seconds S] [--seed N] [--threads N] [--sets braun,gapabcd]
+With --throughput: runs allocopt-bench-pagmo (bench/pagmo_bench.cpp: pagmo's problem::fitness
+path against our batch evaluation on one core, 5 repetitions, medians of CPU time), reads the
+candidates per second of the equal-time table (bench/results/pagmo-time.json) and writes the
+section `pagmo-throughput`.
+
+Usage: bash bench/pagmo.sh [--evals N | --seconds S | --throughput] [--seed N] [--threads N] [--sets braun,gapabcd]
                            [--instances GLOBS] [--solvers LIST] [--build-dir DIR] [--no-build]
                            [--dry-run]
 Exit: 0 ok; 1 a re-check mismatch or a solver error; 130 interrupted (nothing written).
@@ -137,9 +142,14 @@ def main():
     ap.add_argument("--build-dir", default="build-quality")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--throughput", action="store_true",
+                    help="the throughput comparison (section pagmo-throughput), run nothing else")
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite the section from bench/results/pagmo.json, run nothing")
     a = ap.parse_args()
+    if a.throughput:
+        throughput()
+        return
     refs = quality.load_references()
     globs = a.instances.split(",")
     sets = []
@@ -181,6 +191,59 @@ def main():
     write_section(rows, sets, runs, meta, refs_by_inst, key)
     if any(r["error"] or r["recheck"].startswith("MISMATCH") for r in rows):
         sys.exit(1)
+
+
+def throughput():
+    """Issue 18's two throughput ratios, each from one run."""
+    build = os.path.join(ROOT, "build-bench")
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "deps.sh")], cwd=ROOT, check=True, stdout=sys.stderr)
+    subprocess.run(["cmake", "-S", ROOT, "-B", build, "-DCMAKE_BUILD_TYPE=Release", "-DALLOCOPT_BUILD_BENCH=ON",
+                    "-DALLOCOPT_BUILD_TESTS=OFF", "-DALLOCOPT_BUILD_CLI=OFF", "-DALLOCOPT_WITH_PAGMO=ON"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", build, "-j", str(os.cpu_count() or 1), "--target", "allocopt-bench-pagmo"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "bench.json")
+        subprocess.run([os.path.join(build, "bench", "allocopt-bench-pagmo"), "--benchmark_repetitions=5",
+                        "--benchmark_report_aggregates_only=true", "--benchmark_min_time=0.5",
+                        f"--benchmark_out={out}", "--benchmark_out_format=json"], check=True, stdout=sys.stderr)
+        data = json.load(open(out))
+    med = {b["run_name"]: b for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
+    rate = {k: b["items_per_second"] for k, b in med.items()}
+    batch = rate["BM_Batch/threads:1"]
+    lines = [f"`{command_line('pagmo.sh')}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+             f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}: bench/pagmo_bench.cpp on Braun u_c_hihi.0 "
+             "(512 x 16), 256 random candidates scored in turn on one core; medians of 5 repetitions, "
+             "items per second of CPU time (the batch runs on the calling thread).", "",
+             "| path | candidates/s | our batch / this |", "|---|---:|---:|"]
+    for name, label in [("BM_PagmoFitness/user-udp", "pagmo `problem::fitness`, a makespan UDP as a user writes it"),
+                        ("BM_PagmoFitness/allocopt-udp", "pagmo `problem::fitness`, our Evaluator inside the UDP"),
+                        ("BM_Evaluate", "our `Evaluator::evaluate`, one at a time"),
+                        ("BM_Batch/threads:1", "our `Evaluator::evaluate_batch`, 256 per batch, 1 thread")]:
+        lines.append(f"| {label} | {rate[name]:,.0f} | {batch / rate[name]:.2f}x |")
+    lines += ["", "Target (issue 18): our batch at least 1.5x pagmo's fitness path per core.", ""]
+    store = os.path.join(RESULTS_DIR, "pagmo-time.json")
+    if os.path.exists(store):
+        saved = json.load(open(store))
+        sums = {}
+        for r in saved["rows"]:
+            if r["evaluations"] and r["seconds"]:
+                e, s = sums.get(r["label"], (0, 0.0))
+                sums[r["label"]] = (e + r["evaluations"], s + r["seconds"])
+        rates = {k: e / s for k, (e, s) in sums.items() if s > 0}
+        pagmo_rates = {k: v for k, v in rates.items() if k.startswith("pagmo-") and not k.endswith("seeded")}
+        if "ga" in rates and pagmo_rates:
+            fastest = max(pagmo_rates, key=pagmo_rates.get)
+            lines.append(f"Candidates scored per second over the equal-time table ({saved['meta']['command']}, "
+                         f"{saved['meta']['started']}, every instance): `ga` {rates['ga']:,.0f}/s (delta-scored "
+                         f"moves count, docs/design.md §Solvers), pagmo's fastest loop `{fastest}` "
+                         f"{pagmo_rates[fastest]:,.0f}/s (full scorings): {rates['ga'] / pagmo_rates[fastest]:.0f}x "
+                         "(target: at least 50x).")
+    else:
+        lines.append("(No equal-time table yet: run `bash bench/pagmo.sh --seconds 10` for the GA's rate.)")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "put_section.py"), "pagmo-throughput",
+                    "pagmo2's fitness path against our evaluation: throughput (issue 18)"],
+                   input="\n".join(lines), text=True, check=True)
 
 
 def write_section(rows, sets, runs, meta, refs_by_inst, key):

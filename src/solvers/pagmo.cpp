@@ -2,8 +2,10 @@
 #include "allocopt/solvers/pagmo.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include <pagmo/population.hpp>
 #include <pagmo/utils/generic.hpp>
 
+#include "allocopt/islands.hpp"
 #include "allocopt/rng.hpp"
 #include "solvers/memetic.hpp"
 #include "solvers/pagmo_adapter.hpp"
@@ -167,48 +170,130 @@ pagmo::population initial_population(const pagmo::problem& problem, detail::Pagm
     return population;
 }
 
+/// One pagmo population evolving in steps of about kScoresPerStep scores: the whole search of
+/// a PagmoSolver, or one island of it (allocopt/islands.hpp). Not movable: pagmo's copies of
+/// the problem point at context_.
+class PagmoSearch final : public IslandSearch {
+  public:
+    PagmoSearch(A algorithm, const PagmoOptions& options, std::uint64_t seed, Evaluator& evaluator,
+                SearchTracker& tracker)
+        : algorithm_(algorithm),
+          options_(options),
+          seed_(seed),
+          evaluator_(evaluator),
+          tracker_(tracker),
+          sense_(evaluator.problem().objective().sense),
+          context_(evaluator, tracker, algorithm == A::nsga2 ? 2 : 1),
+          problem_(detail::PagmoProblem{&context_}) {}
+    PagmoSearch(const PagmoSearch&) = delete;
+    PagmoSearch& operator=(const PagmoSearch&) = delete;
+
+    bool start() override {
+        if (evaluator_.problem().num_tasks() == 0) {  // nothing to decide: pagmo wants a dimension
+            const Allocation none(0);
+            if (tracker_.budget() > 0) tracker_.offer(none, evaluator_.evaluate(none));
+            return false;
+        }
+        // Under a time limit a step that would end well past it is not started: pagmo's
+        // operators run for the whole step even once nothing is scored (100,000 tasks: about
+        // 0.15 s per generation). A step is estimated by the last one, the first by the initial
+        // population. Without a time limit (a budget) nothing here depends on the clock.
+        const double began = tracker_.seconds();
+        population_ = initial_population(problem_, context_, options_, seed_, evaluator_, tracker_);
+        step_seconds_ = tracker_.seconds() - began;
+        algorithm_object_ = make_algorithm(algorithm_, options_, context_.encoding().dimension(),
+                                           seed32(seed_, algorithm_seed));
+        tracker_.phase("pagmo-" + std::string(pagmo_name(algorithm_)));
+        return !tracker_.should_stop();
+    }
+
+    bool step() override {
+        if (tracker_.should_stop()) return false;
+        const std::optional<double> left = tracker_.seconds_left();
+        if (left && step_seconds_ > *left) {
+            out_of_time_ = true;
+            return false;
+        }
+        const std::uint64_t before = evaluator_.evaluations();
+        const double began = tracker_.seconds();
+        population_ = algorithm_object_.evolve(population_);
+        step_seconds_ = tracker_.seconds() - began;
+        // A step that scored nothing ends the search: the budget or the clock is spent (the
+        // next should_stop() says which), or the algorithm asks for nothing more.
+        return evaluator_.evaluations() != before;
+    }
+
+    /// At most one: the best the island has seen, scored by it or received at a migration
+    /// (pagmo's population keeps fitness values only, and kMigrants is 1).
+    std::vector<Migrant> emigrants(std::size_t count) const override {
+        std::vector<Migrant> out;
+        if (count == 0) return out;
+        if (tracker_.has_best()) out.push_back({tracker_.best(), tracker_.best_evaluation()});
+        if (immigrant_ &&
+            (out.empty() || better(immigrant_->evaluation, out[0].evaluation, sense_)))
+            out.assign(1, *immigrant_);
+        return out;
+    }
+
+    /// Each migrant replaces the member of the worst fitness (the first of equals) when its
+    /// own is lower and no member has its decision vector.
+    void immigrate(std::span<const Migrant> migrants) override {
+        for (const Migrant& m : migrants) {
+            const pagmo::vector_double x = context_.encoding().encode(m.allocation);
+            pagmo::vector_double f{detail::pagmo_score(m.evaluation, sense_)};
+            if (context_.objectives() == 2) f.push_back(m.evaluation.violation);
+            const auto& xs = population_.get_x();
+            const auto& fs = population_.get_f();
+            if (xs.empty() || std::find(xs.begin(), xs.end(), x) != xs.end()) continue;
+            std::size_t worst = 0;
+            for (std::size_t i = 1; i < fs.size(); ++i) {
+                if (fs[i][0] > fs[worst][0]) worst = i;
+            }
+            if (!(f[0] < fs[worst][0])) continue;
+            population_.set_xf(worst, x, f);
+            if (!immigrant_ || better(m.evaluation, immigrant_->evaluation, sense_)) immigrant_ = m;
+        }
+    }
+
+    std::optional<double> lower_bound(const Evaluation&) const override { return std::nullopt; }
+
+    /// Whether the search ended because the next step would have ended past the time limit.
+    bool out_of_time() const { return out_of_time_; }
+
+  private:
+    A algorithm_;
+    PagmoOptions options_;
+    std::uint64_t seed_;
+    Evaluator& evaluator_;
+    SearchTracker& tracker_;
+    Sense sense_;
+    detail::PagmoContext context_;
+    pagmo::problem problem_;
+    pagmo::population population_;
+    pagmo::algorithm algorithm_object_;
+    double step_seconds_ = 0;
+    bool out_of_time_ = false;
+    std::optional<Migrant> immigrant_;  // the best migrant taken in
+};
+
 }  // namespace
 
 Result PagmoSolver::solve(Evaluator& evaluator, const RunSettings& settings, Observer* observer) {
     SearchTracker tracker(evaluator, settings, observer);
-    if (evaluator.problem().num_tasks() == 0) {  // nothing to decide: pagmo wants a dimension
-        const Allocation none(0);
-        if (tracker.budget() > 0) tracker.offer(none, evaluator.evaluate(none));
-        tracker.should_stop();
-        return tracker.finish();
-    }
-    detail::PagmoContext context(evaluator, tracker, algorithm_ == A::nsga2 ? 2 : 1);
-    const pagmo::problem problem{detail::PagmoProblem{&context}};
-    // Under a time limit a step that would end well past it is not started: pagmo's operators
-    // run for the whole step even once nothing is scored (100,000 tasks: about 0.15 s per
-    // generation). A step is estimated by the last one, the first by the initial population.
-    // Without a time limit (a budget) nothing here depends on the clock.
-    const double began = tracker.seconds();
-    pagmo::population population =
-        initial_population(problem, context, options_, seed_, evaluator, tracker);
-    double step = tracker.seconds() - began;
-    const pagmo::algorithm algorithm = make_algorithm(
-        algorithm_, options_, context.encoding().dimension(), seed32(seed_, algorithm_seed));
-    tracker.phase("pagmo-" + std::string(pagmo_name(algorithm_)));
-    bool out_of_time = false;
-    while (!tracker.should_stop()) {
-        const std::optional<double> left = tracker.seconds_left();
-        if (left && step > *left) {
-            out_of_time = true;
-            break;
+    PagmoSearch search(algorithm_, options_, seed_, evaluator, tracker);
+    if (search.start()) {
+        while (search.step()) {
         }
-        const std::uint64_t before = evaluator.evaluations();
-        const double start = tracker.seconds();
-        population = algorithm.evolve(population);
-        step = tracker.seconds() - start;
-        // A step that scored nothing ends the run: the budget or the clock is spent (the next
-        // should_stop() says which), or the algorithm asks for nothing more.
-        if (evaluator.evaluations() == before) break;
     }
     tracker.should_stop();
     Result result = tracker.finish();
-    if (out_of_time && result.stop == StopReason::finished) result.stop = StopReason::time;
+    if (search.out_of_time() && result.stop == StopReason::finished) result.stop = StopReason::time;
     return result;
+}
+
+std::unique_ptr<IslandSearch> PagmoSolver::make_island(std::uint64_t seed, Evaluator& evaluator,
+                                                       SearchTracker& tracker) const {
+    return std::make_unique<PagmoSearch>(algorithm_, options_, seed, evaluator, tracker);
 }
 
 }  // namespace allocopt

@@ -167,6 +167,12 @@ Result PagmoSolver::solve(Evaluator&, const RunSettings&, Observer*) {
     throw InputError("solver", "pagmo-" + std::string(pagmo_name(algorithm_)),
                      "allocopt was built without pagmo2 (ALLOCOPT_WITH_PAGMO=OFF)");
 }
+
+std::unique_ptr<IslandSearch> PagmoSolver::make_island(std::uint64_t, Evaluator&,
+                                                       SearchTracker&) const {
+    throw InputError("solver", "pagmo-" + std::string(pagmo_name(algorithm_)),
+                     "allocopt was built without pagmo2 (ALLOCOPT_WITH_PAGMO=OFF)");
+}
 #endif
 
 }  // namespace allocopt

@@ -18,6 +18,8 @@
 #include "allocopt/error.hpp"
 #include "allocopt/generators.hpp"
 #include "allocopt/io/benchmarks.hpp"
+#include "allocopt/islands.hpp"
+#include "allocopt/solve.hpp"
 #include "allocopt/solvers/registry.hpp"
 #include "solvers/memetic.hpp"
 
@@ -188,6 +190,59 @@ INSTANTIATE_TEST_SUITE_P(Solvers, Pagmo, ::testing::ValuesIn(pagmo_solvers()),
                              std::replace(name.begin(), name.end(), '-', '_');
                              return name;
                          });
+
+/// On islands (`--islands N`): the same result for one and three threads, the budget kept
+/// over the islands and spent, the value reported what a fresh Evaluator gives.
+TEST_P(Pagmo, RunsOnIslandsWithTheSameResultForAnyThreadCount) {
+    const Problem& p = problems()[0];
+    RunSettings t;
+    t.islands = 3;
+    t.migrate_every = 2;
+    t.max_evaluations = 6001;
+    t.time_limit = 60;
+    t.threads = 1;
+    const Result one = allocopt::solve(p, GetParam(), {}, t);
+    expect_valid(p, one);
+    EXPECT_LE(one.evaluations, t.max_evaluations);
+    EXPECT_GE(one.evaluations, t.max_evaluations * 9 / 10)
+        << "the islands should spend their shares";
+    EXPECT_EQ(one.stop, StopReason::evaluations);
+    t.threads = 3;
+    const Result three = allocopt::solve(p, GetParam(), {}, t);
+    EXPECT_EQ(one.allocation, three.allocation);
+    EXPECT_EQ(one.evaluation.objective, three.evaluation.objective);
+    EXPECT_EQ(one.evaluations, three.evaluations);
+    ASSERT_EQ(one.trace.size(), three.trace.size());
+    for (std::size_t k = 0; k < one.trace.size(); ++k)
+        EXPECT_EQ(one.trace[k].best, three.trace[k].best) << "improvement " << k;
+}
+
+/// An island handed a migrant better than all it has seen takes it in and sends it on; a
+/// worse one changes nothing.
+TEST_P(Pagmo, AnIslandTakesInABetterMigrantAndSendsItOn) {
+    const Problem& p = problems()[0];
+    const Result good = allocopt::solve(p, RunSettings{.solver = "ga", .max_evaluations = 200000});
+    const SolverEntry& entry = find_solver(GetParam());
+    const OptionValues values(&entry.options);
+    const auto solver = entry.make(values, 1);
+    Evaluator ev(p, {.threads = 1});
+    SearchTracker tracker(ev, {.max_evaluations = 500}, nullptr);
+    const auto island =
+        dynamic_cast<const IslandSolver&>(*solver).make_island(island_seed(1, 0), ev, tracker);
+    ASSERT_TRUE(island->start());
+    const std::vector<Migrant> before = island->emigrants(1);
+    ASSERT_EQ(before.size(), 1U);
+    ASSERT_TRUE(better(good.evaluation, before[0].evaluation, Sense::minimize));
+    const Migrant worse{before[0].allocation, before[0].evaluation};
+    island->immigrate({&worse, 1});  // already a member: nothing changes
+    const Migrant migrant{good.allocation, good.evaluation};
+    island->immigrate({&migrant, 1});
+    const std::vector<Migrant> after = island->emigrants(1);
+    ASSERT_EQ(after.size(), 1U);
+    EXPECT_EQ(after[0].allocation, good.allocation);
+    EXPECT_EQ(after[0].evaluation.objective, good.evaluation.objective);
+    EXPECT_TRUE(island->emigrants(0).empty());
+}
 
 TEST(PagmoRegistry, EveryAlgorithmIsRegisteredWithItsOptions) {
     if (!pagmo_available()) GTEST_SKIP() << "built without pagmo";

@@ -17,9 +17,11 @@
 // No pagmo header is included here: pagmo stays in two source files.
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
+#include "allocopt/islands.hpp"
 #include "allocopt/solver.hpp"
 
 namespace allocopt {
@@ -101,7 +103,7 @@ struct PagmoOptions {
 /// and the algorithm's own parameters under pagmo's names (`cr`, `F`, `variant`, ...).
 const OptionTable<PagmoOptions>& pagmo_option_table(PagmoAlgorithm algorithm);
 
-class PagmoSolver : public Solver {
+class PagmoSolver : public Solver, public IslandSolver {
   public:
     /// Throws InputError naming the option and quoting its value when `options` breaks a
     /// bound of the algorithm's table, or when nsga2's population is not a multiple of 4.
@@ -109,6 +111,11 @@ class PagmoSolver : public Solver {
 
     /// Throws InputError (key "solver") in a build without pagmo.
     Result solve(Evaluator& evaluator, const RunSettings& settings, Observer* observer) override;
+    /// One island's pagmo population (`--islands N`; allocopt/islands.hpp). Its emigrant is
+    /// the best it has seen; an immigrant replaces the worst member. Throws InputError (key
+    /// "solver") in a build without pagmo.
+    std::unique_ptr<IslandSearch> make_island(std::uint64_t seed, Evaluator& evaluator,
+                                              SearchTracker& tracker) const override;
 
   private:
     PagmoAlgorithm algorithm_;
