@@ -56,7 +56,7 @@ const OptionTable<RunSettings>& run_settings_table() {
             .real("stall-seconds", &S::stall_seconds,
                   "stop after this many seconds without improvement", 0, kInf)
             .integer("islands", &S::islands,
-                     "populations of a population search (ga, pso) evolving side by side, "
+                     "populations of a population search (ga, pso, pagmo-*) evolving side by side, "
                      "trading their best members (docs/islands.md); 1 = no islands",
                      1, kMaxIslands)
             .not_tuned()

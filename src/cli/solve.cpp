@@ -383,7 +383,8 @@ int run(const CLI::App& command, const Options& o) {
     if (settings.settings.islands > 1 && !runs_on_islands(*solver)) {
         std::string searches;
         for (const SolverEntry& entry : solver_registry()) {
-            if (entry.population)
+            const OptionValues defaults(&entry.options);
+            if (runs_on_islands(*entry.make(defaults, 1)))
                 searches += (searches.empty() ? "" : ", ") + std::string(entry.name);
         }
         throw InputError("--islands", std::to_string(settings.settings.islands),
