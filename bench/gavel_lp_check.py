@@ -1,22 +1,28 @@
-"""Independent check of allocopt's LP lower bound on Gavel's job sets (issue #17): writes Gavel's
+"""Independent check of allocopt's lower bounds on Gavel's job sets (issue #17): writes Gavel's
 makespan LP straight from the CSV, in the form of the data README (maximise y subject to
 sum_type thr * X >= total_steps * y, sum_type X <= 1 per job, sum_job scale_factor * X <= GPUs
 per type, X >= 0; the bound is T = 1 / y), solves it with GLPK's glpsol (Debian glpk-utils) and
 compares T with the bound that `allocopt solve --from gavel` reports (solver.lower_bound of its
 JSON result). allocopt solves another form of the same LP (min T over work fractions, with
 CLP) and certifies its value from the dual prices, so the two paths share nothing but the CSV.
+It also computes the midpoint bound (bounds.hpp: a job whose every way to end by T takes more
+than T/2 runs at T/2, so for every set S of GPU types the GPUs of the jobs that can only run
+in S must fit S) by its own bisection, and checks that allocopt reports the larger of the two.
 
     python3 bench/gavel_lp_check.py [--allocopt build/allocopt] [--cluster 36:36:36]
                                     [--tolerance 1e-6] [JOBS.csv ...]
 
 Without files, every problems/gavel/jobs_*.csv. Prints one row per file and exits 1 when a
-relative difference is above the tolerance (or a tool fails). Each job's row is divided by its
+relative difference between the reported bound and max(LP, midpoint) is above the tolerance
+(or a tool fails). Each job's row is divided by its
 total_steps (a positive constant: the same LP), and time is in hours, so that every
 coefficient is a rate per hour and glpsol needs no extreme scaling."""
 import argparse
 import csv
 import glob
+import itertools
 import json
+import math
 import os
 import subprocess
 import sys
@@ -63,6 +69,36 @@ def write_lp(jobs, gpus, path):
         f.write("\n".join(out))
 
 
+def midpoint_bound(jobs, gpus):
+    """The midpoint bound in hours, by bisection on T over the jobs' durations per type."""
+    hours = [[steps / thr[t] / 3600.0 if thr[t] > 0 and gpus[t] >= sf else math.inf
+              for t in range(3)] for sf, steps, thr in jobs]
+    subsets = [S for r in (1, 2, 3) for S in itertools.combinations(range(3), r)]
+
+    def fits(T):
+        need = {}
+        for (sf, _, _), d in zip(jobs, hours):
+            allowed = frozenset(t for t in range(3) if d[t] <= T)
+            if not allowed:
+                return False
+            if all(d[t] > T / 2 for t in allowed):
+                need[allowed] = need.get(allowed, 0) + sf
+        return all(sum(v for a, v in need.items() if a <= set(S)) <= sum(gpus[t] for t in S)
+                   for S in subsets)
+
+    lo = max(min(d) for d in hours)
+    if fits(lo):
+        return lo
+    hi = 2 * max(x for d in hours for x in d if x < math.inf)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return lo
+
+
 def glpk_value(lp_path, sol_path):
     """y* (per hour) from glpsol's raw solution file (printed with full precision)."""
     run = subprocess.run(["glpsol", "--lp", lp_path, "-w", sol_path], capture_output=True,
@@ -103,22 +139,24 @@ def main():
     files = a.files or sorted(glob.glob(os.path.join(ROOT, "problems", "gavel", "jobs_*.csv")))
     gpus = [int(x) for x in a.cluster.split(":")]
     worst = 0.0
-    print("| file | glpsol LP bound (h) | allocopt LP bound (h) | relative difference | "
+    print("| file | glpsol LP bound (h) | midpoint bound (h) | allocopt bound (h) | relative difference | "
           "glpsol s | allocopt FCFS (h) |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
             lp, sol, res = (os.path.join(tmp, n) for n in ("gavel.lp", "gavel.sol", "r.json"))
-            write_lp(read_jobs(path), gpus, lp)
+            jobs = read_jobs(path)
+            write_lp(jobs, gpus, lp)
             start = time.perf_counter()
             y = glpk_value(lp, sol)
             seconds = time.perf_counter() - start
-            reference = 1.0 / y
+            lp_hours, mid_hours = 1.0 / y, midpoint_bound(jobs, gpus)
+            reference = max(lp_hours, mid_hours)
             ours, fcfs = allocopt_bound(a.allocopt, path, a.cluster, res)
             ours /= 3600.0
             diff = abs(ours - reference) / reference
             worst = max(worst, diff)
-            print(f"| {os.path.basename(path)} | {reference:.9f} | {ours:.9f} | {diff:.2e} | "
+            print(f"| {os.path.basename(path)} | {lp_hours:.9f} | {mid_hours:.9f} | {ours:.9f} | {diff:.2e} | "
                   f"{seconds:.2f} | {fcfs / 3600.0:.3f} |")
     print(f"\nlargest relative difference {worst:.2e} (tolerance {a.tolerance:g})")
     return 0 if worst <= a.tolerance else 1

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,12 +20,9 @@
 
 namespace allocopt {
 
-#if ALLOCOPT_HAVE_CLP
-
 namespace {
 
 constexpr std::size_t kMaxColumns = 200'000;
-constexpr double kMaxSeconds = 30;
 
 /// One way to run a task: on `resource` with `units` units, for `duration`.
 struct Column {
@@ -83,6 +81,14 @@ std::optional<MakespanLp> build_lp(const Problem& p) {
     if (lp.tasks.empty()) return std::nullopt;
     return lp;
 }
+
+}  // namespace
+
+#if ALLOCOPT_HAVE_CLP
+
+namespace {
+
+constexpr double kMaxSeconds = 30;
 
 /// The LP's value from nonnegative prices of its rows: beta_i on task i's time row, gamma_j on
 /// resource j's capacity row (weak duality; any prices >= 0 give a bound). With
@@ -304,6 +310,119 @@ std::optional<Allocation> lp_makespan_rounding(const Problem&, const StopClock&)
 }
 
 #endif
+
+namespace {
+
+/// Resources up to which every subset is checked; above it, each resource alone and all.
+constexpr std::size_t kSubsetResources = 12;
+
+/// The test of midpoint_makespan_bound() for one makespan T: false when no non-preemptive
+/// schedule ends by T. `sums` is scratch space.
+bool midpoint_fits(const Problem& p, const MakespanLp& lp, double T, std::vector<double>& sums) {
+    const std::size_t m = p.num_resources();
+    const bool subsets = m <= kSubsetResources;
+    std::fill(sums.begin(), sums.end(), 0.0);
+    double all = 0;
+    std::size_t c = 0;
+    for (std::size_t task = 0; task < lp.tasks.size(); ++task) {
+        bool any = false, forced = true, one_host = true;
+        std::uint64_t mask = 0;  // the hosts, when subsets are checked
+        std::size_t host = 0;    // the first host
+        int units = 0;           // the fewest units among the ways
+        for (; c < lp.columns.size() && lp.columns[c].task == task; ++c) {
+            const Column& col = lp.columns[c];
+            if (col.duration > T) continue;  // cannot end by T this way
+            if (!(col.duration > 0.5 * T)) forced = false;
+            if (!any) host = col.resource;
+            one_host = one_host && col.resource == host;
+            units = any ? std::min(units, col.units) : col.units;
+            any = true;
+            if (subsets) mask |= std::uint64_t{1} << col.resource;
+        }
+        if (!any) return false;  // no way to end by T
+        if (!forced) continue;
+        all += units;
+        if (subsets) {
+            sums[mask] += units;
+        } else if (one_host) {
+            sums[host] += units;
+        }
+    }
+    double total = 0;
+    for (std::size_t j = 0; j < m; ++j)
+        total += p.capacity(j, 0);
+    if (all > total) return false;
+    if (!subsets) {
+        for (std::size_t j = 0; j < m; ++j) {
+            if (sums[j] > p.capacity(j, 0)) return false;
+        }
+        return true;
+    }
+    // sums[S] = the units of the forced tasks whose hosts all lie in S (a sum over subsets).
+    const std::size_t full = std::size_t{1} << m;
+    for (std::size_t j = 0; j < m; ++j) {
+        for (std::size_t s = 0; s < full; ++s) {
+            if (s & (std::size_t{1} << j)) sums[s] += sums[s ^ (std::size_t{1} << j)];
+        }
+    }
+    for (std::size_t s = 1; s < full; ++s) {
+        double capacity = 0;
+        for (std::size_t j = 0; j < m; ++j) {
+            if (s & (std::size_t{1} << j)) capacity += p.capacity(j, 0);
+        }
+        if (sums[s] > capacity) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<double> midpoint_makespan_bound(const Problem& problem) {
+    const std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    // Every task must end by T, so T is at least each task's shortest way; beyond twice the
+    // longest way no task is forced and the test passes.
+    double lo = 0, hi = 0;
+    {
+        std::size_t c = 0;
+        for (std::size_t task = 0; task < lp->tasks.size(); ++task) {
+            double fastest = lp->columns[c].duration;
+            for (; c < lp->columns.size() && lp->columns[c].task == task; ++c) {
+                fastest = std::min(fastest, lp->columns[c].duration);
+                hi = std::max(hi, 2 * lp->columns[c].duration);
+            }
+            lo = std::max(lo, fastest);
+        }
+    }
+    const std::size_t m = problem.num_resources();
+    std::vector<double> sums(m <= kSubsetResources ? std::size_t{1} << m : m, 0.0);
+    if (midpoint_fits(problem, *lp, lo, sums)) return lp->weight * lo;
+    // The test is monotone in T (a smaller T forces more tasks onto fewer hosts), so bisection
+    // keeps `lo` a makespan no schedule reaches.
+    for (int k = 0; k < 100 && hi - lo > 1e-12 * hi; ++k) {
+        const double mid = 0.5 * (lo + hi);
+        (midpoint_fits(problem, *lp, mid, sums) ? hi : lo) = mid;
+    }
+    return lp->weight * lo;
+}
+
+bool add_midpoint_bound(const Problem& problem, Result& result) {
+    if (!result.found || !result.evaluation.feasible()) return false;
+    const std::optional<double> bound = midpoint_makespan_bound(problem);
+    if (!bound) return false;
+    const double value = result.evaluation.objective;
+    if (*bound > value * (1 + 1e-9)) {
+        result.notes.push_back("the midpoint bound " + detail::format_number(*bound) +
+                               " is above the value found, " + detail::format_number(value) +
+                               ": not reported (a bug in the bound)");
+        return false;
+    }
+    if (result.lower_bound && *result.lower_bound >= *bound) return false;
+    result.lower_bound = std::min(*bound, value);
+    result.notes.emplace_back(
+        "lower bound from the tasks that must run at mid-schedule (no preemption)");
+    return true;
+}
 
 bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop) {
     if (!result.found || !result.evaluation.feasible()) return false;

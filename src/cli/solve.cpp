@@ -450,6 +450,7 @@ int run(const CLI::App& command, const Options& o) {
             std::clamp(0.1 * termination.effective_time_limit(), 1.0, kLpBoundSeconds);
         add_lp_bound(problem, result, StopClock(std::nullopt, &g_interrupted).within(seconds));
         if (g_interrupted.load()) result.stop = StopReason::interrupted;
+        add_midpoint_bound(problem, result);  // no LP: at most 2 x 10^5 ways, 100 passes
     }
     const Report report = evaluator.report(result.allocation);
     // After the search, never within its limits, and only for the summary (so that -q runs,

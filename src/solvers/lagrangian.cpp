@@ -39,7 +39,9 @@ void Memetic::lagrangian_starts(std::vector<Allocation>& out, std::size_t count,
              packing_lagrangian_starts(count, price_iterations, have_upper, upper, rng))
             out.push_back(std::move(a));
     }
-    if (kernel_ && !tracker_.should_stop()) {
+    // (A budget of 0 with the run not over: evaluations held back, SearchTracker::hold_back;
+    // price_directed() would read 0 as no limit.)
+    if (kernel_ && !tracker_.should_stop() && tracker_.budget() > 0) {
         const std::size_t n = problem_.num_tasks();
         PriceSeeds seeds = price_directed(
             detail::internals(evaluator_).unit_duration_table(), n, problem_.num_resources(),
