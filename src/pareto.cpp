@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -664,6 +665,13 @@ class Nsga2 {
 }  // namespace detail
 
 namespace {
+/// `value` as %g: 3, not 3.000000.
+std::string plain_number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
 /// The share of the budget and of the time that the heuristic starts may take.
 constexpr double kStartsShare = 0.3;
 }  // namespace
@@ -697,7 +705,7 @@ ParetoFront solve_pareto(const Problem& problem, const ParetoOptions& options,
         throw InputError("--pareto-ref", std::to_string(options.reference.size()) + " numbers",
                          "one per metric");
     if (settings.target)
-        throw InputError("--target", std::to_string(*settings.target),
+        throw InputError("--target", plain_number(*settings.target),
                          "a front has no single value to reach: not with --pareto");
     if (settings.islands > 1)
         throw InputError("--islands", std::to_string(settings.islands), "not with --pareto");

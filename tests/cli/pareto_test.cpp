@@ -90,15 +90,21 @@ TEST_F(ParetoCli, WritesTheFrontEvaluateAgrees) {
     EXPECT_NE(read_text(svg).find("makespan (lower is better)"), std::string::npos);
 }
 
-TEST_F(ParetoCli, WritesCsv) {
-    const std::string out = file("front.csv");
+TEST_F(ParetoCli, WritesCsvAndDrawsThreeMetrics) {
+    const std::string out = file("front.csv"), svg = file("front.svg");
     const Outcome r = run("solve " + quoted(kCluster) +
-                          " --pareto makespan,efficiency --max-evals 2000 -q -o " + quoted(out));
+                          " --pareto makespan,efficiency,cost --max-evals 3000 -q -o " +
+                          quoted(out) + " --pareto-svg " + quoted(svg));
     ASSERT_EQ(r.status, 0) << r.err;
     std::ifstream in(out);
     std::string header;
     std::getline(in, header);
-    EXPECT_EQ(header.rfind("point,makespan,efficiency,", 0), 0u) << header;
+    EXPECT_EQ(header.rfind("point,makespan,efficiency,cost,", 0), 0u) << header;
+    const std::string picture = read_text(svg);
+    check_svg(picture);
+    // Three panels: each metric on two axes.
+    EXPECT_NE(picture.find("efficiency (higher is better)"), std::string::npos);
+    EXPECT_NE(picture.find("cost (lower is better)"), std::string::npos);
     std::string row;
     ASSERT_TRUE(static_cast<bool>(std::getline(in, row)));
     EXPECT_EQ(row.rfind("0,", 0), 0u) << row;
