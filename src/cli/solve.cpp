@@ -31,6 +31,7 @@
 #include "allocopt/solvers/registry.hpp"
 #include "cli/common.hpp"
 #include "cli/mpi.hpp"
+#include "cli/pareto.hpp"
 #include "cli/pictures.hpp"
 
 namespace allocopt::cli {
@@ -61,6 +62,7 @@ struct Options {
     bool no_baseline = false;
     std::string config;
     PictureOptions pictures;
+    ParetoFlags pareto;  ///< --pareto and its flags (cli/pareto.hpp)
 };
 
 /// The run settings and the solver's options: the table's defaults, then the --config file,
@@ -373,8 +375,33 @@ int stopped_by_signal(const Options& o) {
     return signal == SIGTERM ? kTerminated : kInterrupted;
 }
 
+/// solve --pareto: a front instead of one allocation (cli/pareto.hpp). The flags that draw or
+/// report one allocation do not apply.
+int run_front(const Run& settings, const Options& o) {
+    const std::vector<std::pair<std::string_view, const std::string*>> single{
+        {"--svg", &o.pictures.svg},
+        {"--svg-utilization", &o.pictures.utilization},
+        {"--svg-convergence", &o.svg_convergence},
+        {"--report", &o.report}};
+    for (const auto& [flag, path] : single) {
+        if (!path->empty())
+            throw InputError(std::string(flag), *path, "not with --pareto (use --pareto-svg)");
+    }
+    ParetoRun front{&o.pareto,         &o.source,      o.output,         o.quiet,
+                    settings.settings, settings.entry, &settings.options};
+    front.settings.interrupt = &g_interrupted;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    const int code = run_pareto(front);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (code == kInterrupted && g_signal.load() == SIGTERM) return kTerminated;
+    return code;
+}
+
 int run(const CLI::App& command, const Options& o) {
     Run settings = resolve(command, o);
+    if (command.count("--pareto") > 0) return run_front(settings, o);
     check_distinct_outputs(o);
     // Both before the search: the solver's options checked together, the output path tried
     // (after the handlers, so that a signal cannot leave the temporary file behind).
@@ -570,6 +597,7 @@ void add_solve_command(CLI::App& app, int& exit_code) {
         "result file's baseline block and the report's (-q does not run it either, unless "
         "--report is given)");
     add_picture_options(*command, o->pictures);
+    add_pareto_options(*command, o->pareto);
     command->add_option("--config", o->config,
                         "Read solver, seed, threads, limits and solver options from a YAML file "
                         "(flags given here win); see docs/config.md");
