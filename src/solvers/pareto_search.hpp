@@ -1,7 +1,7 @@
 #pragma once
 // What the two front searches share (include/allocopt/pareto.hpp): scoring a batch on every
 // metric, the archive of feasible non-dominated points, and the limits. src/pareto.cpp runs
-// ours; src/solvers/pagmo_pareto.cpp feeds pagmo's nsga2 through the same pieces.
+// ours; src/solvers/pagmo_adapter.cpp feeds pagmo's nsga2 through the same pieces.
 
 #include <chrono>
 #include <cstdint>
@@ -112,7 +112,7 @@ std::size_t score_and_archive(std::span<const Allocation> candidates, ParetoScor
 std::vector<Allocation> pareto_starts(ParetoScorer& scorer, ParetoLimits& limits,
                                       std::size_t per_metric, double fraction);
 
-/// pagmo's nsga2 on the metrics (src/solvers/pagmo_pareto.cpp): `starts` first in its
+/// pagmo's nsga2 on the metrics (src/solvers/pagmo_adapter.cpp): `starts` first in its
 /// initial population (empty: unseeded), the rest random; every candidate to the archive.
 /// Throws InputError (key "--solver") in a build without pagmo.
 void run_pagmo_nsga2(ParetoScorer& scorer, ParetoArchive& archive, ParetoLimits& limits,
