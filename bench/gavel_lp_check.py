@@ -10,7 +10,9 @@ than T/2 runs at T/2, so for every set S of GPU types the GPUs of the jobs that 
 in S must fit S) by its own bisection, and checks that allocopt reports the larger of the two.
 
     python3 bench/gavel_lp_check.py [--allocopt build/allocopt] [--cluster 36:36:36]
-                                    [--tolerance 1e-6] [JOBS.csv ...]
+                                    [--tolerance 1e-6] [--write] [JOBS.csv ...]
+
+--write also puts the table in bench/RESULTS.md (section `gavel-bounds`).
 
 Without files, every problems/gavel/jobs_*.csv. Prints one row per file and exits 1 when a
 relative difference between the reported bound and max(LP, midpoint) is above the tolerance
@@ -135,13 +137,14 @@ def main():
     ap.add_argument("--allocopt", default=os.path.join(ROOT, "build", "allocopt"))
     ap.add_argument("--cluster", default="36:36:36")
     ap.add_argument("--tolerance", type=float, default=1e-6)
+    ap.add_argument("--write", action="store_true", help="put the table in bench/RESULTS.md")
     a = ap.parse_args()
     files = a.files or sorted(glob.glob(os.path.join(ROOT, "problems", "gavel", "jobs_*.csv")))
     gpus = [int(x) for x in a.cluster.split(":")]
     worst = 0.0
-    print("| file | glpsol LP bound (h) | midpoint bound (h) | allocopt bound (h) | relative difference | "
-          "glpsol s | allocopt FCFS (h) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    table = ["| file | glpsol LP bound (h) | midpoint bound (h) | allocopt bound (h) | relative difference | "
+             "glpsol s | allocopt FCFS (h) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    print("\n".join(table))
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
             lp, sol, res = (os.path.join(tmp, n) for n in ("gavel.lp", "gavel.sol", "r.json"))
@@ -156,9 +159,21 @@ def main():
             ours /= 3600.0
             diff = abs(ours - reference) / reference
             worst = max(worst, diff)
-            print(f"| {os.path.basename(path)} | {lp_hours:.9f} | {mid_hours:.9f} | {ours:.9f} | {diff:.2e} | "
-                  f"{seconds:.2f} | {fcfs / 3600.0:.3f} |")
-    print(f"\nlargest relative difference {worst:.2e} (tolerance {a.tolerance:g})")
+            table.append(f"| {os.path.basename(path)} | {lp_hours:.9f} | {mid_hours:.9f} | {ours:.9f} | "
+                         f"{diff:.2e} | {seconds:.2f} | {fcfs / 3600.0:.3f} |")
+            print(table[-1])
+    summary = f"largest relative difference {worst:.2e} (tolerance {a.tolerance:g})"
+    print("\n" + summary)
+    if a.write:
+        command = "python3 bench/gavel_lp_check.py" + "".join(" " + x for x in sys.argv[1:])
+        text = "\n".join([f"`{command}`: Gavel's makespan LP written from the job file and solved by "
+                          "GLPK, and the midpoint bound (bench/gavel_lp_check.py's own bisection), against "
+                          "the bound `allocopt solve` reports, which must be the larger of the two. The "
+                          "midpoint bound holds for non-preemptive schedules only; the LP bounds "
+                          "preemptive ones too (Gavel's policy).", "", *table, "", summary + "."])
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "put_section.py"), "gavel-bounds",
+                        "Gavel: the LP and midpoint bounds, checked independently (issue #17)"],
+                       input=text, text=True, check=True)
     return 0 if worst <= a.tolerance else 1
 
 
