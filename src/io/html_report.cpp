@@ -9,6 +9,7 @@
 
 #include "allocopt/io/svg.hpp"
 #include "allocopt/metrics.hpp"
+#include "allocopt/pareto.hpp"
 
 namespace allocopt {
 
@@ -17,21 +18,6 @@ namespace {
 using svg::escape;
 using svg::format_grouped;
 using svg::format_number;
-
-/// Whether a smaller value of the metric is the better one.
-bool lower_is_better(Metric m) {
-    switch (m) {
-        case Metric::throughput:
-        case Metric::utilization:
-        case Metric::parallelism:
-        case Metric::efficiency:
-        case Metric::work_per_utilization:
-        case Metric::degree_of_parallelism:
-            return false;
-        default:
-            return true;
-    }
-}
 
 /// A value for a table cell: grouped thousands, about six significant digits.
 std::string cell(double value) {
@@ -391,7 +377,7 @@ void write_metrics(Page& page, const HtmlReportInput& in) {
             page.raw("</td><td class=\"num\">");
             page.text(cell(value));
             const std::string change = relative_change(base, value);
-            const bool better = lower_is_better(m) ? value < base : value > base;
+            const bool better = natural_sense(m) == Sense::minimize ? value < base : value > base;
             page.raw(change.empty() || value == base ? "</td><td class=\"num\">"
                      : better                        ? "</td><td class=\"num good\">"
                                                      : "</td><td class=\"num bad\">");
