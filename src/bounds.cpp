@@ -406,22 +406,34 @@ std::optional<double> midpoint_makespan_bound(const Problem& problem) {
     return lp->weight * lo;
 }
 
-bool add_midpoint_bound(const Problem& problem, Result& result) {
-    if (!result.found || !result.evaluation.feasible()) return false;
-    const std::optional<double> bound = midpoint_makespan_bound(problem);
-    if (!bound) return false;
+namespace {
+
+/// Raises result.lower_bound to `bound` under add_lp_bound()'s rules: a feasible result only,
+/// never above its value (beyond rounding: a bug, left out with a note naming `name`), with
+/// `note` when taken.
+bool raise_bound(Result& result, double bound, const char* name, const char* note) {
     const double value = result.evaluation.objective;
-    if (*bound > value * (1 + 1e-9)) {
-        result.notes.push_back("the midpoint bound " + detail::format_number(*bound) +
-                               " is above the value found, " + detail::format_number(value) +
+    if (bound > value * (1 + 1e-9)) {
+        result.notes.push_back(std::string("the ") + name + " bound " +
+                               detail::format_number(bound) + " is above the value found, " +
+                               detail::format_number(value) +
                                ": not reported (a bug in the bound)");
         return false;
     }
-    if (result.lower_bound && *result.lower_bound >= *bound) return false;
-    result.lower_bound = std::min(*bound, value);
-    result.notes.emplace_back(
-        "lower bound from the tasks that must run at mid-schedule (no preemption)");
+    if (result.lower_bound && *result.lower_bound >= bound) return false;
+    result.lower_bound = std::min(bound, value);
+    result.notes.emplace_back(note);
     return true;
+}
+
+}  // namespace
+
+bool add_midpoint_bound(const Problem& problem, Result& result) {
+    if (!result.found || !result.evaluation.feasible()) return false;
+    const std::optional<double> bound = midpoint_makespan_bound(problem);
+    return bound && raise_bound(result, *bound, "midpoint",
+                                "lower bound from the tasks that must run at mid-schedule "
+                                "(no preemption)");
 }
 
 bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop) {
@@ -435,17 +447,7 @@ bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop)
         }
         return false;
     }
-    const double value = result.evaluation.objective;
-    if (*bound > value * (1 + 1e-9)) {
-        result.notes.push_back("the LP bound " + detail::format_number(*bound) +
-                               " is above the value found, " + detail::format_number(value) +
-                               ": not reported (a bug in the bound)");
-        return false;
-    }
-    if (result.lower_bound && *result.lower_bound >= *bound) return false;
-    result.lower_bound = std::min(*bound, value);
-    result.notes.emplace_back("lower bound from the makespan LP (COIN-OR CLP)");
-    return true;
+    return raise_bound(result, *bound, "LP", "lower bound from the makespan LP (COIN-OR CLP)");
 }
 
 }  // namespace allocopt
