@@ -135,7 +135,7 @@ bool SearchTracker::should_stop() {
         return stop(StopReason::interrupted);
     }
     if (t.max_evaluations && used >= t.max_evaluations) return stop(StopReason::evaluations);
-    if (t.time_limit > 0 && now >= t.time_limit) return stop(StopReason::time);
+    if (t.time_limit > 0 && (now >= t.time_limit || out_of_time_)) return stop(StopReason::time);
     if (t.target && has_best_ && best_evaluation_.feasible()) {
         const double v = best_evaluation_.objective;
         if (sense_ == Sense::minimize ? v <= *t.target : v >= *t.target) {

@@ -67,6 +67,19 @@ TEST(SearchTracker, StopsWhenInterrupted) {
     EXPECT_EQ(steps, 0);
 }
 
+TEST(SearchTracker, OutOfTimeStopsForTimeOnlyUnderATimeLimit) {
+    const Problem p = two_machines();
+    Evaluator ev(p);
+    SearchTracker timed(ev, {.time_limit = 60}, nullptr);
+    EXPECT_FALSE(timed.should_stop());
+    timed.out_of_time();
+    EXPECT_TRUE(timed.should_stop());
+    EXPECT_EQ(timed.reason(), StopReason::time);
+    SearchTracker budget(ev, {.max_evaluations = 10}, nullptr);
+    budget.out_of_time();
+    EXPECT_FALSE(budget.should_stop());
+}
+
 TEST(SearchTracker, KeepsTheBestAndATraceOfImprovements) {
     const Problem p = two_machines();
     Evaluator ev(p);

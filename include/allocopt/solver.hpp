@@ -252,6 +252,10 @@ class SearchTracker {
     void note(std::string note);
     /// The stop reason once should_stop() returned true (finished otherwise).
     StopReason reason() const { return reason_; }
+    /// The search stops because its next piece of work, which cannot be cut short (a pagmo
+    /// evolve() call), would end past the time limit: should_stop() then returns true with
+    /// StopReason::time. Ignored without a time limit.
+    void out_of_time() { out_of_time_ = true; }
 
     /// Evaluations left in the budget (UINT64_MAX without one). Scoring sites check it before
     /// they score.
@@ -302,6 +306,7 @@ class SearchTracker {
     std::optional<double> bound_;  // stop_at_bound()
     std::string bound_source_;
     bool bound_reached_ = false;
+    bool out_of_time_ = false;  // out_of_time()
     StopReason reason_ = StopReason::finished;
 };
 

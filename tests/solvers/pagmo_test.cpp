@@ -217,6 +217,29 @@ TEST_P(Pagmo, RunsOnIslandsWithTheSameResultForAnyThreadCount) {
         EXPECT_EQ(one.trace[k].best, three.trace[k].best) << "improvement " << k;
 }
 
+/// A step of pagmo's cannot be cut short, so one that would end past the time limit is not
+/// started; the run, alone or on islands, then says it stopped for time. At 100,000 tasks the
+/// initial population takes most of a 0.3 s limit and a step takes longer than what is left.
+TEST_P(Pagmo, AStepThatWouldPassTheTimeLimitIsNotStartedAndTheStopSaysTime) {
+    static const Problem big = g::generate_etc({.tasks = 100000, .machines = 4});
+    constexpr double kLimit = 0.3, kMargin = 0.4 * ALLOCOPT_TEST_SLOWDOWN;
+    for (const int islands : {1, 2}) {
+        SCOPED_TRACE(islands);
+        RunSettings t;
+        t.islands = islands;
+        t.time_limit = kLimit;
+        t.threads = 1;
+        const auto began = std::chrono::steady_clock::now();
+        const Result r = allocopt::solve(big, GetParam(), {}, t);
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+        EXPECT_EQ(r.stop, StopReason::time);
+        EXPECT_LT(wall, kLimit + kMargin);
+        ASSERT_TRUE(r.found);
+        EXPECT_EQ(r.allocation.size(), big.num_tasks());
+    }
+}
+
 /// An island handed a migrant better than all it has seen takes it in and sends it on; a
 /// worse one changes nothing.
 TEST_P(Pagmo, AnIslandTakesInABetterMigrantAndSendsItOn) {
