@@ -302,6 +302,34 @@ TEST(Evaluator, BatchEqualsSerialForOneAndTwoThreads) {
     }
 }
 
+// On the load path evaluate_batch scores four candidates side by side; a group with an
+// unplaced task, and the last few, one at a time. Every result must be the serial one, bit
+// for bit, and the makespan the report's: candidates with an unplaced task or a wrong unit
+// count sit in some groups and not in others.
+TEST(Evaluator, TheLoadPathsGroupsScoreAsOneCandidateAtATime) {
+    const Problem p = braun_like(300, 8, "makespan");
+    std::vector<Allocation> candidates = random_allocations(p, 23, 9);
+    candidates[2].resource[7] = Allocation::kUnplaced;
+    candidates[6].units[3] = 2;
+    candidates[11].units[299] = 3;
+    candidates[11].resource[0] = Allocation::kUnplaced;
+    candidates[21].resource[5] = Allocation::kUnplaced;
+    Evaluator one(p, {.threads = 1});
+    ASSERT_EQ(detail::internals(one).path, detail::EvaluatorPath::load);
+    std::vector<Evaluation> batch(candidates.size());
+    one.evaluate_batch(candidates, batch);
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        SCOPED_TRACE(c);
+        const Evaluation serial = one.evaluate(candidates[c]);
+        EXPECT_EQ(batch[c].objective, serial.objective);
+        EXPECT_EQ(batch[c].violation, serial.violation);
+        const Report r = one.report(candidates[c]);
+        EXPECT_DOUBLE_EQ(batch[c].objective, r.metric(Metric::makespan));
+        EXPECT_DOUBLE_EQ(batch[c].violation, r.evaluation.violation);
+        EXPECT_EQ(batch[c].feasible(), c != 2 && c != 6 && c != 11 && c != 21);
+    }
+}
+
 // A batch of little work is scored on the calling thread (under 0.2 ms, see
 // evaluate_batch); this one (300 x 4096 tasks, about 1 ms) goes to the team.
 TEST(Evaluator, ALargeBatchEqualsSerialForOneAndTwoThreads) {

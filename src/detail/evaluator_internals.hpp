@@ -27,6 +27,9 @@ struct QueueKey {
     }
 };
 
+/// Candidates evaluate_batch scores side by side on the load path (evaluate_load_group).
+inline constexpr std::size_t kLoadGroup = 4;
+
 /// Per-thread working memory, sized once: evaluations allocate nothing.
 struct EvaluatorScratch {
     std::vector<double> duration;            // n
@@ -38,6 +41,7 @@ struct EvaluatorScratch {
     std::vector<QueueKey> keys;              // n: one bucket's sort keys (sjf, ljf)
     ListScratch list;                        // list scheduling of one resource
     std::vector<double> load;                // m: sum of durations
+    std::vector<double> group_load;          // kLoadGroup x m: evaluate_batch's load groups
     std::vector<double> busy;                // m: sum of units x duration
     std::vector<double> usage;               // m x d: packing usage
     std::vector<std::uint8_t> in_use;        // m
@@ -54,6 +58,7 @@ struct EvaluatorScratch {
           keys(n),
           list(n, d),
           load(m),
+          group_load(kLoadGroup * m),
           busy(m),
           usage(m * d),
           in_use(m),
