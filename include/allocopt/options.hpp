@@ -353,7 +353,8 @@ class OptionTable {
         std::vector<std::string> names;
         for (const Row& row : rows_)
             names.emplace_back(row.spec.name);
-        throw InputError(std::string(name), "", "unknown option" + did_you_mean(name, names));
+        throw InputError(std::string(name), "",
+                         "unknown option" + allocopt::did_you_mean(name, names));
     }
 
     OptionTable& add(Row row) {

@@ -33,17 +33,17 @@ constexpr std::array<std::string_view, 7> kColumns = {
 constexpr std::size_t kId = 0, kType = 1, kScale = 2, kSteps = 3, kThroughput = 4;
 
 /// Field index of each column of kColumns, from the header line.
-struct Header {
+struct GavelHeader {
     std::array<std::size_t, kColumns.size()> at{};
     std::size_t fields = 0;
 };
 
-Header read_header(LineReader& lines) {
+GavelHeader read_header(LineReader& lines) {
     if (!lines.next()) fail({lines.path(), 1, 1}, "header", kEndOfFile, "the file is empty");
     std::string_view line = lines.text();
     if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     const std::vector<CsvField> fields = split_csv(line);
-    Header header;
+    GavelHeader header;
     header.fields = fields.size();
     for (std::size_t c = 0; c < kColumns.size(); ++c) {
         std::size_t f = 0;
@@ -92,7 +92,7 @@ double number(const LineReader& lines, const CsvField& field, std::string_view c
     return value;
 }
 
-std::string stem(const std::string& path) {
+std::string file_stem(const std::string& path) {
     std::string name = file_name(path);
     if (const std::size_t dot = name.rfind('.'); dot != std::string::npos && dot > 0)
         name.resize(dot);
@@ -109,7 +109,7 @@ struct Job {
     std::array<double, 3> throughput{};
 };
 
-Job read_job(const LineReader& lines, const Header& header,
+Job read_job(const LineReader& lines, const GavelHeader& header,
              std::unordered_map<std::string, int>& seen) {
     const std::vector<CsvField> fields = split_csv(lines.text());
     if (fields.size() != header.fields) {
@@ -326,9 +326,9 @@ Problem import_gavel(const std::string& path, const GavelOptions& options) {
         if (gpus < 0) throw InputError("--cluster", gavel_cluster_text(cluster), "a GPU count < 0");
     }
     LineReader lines(path);
-    const Header header = read_header(lines);
+    const GavelHeader header = read_header(lines);
     ProblemData data;
-    data.name = stem(path);
+    data.name = file_stem(path);
     data.mode = Mode::schedule;
     data.policy = order;
     data.backfill = backfill;

@@ -14,12 +14,10 @@ namespace allocopt {
 
 namespace {
 
-using detail::format_number;
-
 /// Numbers go out as their shortest round-trip text (yaml-cpp would round doubles to its
 /// default precision); yaml-cpp leaves such text unquoted.
 void number(YAML::Emitter& out, double value) {
-    out << format_number(value);
+    out << detail::format_number(value);
 }
 
 void amounts(YAML::Emitter& out, const std::map<std::string, double>& values, bool units_first) {

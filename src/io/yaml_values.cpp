@@ -381,7 +381,7 @@ bool non_finite_word(std::string_view s) {
 
 enum class Parsed { ok, not_a_number, out_of_range, not_finite };
 
-Parsed parse_number(std::string_view s, double& value) {
+Parsed parse_yaml_number(std::string_view s, double& value) {
     if (non_finite_word(s)) return Parsed::not_finite;
     std::string_view digits = s;
     if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
@@ -401,7 +401,7 @@ Parsed parse_number(std::string_view s, double& value) {
 
 bool YamlValues::try_number(const YamlNode& node, double& value) {
     return node.is_scalar() && !node.quoted() && node.tag().empty() &&
-           parse_number(node.scalar(), value) == Parsed::ok;
+           parse_yaml_number(node.scalar(), value) == Parsed::ok;
 }
 
 double YamlValues::number(const YamlNode& node, const std::string& key) const {
@@ -420,7 +420,7 @@ double YamlValues::number(const YamlNode& node, const std::string& key) const {
     }
     const std::string s(node.scalar());
     double value = 0;
-    switch (parse_number(s, value)) {
+    switch (parse_yaml_number(s, value)) {
         case Parsed::ok:
             return value;
         case Parsed::not_a_number:
