@@ -10,8 +10,8 @@
 # accesses inside the uninstrumented runtime itself. No suppressions are needed.
 #
 # Builds only the library and allocopt_threads_tests (the 8 test files that hold the tests
-# below, tests/CMakeLists.txt) in build-tsan/ (-O1, line tables), then runs those tests; about
-# 4 minutes on 2 cores. Needs clang-14, libclang-rt-14-dev (the TSan runtime)
+# below, tests/CMakeLists.txt) in build-tsan/ (-O1, line tables; the libraries as unity
+# builds, as in .ci/run's pass 2), then runs those tests; about 4 minutes on 2 cores. Needs clang-14, libclang-rt-14-dev (the TSan runtime)
 # and libomp-14-dev (libomp, libarcher); with CI=true, installs them (scripts/deps.sh).
 #
 # Without the CLI, and without MPI even if the CLI is turned on here one day: TSan reports a
@@ -33,7 +33,7 @@ SECONDS=0
 cmake -S . -B build-tsan -DCMAKE_CXX_COMPILER="$llvm/bin/clang++" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DALLOCOPT_SANITIZE=thread \
     -DALLOCOPT_BUILD_CLI=OFF -DALLOCOPT_WITH_MPI=OFF -DALLOCOPT_BUILD_ENUMERATE=OFF \
-    -DALLOCOPT_INSTALL=OFF -DALLOCOPT_WITH_PAGMO=OFF >/dev/null
+    -DALLOCOPT_INSTALL=OFF -DALLOCOPT_WITH_PAGMO=OFF -DALLOCOPT_UNITY_BUILD=ON >/dev/null
 cmake --build build-tsan -j "$jobs" --target allocopt_threads_tests
 echo "tsan.sh: built in ${SECONDS}s"
 
