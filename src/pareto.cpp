@@ -328,12 +328,7 @@ ParetoLimits::ParetoLimits(ParetoScorer& scorer, const RunSettings& settings, Ob
       observer_(observer),
       start_(std::chrono::steady_clock::now()) {
     settings_.time_limit = settings.effective_time_limit();
-    std::optional<std::chrono::steady_clock::time_point> deadline;
-    if (settings_.time_limit > 0) {
-        deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                std::chrono::duration<double>(settings_.time_limit));
-    }
-    clock_ = StopClock(deadline, settings.interrupt);
+    clock_ = StopClock::starting(start_, settings_.time_limit, settings.interrupt);
 }
 
 double ParetoLimits::seconds() const {

@@ -82,12 +82,7 @@ SearchTracker::SearchTracker(Evaluator& evaluator, const RunSettings& settings, 
       start_evaluations_(evaluator.evaluations()) {
     run_settings_table().validate(settings);
     settings_.time_limit = settings.effective_time_limit();
-    std::optional<std::chrono::steady_clock::time_point> deadline;
-    if (settings_.time_limit > 0) {
-        deadline = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                std::chrono::duration<double>(settings_.time_limit));
-    }
-    clock_ = StopClock(deadline, settings.interrupt);
+    clock_ = StopClock::starting(start_, settings_.time_limit, settings.interrupt);
 }
 
 std::uint64_t SearchTracker::budget() const {

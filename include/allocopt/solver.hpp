@@ -115,6 +115,16 @@ class StopClock {
               const std::atomic<bool>* interrupt)
         : deadline_(deadline), interrupt_(interrupt) {}
 
+    /// The clock of a run that started at `start` with `time_limit` seconds (no deadline when
+    /// it is 0 or less) and the interrupt flag `interrupt` (may be null).
+    static StopClock starting(std::chrono::steady_clock::time_point start, double time_limit,
+                              const std::atomic<bool>* interrupt) {
+        if (time_limit <= 0) return StopClock(std::nullopt, interrupt);
+        return StopClock(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(time_limit)),
+                         interrupt);
+    }
+
     /// The same clock with its deadline brought forward to at most `seconds` from now: bounds
     /// one phase of a search by a share of the time limit.
     StopClock within(double seconds) const {

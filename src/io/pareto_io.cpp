@@ -25,7 +25,7 @@ std::string number(double value) {
 }
 
 /// A YAML double-quoted scalar: ids may hold anything.
-std::string quoted(std::string_view text) {
+std::string yaml_quoted(std::string_view text) {
     std::string out = "\"";
     for (const char c : text) {
         if (c == '"' || c == '\\') out += '\\';
@@ -54,7 +54,7 @@ std::string pareto_yaml(const Problem& problem, const ParetoFront& front,
                         const ParetoRunInfo& info) {
     std::string out;
     out += "# A Pareto front written by allocopt solve --pareto (docs/pareto.md).\n";
-    out += "problem: " + quoted(problem.name()) + "\n";
+    out += "problem: " + yaml_quoted(problem.name()) + "\n";
     out += "pareto:\n";
     out += "  method: " + info.method + "\n";
     if (info.method == "pagmo-nsga2")
@@ -93,8 +93,9 @@ std::string pareto_yaml(const Problem& problem, const ParetoFront& front,
         out += "}\n    assignment:\n";
         for (std::size_t i = 0; i < p.allocation.size(); ++i) {
             if (!p.allocation.placed(i)) continue;
-            out += "      - {task: " + quoted(problem.task(i).id) + ", resource: " +
-                   quoted(problem.resource(static_cast<std::size_t>(p.allocation.resource[i])).id) +
+            out += "      - {task: " + yaml_quoted(problem.task(i).id) + ", resource: " +
+                   yaml_quoted(
+                       problem.resource(static_cast<std::size_t>(p.allocation.resource[i])).id) +
                    ", units: " + std::to_string(p.allocation.units[i]) + "}\n";
         }
         if (std::none_of(p.allocation.resource.begin(), p.allocation.resource.end(),

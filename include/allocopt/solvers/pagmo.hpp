@@ -120,7 +120,7 @@ class PagmoSolver : public Solver, public IslandSolver {
   private:
     PagmoAlgorithm algorithm_;
     PagmoOptions options_;
-    std::uint64_t seed_;
+    [[maybe_unused]] std::uint64_t seed_;  // read only where pagmo is built in
 };
 
 }  // namespace allocopt
