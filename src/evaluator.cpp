@@ -205,9 +205,10 @@ void Evaluator::evaluate_batch(std::span<const Allocation> candidates,
     const bool team =
         threads_ > 1 && count > 2 && first * static_cast<double>(count - 1) >= kMinParallelSeconds;
     if (in.path == EvaluatorPath::load && in.unit_duration_table()) {
-        // The load path on a duration table scores kLoadGroup candidates side by side (1.6x
-        // the candidates a second of one at a time on Braun 512x16, bench/pagmo_bench.cpp);
-        // the last few, one at a time. Each result is bitwise the one evaluate() gives.
+        // The load path on a duration table scores kLoadGroup candidates side by side (1.3-1.6x
+        // the candidates a second of one at a time on Braun 512x16 in three runs of
+        // bench/pagmo_bench.cpp); the last few, one at a time. Each result is bitwise the one
+        // evaluate() gives.
         constexpr auto kGroup = static_cast<std::int64_t>(detail::kLoadGroup);
         const std::int64_t groups = (count - 1) / kGroup;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_) if (team)
