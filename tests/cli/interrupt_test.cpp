@@ -22,6 +22,8 @@
 #include <tuple>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "cli/cli_support.hpp"
 
 extern char** environ;
@@ -162,6 +164,40 @@ TEST(CliInterrupt, CtrlCDuringTheStartPhaseEndsTheRunAtOnce) {
     EXPECT_NE(r.err.find("interrupted; the best allocation found is summarised above"),
               std::string::npos)
         << r.err;
+}
+
+// Ctrl-C during `allocopt solve --pareto`: the front found so far is written, complete, with
+// every point's assignment, and the exit code is 130.
+TEST(CliInterrupt, CtrlCDuringAParetoRunWritesTheFrontFoundAndExits130) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("allocopt-pareto-signal-" + std::to_string(getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string out = (dir / "front.yaml").string();
+    const std::vector<std::string> args = {"solve",        ALLOCOPT_PROBLEMS "/gpu-cluster.yaml",
+                                           "--pareto",     "makespan,cost",
+                                           "--time-limit", "120",
+                                           "--threads",    "1",
+                                           "-o",           out};
+    Interrupted r;
+    for (int ms : {1500, 4000, 10000}) {
+        fs::remove(out);
+        r = interrupt_after(args, std::chrono::milliseconds(ms));
+        if (WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGINT) continue;  // too early
+        break;
+    }
+    ASSERT_TRUE(WIFEXITED(r.status)) << "every attempt died of the signal";
+    EXPECT_EQ(WEXITSTATUS(r.status), 130) << r.err;
+    EXPECT_LT(r.after_signal, 1.0 * ALLOCOPT_TEST_SLOWDOWN);
+    const YAML::Node doc = YAML::LoadFile(out);
+    EXPECT_EQ(doc["pareto"]["stop"].as<std::string>(), "interrupted");
+    const YAML::Node points = doc["points"];
+    ASSERT_GT(points.size(), 0U);
+    EXPECT_EQ(doc["pareto"]["points"].as<std::size_t>(), points.size());
+    for (const YAML::Node& point : points)
+        EXPECT_EQ(point["assignment"].size(), 200U);
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+    fs::remove_all(dir);
 }
 
 // Ctrl-C during `allocopt tune --state`: the runs in flight stop, exit 130, no configuration
