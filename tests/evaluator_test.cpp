@@ -135,14 +135,17 @@ TEST(Evaluator, BackfillingStartsATaskBeforeOneAheadOfItWithoutDelayingIt) {
 // its units fit beside every task placed before it for its whole duration. That time is its
 // arrival or the end of a placed task, and a fit need only be checked where the usage rises:
 // at the candidate itself and at each placed start inside the window. 200 random problems of
-// 3 resources of 8 units and 40-90 tasks of 1-8 units.
+// 3 resources of 8 units and 40-90 tasks of 1-8 units, and 10 of 250-350 tasks on one resource
+// (profiles of hundreds of segments, whose scan skips blocks of them).
 TEST(Evaluator, BackfillingStartsEachTaskAtTheEarliestTimeItFits) {
     std::mt19937 rng(17);
-    for (int round = 0; round < 200; ++round) {
+    for (int round = 0; round < 210; ++round) {
         SCOPED_TRACE(round);
-        const int n = 40 + static_cast<int>(rng() % 51);
+        const bool big = round >= 200;
+        const std::uint32_t resources = big ? 1 : 3;
+        const int n = big ? 250 + static_cast<int>(rng() % 101) : 40 + static_cast<int>(rng() % 51);
         std::string yaml = "policy: fcfs\nbackfill: true\nresources:\n";
-        for (int j = 0; j < 3; ++j)
+        for (std::uint32_t j = 0; j < resources; ++j)
             yaml += "  - {id: r" + std::to_string(j) + ", capacity: {units: 8}}\n";
         yaml += "tasks:\n";
         std::vector<std::int32_t> units(static_cast<std::size_t>(n));
@@ -158,10 +161,10 @@ TEST(Evaluator, BackfillingStartsEachTaskAtTheEarliestTimeItFits) {
         ASSERT_TRUE(p.backfill());
         Allocation a(p.num_tasks());
         for (std::size_t i = 0; i < p.num_tasks(); ++i)
-            a.place(i, static_cast<std::int32_t>(rng() % 3), units[i]);
+            a.place(i, static_cast<std::int32_t>(rng() % resources), units[i]);
         Evaluator ev(p);
         const Report r = ev.report(a);
-        for (std::size_t j = 0; j < 3; ++j) {
+        for (std::size_t j = 0; j < resources; ++j) {
             std::vector<std::size_t> queue;
             for (std::size_t i = 0; i < p.num_tasks(); ++i) {
                 if (a.resource[i] == static_cast<std::int32_t>(j)) queue.push_back(i);
