@@ -12,6 +12,7 @@
 #include "allocopt/error.hpp"
 #include "allocopt/options.hpp"
 #include "allocopt/rng.hpp"
+#include "allocopt/solvers/heuristics.hpp"
 #include "solvers/memetic.hpp"
 #include "solvers/pareto_search.hpp"
 
@@ -378,9 +379,10 @@ bool ParetoLimits::should_stop() {
 
 std::size_t score_and_archive(std::span<const Allocation> candidates, ParetoScorer& scorer,
                               ParetoArchive& archive, ParetoLimits& limits,
-                              std::vector<double>& objectives, std::vector<double>& violation) {
+                              std::vector<double>& objectives, std::vector<double>& violation,
+                              bool past_the_clock) {
     const std::size_t k = scorer.objectives();
-    const std::uint64_t allowed = limits.expired() ? 0 : limits.budget() / k;
+    const std::uint64_t allowed = limits.expired() && !past_the_clock ? 0 : limits.budget() / k;
     const std::size_t count =
         static_cast<std::size_t>(std::min<std::uint64_t>(candidates.size(), allowed));
     scorer.score(candidates.first(count), objectives, violation);
@@ -722,19 +724,28 @@ ParetoFront solve_pareto(const Problem& problem, const ParetoOptions& options,
     } else {
         const auto per_metric =
             static_cast<std::size_t>(std::max(1, options.population / static_cast<int>(k)));
+        std::vector<Allocation> starts;
         if (options.method == ParetoMethod::nsga2) {
-            const std::vector<Allocation> starts =
-                detail::pareto_starts(scorer, limits, per_metric, kStartsShare);
+            starts = detail::pareto_starts(scorer, limits, per_metric, kStartsShare);
             detail::Nsga2 search(scorer, archive, limits, options.population, settings.seed);
             search.run(starts);
         } else {
-            std::vector<Allocation> starts;
             if (options.seeded)
                 starts = detail::pareto_starts(scorer, limits, per_metric, kStartsShare);
             detail::run_pagmo_nsga2(scorer, archive, limits, starts, options.population,
                                     settings.seed);
         }
         limits.should_stop();
+        // Stopped before anything was scored (Ctrl-C or the clock during the starts): the
+        // front still gets a point, as a single-objective run still gets an allocation: the
+        // first start, or else the fcfs heuristic's allocation (O(n log n + n m)), scored
+        // past the clock (not past the budget).
+        if (archive.size() == 0) {
+            const std::vector<Allocation> one{starts.empty() ? heuristics::fcfs(problem)
+                                                             : starts.front()};
+            std::vector<double> objectives, violation;
+            detail::score_and_archive(one, scorer, archive, limits, objectives, violation, true);
+        }
     }
 
     std::vector<std::size_t> order(archive.size());

@@ -200,6 +200,10 @@ TEST_P(ParetoSearch, InterruptAndTimeLimitKept) {
     const ParetoFront f = solve_pareto(cluster(), options({Metric::makespan, Metric::cost}),
                                        {.seed = 1, .threads = 1, .interrupt = &stop});
     EXPECT_EQ(f.stop, StopReason::interrupted);
+    // Stopped before anything was scored, the front still has a point, with its assignment,
+    // scored as the Evaluator scores it.
+    ASSERT_EQ(f.points.size(), 1U);
+    expect_valid_front(cluster(), f);
     const auto start = std::chrono::steady_clock::now();
     const ParetoFront g = solve_pareto(cluster(), options({Metric::makespan, Metric::cost}),
                                        {.seed = 1, .threads = 1, .time_limit = 0.3});

@@ -99,12 +99,14 @@ class ParetoLimits {
     StopReason reason_ = StopReason::finished;
 };
 
-/// Scores `candidates` (as many as the budget allows: budget / metrics), offers each to the
-/// archive in order; returns how many were scored. Objectives and violations land in the
-/// two vectors (resized to what was scored).
+/// Scores `candidates` (as many as the budget allows: budget / metrics; none once the clock
+/// or the interrupt has stopped the run, unless `past_the_clock`), offers each to the archive
+/// in order; returns how many were scored. Objectives and violations land in the two vectors
+/// (resized to what was scored).
 std::size_t score_and_archive(std::span<const Allocation> candidates, ParetoScorer& scorer,
                               ParetoArchive& archive, ParetoLimits& limits,
-                              std::vector<double>& objectives, std::vector<double>& violation);
+                              std::vector<double>& objectives, std::vector<double>& violation,
+                              bool past_the_clock = false);
 
 /// Our heuristic starts for every metric alone (Memetic::starts on that metric's Evaluator,
 /// each given an equal share of `fraction` of the budget and of the time left), without
