@@ -130,13 +130,14 @@ TEST(Evaluator, BackfillingStartsATaskBeforeOneAheadOfItWithoutDelayingIt) {
     EXPECT_DOUBLE_EQ(r.metric(Metric::makespan), 8);
 }
 
-// Backfilling against its definition, computed here the slow way: in queue order (fcfs:
-// arrival, then index), each task starts at the earliest time not before its arrival at which
-// its units fit beside every task placed before it for its whole duration. That time is its
-// arrival or the end of a placed task, and a fit need only be checked where the usage rises:
-// at the candidate itself and at each placed start inside the window. 200 random problems of
-// 3 resources of 8 units and 40-90 tasks of 1-8 units, and 10 of 250-350 tasks on one resource
-// (profiles of hundreds of segments, whose scan skips blocks of them).
+// Backfilling against its definition, computed here the slow way: in queue order, each task
+// starts at the earliest time not before its arrival at which its units fit beside every task
+// placed before it for its whole duration. That time is its arrival or the end of a placed
+// task, and a fit need only be checked where the usage rises: at the candidate itself and at
+// each placed start inside the window. 200 random problems of 3 resources and 40-90 tasks, and
+// 10 of 250-350 tasks on one resource (profiles of hundreds of segments); resources of 8 units
+// (every unit count's tail followed) or 12 (more counts than are followed), fcfs queues or ljf
+// ones (longest first: most tasks start after every gap), arrivals or none.
 TEST(Evaluator, BackfillingStartsEachTaskAtTheEarliestTimeItFits) {
     std::mt19937 rng(17);
     for (int round = 0; round < 210; ++round) {
@@ -144,17 +145,23 @@ TEST(Evaluator, BackfillingStartsEachTaskAtTheEarliestTimeItFits) {
         const bool big = round >= 200;
         const std::uint32_t resources = big ? 1 : 3;
         const int n = big ? 250 + static_cast<int>(rng() % 101) : 40 + static_cast<int>(rng() % 51);
-        std::string yaml = "policy: fcfs\nbackfill: true\nresources:\n";
-        for (std::uint32_t j = 0; j < resources; ++j)
-            yaml += "  - {id: r" + std::to_string(j) + ", capacity: {units: 8}}\n";
+        const std::int32_t capacity = round % 2 == 0 ? 8 : 12;
+        const bool ljf = round % 4 >= 2, arrivals = round % 3 != 0;
+        std::string yaml =
+            std::string("policy: ") + (ljf ? "ljf" : "fcfs") + "\nbackfill: true\nresources:\n";
+        for (std::uint32_t j = 0; j < resources; ++j) {
+            yaml += "  - {id: r" + std::to_string(j) +
+                    ", capacity: {units: " + std::to_string(capacity) + "}}\n";
+        }
         yaml += "tasks:\n";
         std::vector<std::int32_t> units(static_cast<std::size_t>(n));
         for (int i = 0; i < n; ++i) {
-            units[static_cast<std::size_t>(i)] = 1 + static_cast<std::int32_t>(rng() % 8);
+            units[static_cast<std::size_t>(i)] =
+                1 + static_cast<std::int32_t>(rng() % static_cast<std::uint32_t>(capacity));
             yaml += "  - {id: t" + std::to_string(i) +
                     ", workload: " + std::to_string(1 + rng() % 40) +
                     ", units: " + std::to_string(units[static_cast<std::size_t>(i)]) +
-                    ", arrival: " + std::to_string(rng() % 30) + "}\n";
+                    ", arrival: " + std::to_string(arrivals ? rng() % 30 : 0) + "}\n";
         }
         yaml += "objective: {minimize: makespan}\n";
         const Problem p = parse_problem(yaml).problem;
@@ -170,6 +177,11 @@ TEST(Evaluator, BackfillingStartsEachTaskAtTheEarliestTimeItFits) {
                 if (a.resource[i] == static_cast<std::int32_t>(j)) queue.push_back(i);
             }
             std::stable_sort(queue.begin(), queue.end(), [&](std::size_t x, std::size_t y) {
+                if (ljf) {  // longest first, then most units, then arrival
+                    const double dx = ev.duration(x, j, units[x]), dy = ev.duration(y, j, units[y]);
+                    if (dx != dy) return dx > dy;
+                    if (units[x] != units[y]) return units[x] > units[y];
+                }
                 return p.arrival(x) < p.arrival(y);
             });
             struct Placed {
@@ -193,10 +205,10 @@ TEST(Evaluator, BackfillingStartsEachTaskAtTheEarliestTimeItFits) {
                 std::sort(candidates.begin(), candidates.end());
                 double start = -1;
                 for (const double t : candidates) {
-                    bool fits = used_at(t) + units[i] <= 8;
+                    bool fits = used_at(t) + units[i] <= capacity;
                     for (const Placed& q : placed) {
                         if (fits && q.start > t && q.start < t + dur)
-                            fits = used_at(q.start) + units[i] <= 8;
+                            fits = used_at(q.start) + units[i] <= capacity;
                     }
                     if (fits) {
                         start = t;
