@@ -232,7 +232,28 @@ std::optional<double> lp_makespan_bound(const Problem& problem, const StopClock&
     return lp->weight * bound;
 }
 
-std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const StopClock& stop) {
+namespace {
+
+/// The tasks `lp` leaves out (optional ones, or ones that run in no time): on their first
+/// admissible pair, or unplaced when optional.
+void place_left_out(const Problem& problem, const MakespanLp& lp, Allocation& out) {
+    std::vector<bool> in_lp(problem.num_tasks(), false);
+    for (std::size_t i : lp.tasks)
+        in_lp[i] = true;
+    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
+        if (in_lp[i] || problem.task(i).optional) continue;
+        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
+            const int u = problem.task(i).units.nth(0);
+            if (problem.can_host(i, j) && u <= problem.capacity(j, 0)) {
+                out.place(i, static_cast<std::int32_t>(j), u);
+                break;
+            }
+        }
+    }
+}
+
+/// Gavel's LP's rounding (lp_makespan_rounding() where the non-preemptive LP gives nothing).
+std::optional<Allocation> gavel_lp_rounding(const Problem& problem, const StopClock& stop) {
     const std::optional<MakespanLp> lp = build_lp(problem);
     if (!lp) return std::nullopt;
     const std::optional<LpSolution> solution = solve_lp(problem, *lp, stop);
@@ -273,22 +294,232 @@ std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const Sto
         const Column& col = lp->columns[within ? best : fastest];
         out.place(lp->tasks[task], static_cast<std::int32_t>(col.resource), col.units);
     }
-    // The tasks the LP leaves out (optional ones, or ones that run in no time): on their first
-    // admissible pair, or unplaced when optional.
-    std::vector<bool> in_lp(problem.num_tasks(), false);
-    for (std::size_t i : lp->tasks)
-        in_lp[i] = true;
-    for (std::size_t i = 0; i < problem.num_tasks(); ++i) {
-        if (in_lp[i] || problem.task(i).optional) continue;
-        for (std::size_t j = 0; j < problem.num_resources(); ++j) {
-            const int u = problem.task(i).units.nth(0);
-            if (problem.can_host(i, j) && u <= problem.capacity(j, 0)) {
-                out.place(i, static_cast<std::int32_t>(j), u);
-                break;
-            }
+    place_left_out(problem, *lp, out);
+    return out;
+}
+
+/// The LP restricted to the columns of `lp` that end within `limit`; nothing when a task
+/// would be left without one.
+std::optional<MakespanLp> within(const MakespanLp& lp, double limit) {
+    MakespanLp out;
+    out.tasks = lp.tasks;
+    out.weight = lp.weight;
+    std::size_t c = 0;
+    for (std::size_t task = 0; task < lp.tasks.size(); ++task) {
+        bool any = false;
+        for (; c < lp.columns.size() && lp.columns[c].task == task; ++c) {
+            if (lp.columns[c].duration > limit) continue;
+            out.columns.push_back(lp.columns[c]);
+            any = true;
         }
+        if (!any) return std::nullopt;
     }
     return out;
+}
+
+/// The non-preemptive LP's result: its bound (the makespan LP's weight not applied), and the
+/// restricted LP with its solution at the bound, for the rounding.
+struct NonPreemptive {
+    double bound = 0;
+    MakespanLp lp;
+    LpSolution solution;
+};
+
+/// lp_nonpreemptive_bound(): with f(T) the certified value of the LP over the columns that end
+/// within T (non-increasing in T: more columns), the smallest T with f(T) <= T. f only changes
+/// at column durations d_1 < d_2 < ...: a bisection finds an m with f(d_m) <= d_m and
+/// f(d_(m-1)) > d_(m-1) (or m the first duration every task has a column within), and the
+/// bound is min(d_m, f(d_(m-1))). Whatever m it finds, that is at most the smallest T: below
+/// d_m, T >= f(T) >= f(d_(m-1)) (f only grows as T falls); from d_m on, T >= d_m.
+std::optional<NonPreemptive> solve_nonpreemptive(const Problem& p, const StopClock& stop) {
+    const std::optional<MakespanLp> full = build_lp(p);
+    if (!full) return std::nullopt;
+    std::vector<double> durations;
+    durations.reserve(full->columns.size());
+    double shortest_longest = 0;  // every task has a column within it
+    {
+        std::vector<double> shortest(full->tasks.size(), kInfinity);
+        for (const Column& c : full->columns) {
+            durations.push_back(c.duration);
+            shortest[c.task] = std::min(shortest[c.task], c.duration);
+        }
+        shortest_longest = *std::max_element(shortest.begin(), shortest.end());
+    }
+    std::sort(durations.begin(), durations.end());
+    durations.erase(std::unique(durations.begin(), durations.end()), durations.end());
+    durations.erase(durations.begin(),
+                    std::lower_bound(durations.begin(), durations.end(), shortest_longest));
+    struct Solved {
+        double value;
+        MakespanLp lp;
+        LpSolution solution;
+    };
+    // f(d_m), or nothing when CLP gives no optimum (or `stop` fired).
+    const auto solve_at = [&](std::size_t m) -> std::optional<Solved> {
+        std::optional<MakespanLp> lp = within(*full, durations[m]);
+        if (!lp) return std::nullopt;
+        std::optional<LpSolution> solution = solve_lp(p, *lp, stop);
+        if (!solution) return std::nullopt;
+        const double value = certified(p, *lp, solution->beta, solution->gamma);
+        if (!std::isfinite(value)) return std::nullopt;
+        return Solved{value, std::move(*lp), std::move(*solution)};
+    };
+    // The first m with f(d_m) <= d_m; the last duration passes whenever the full LP does.
+    std::size_t lo = 0, hi = durations.size() - 1;
+    std::optional<Solved> at_hi = solve_at(hi);
+    if (!at_hi || at_hi->value > durations[hi] * (1 + 1e-12)) {
+        // f(d_last) is the full LP's value: above d_last, the bound is that value.
+        if (!at_hi) return std::nullopt;
+        return NonPreemptive{at_hi->value, std::move(at_hi->lp), std::move(at_hi->solution)};
+    }
+    std::optional<Solved> below;  // f(d_below_at), the largest m seen to fail
+    std::size_t below_at = 0;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        std::optional<Solved> f = solve_at(mid);
+        if (!f) return std::nullopt;
+        if (f->value <= durations[mid]) {
+            hi = mid;
+            at_hi = std::move(f);
+        } else {
+            lo = mid + 1;
+            below = std::move(f);
+            below_at = mid;
+        }
+    }
+    // The bound is min(d_hi, f(d_(hi-1))): solve the latter when the search did not.
+    if (hi > 0 && (!below || below_at != hi - 1)) {
+        below = solve_at(hi - 1);
+        if (!below) return std::nullopt;
+    }
+    if (hi > 0 && below->value < durations[hi]) {
+        return NonPreemptive{below->value, std::move(below->lp), std::move(below->solution)};
+    }
+    return NonPreemptive{durations[hi], std::move(at_hi->lp), std::move(at_hi->solution)};
+}
+
+/// Balances the resources' unit-time (units x duration / capacity, the makespan of a perfect
+/// packing) over `lp`'s columns, from `choice` (a column per task): steepest descent over moving
+/// a task of the most loaded resource to its smallest column elsewhere and swapping it with a
+/// task of another resource, minimizing the largest load, then the sum of squared loads.
+/// Polls `stop` once per step.
+void balance_areas(const Problem& p, const MakespanLp& lp, std::vector<std::size_t>& choice,
+                   const StopClock& stop) {
+    const std::size_t n = lp.tasks.size(), m = p.num_resources();
+    const auto area = [&](std::size_t c) {
+        const Column& col = lp.columns[c];
+        return col.units * col.duration / p.capacity(col.resource, 0);
+    };
+    // Each task's smallest column on each resource (npos: none).
+    constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> smallest(n * m, npos);
+    for (std::size_t c = 0; c < lp.columns.size(); ++c) {
+        std::size_t& s = smallest[lp.columns[c].task * m + lp.columns[c].resource];
+        if (s == npos || area(c) < area(s)) s = c;
+    }
+    std::vector<double> load(m, 0.0);
+    std::vector<std::vector<std::size_t>> on(m);
+    for (std::size_t t = 0; t < n; ++t) {
+        load[lp.columns[choice[t]].resource] += area(choice[t]);
+        on[lp.columns[choice[t]].resource].push_back(t);
+    }
+    // (largest load, sum of squares) after the loads of j1 and j2 change by d1 and d2.
+    const auto key = [&](std::size_t j1, double d1, std::size_t j2, double d2) {
+        double top = 0, squares = 0;
+        for (std::size_t j = 0; j < m; ++j) {
+            const double l = load[j] + (j == j1 ? d1 : 0) + (j == j2 ? d2 : 0);
+            top = std::max(top, l);
+            squares += l * l;
+        }
+        return std::pair{top, squares};
+    };
+    const auto better = [](const std::pair<double, double>& x, const std::pair<double, double>& y) {
+        if (x.first < y.first * (1 - 1e-12)) return true;
+        return x.first <= y.first && x.second < y.second * (1 - 1e-12);
+    };
+    const std::size_t max_steps = 20 * n + 100;
+    for (std::size_t step = 0; step < max_steps && !stop.expired(); ++step) {
+        const std::size_t top =
+            static_cast<std::size_t>(std::max_element(load.begin(), load.end()) - load.begin());
+        std::pair<double, double> best = key(top, 0, top, 0);
+        std::size_t move_task = npos, move_to = npos, swap_with = npos;
+        for (const std::size_t t : on[top]) {
+            const double out = -area(choice[t]);
+            for (std::size_t j = 0; j < m; ++j) {
+                const std::size_t c = smallest[t * m + j];
+                if (j == top || c == npos) continue;
+                const std::pair<double, double> k = key(top, out, j, area(c));
+                if (better(k, best)) {
+                    best = k;
+                    move_task = t;
+                    move_to = j;
+                    swap_with = npos;
+                }
+                for (const std::size_t u : on[j]) {
+                    const std::size_t back = smallest[u * m + top];
+                    if (back == npos) continue;
+                    const std::pair<double, double> ks =
+                        key(top, out + area(back), j, area(c) - area(choice[u]));
+                    if (better(ks, best)) {
+                        best = ks;
+                        move_task = t;
+                        move_to = j;
+                        swap_with = u;
+                    }
+                }
+            }
+        }
+        if (move_task == npos) return;
+        const auto take = [&](std::size_t t, std::size_t to) {
+            const std::size_t from = lp.columns[choice[t]].resource;
+            load[from] -= area(choice[t]);
+            auto& list = on[from];
+            *std::find(list.begin(), list.end(), t) = list.back();
+            list.pop_back();
+            choice[t] = smallest[t * m + to];
+            load[to] += area(choice[t]);
+            on[to].push_back(t);
+        };
+        take(move_task, move_to);
+        if (swap_with != npos) take(swap_with, top);
+    }
+}
+
+/// Each task of `lp` on its column of largest share in `solution`, then balance_areas().
+Allocation round_and_balance(const Problem& problem, const MakespanLp& lp,
+                             const LpSolution& solution, const StopClock& stop) {
+    std::vector<std::size_t> choice(lp.tasks.size());
+    std::size_t c = 0;
+    for (std::size_t task = 0; task < lp.tasks.size(); ++task) {
+        std::size_t best = c;
+        for (; c < lp.columns.size() && lp.columns[c].task == task; ++c) {
+            if (solution.x[c] > solution.x[best]) best = c;
+        }
+        choice[task] = best;
+    }
+    balance_areas(problem, lp, choice, stop);
+    Allocation out(problem.num_tasks());
+    for (std::size_t task = 0; task < lp.tasks.size(); ++task) {
+        const Column& col = lp.columns[choice[task]];
+        out.place(lp.tasks[task], static_cast<std::int32_t>(col.resource), col.units);
+    }
+    place_left_out(problem, lp, out);
+    return out;
+}
+
+}  // namespace
+
+std::optional<double> lp_nonpreemptive_bound(const Problem& problem, const StopClock& stop) {
+    const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, stop);
+    if (!np || !(np->bound > 0)) return std::nullopt;
+    return np->lp.weight * np->bound;
+}
+
+std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const StopClock& stop) {
+    if (const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, stop)) {
+        return round_and_balance(problem, np->lp, np->solution, stop);
+    }
+    return gavel_lp_rounding(problem, stop);
 }
 
 #else
@@ -306,6 +537,10 @@ std::optional<double> lp_makespan_bound(const Problem&, const StopClock&) {
 }
 
 std::optional<Allocation> lp_makespan_rounding(const Problem&, const StopClock&) {
+    return std::nullopt;
+}
+
+std::optional<double> lp_nonpreemptive_bound(const Problem&, const StopClock&) {
     return std::nullopt;
 }
 
@@ -447,7 +682,18 @@ bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop)
         }
         return false;
     }
-    return raise_bound(result, *bound, "LP", "lower bound from the makespan LP (COIN-OR CLP)");
+    bool raised =
+        raise_bound(result, *bound, "LP", "lower bound from the makespan LP (COIN-OR CLP)");
+    const std::optional<double> nonpreemptive = lp_nonpreemptive_bound(problem, stop);
+    if (nonpreemptive && *nonpreemptive > *bound * (1 + 1e-9) &&
+        raise_bound(result, *nonpreemptive, "non-preemptive LP",
+                    "lower bound from the makespan LP over the ways that end within it (no "
+                    "preemption; COIN-OR CLP)")) {
+        // One note: the larger bound's.
+        if (raised) result.notes.erase(result.notes.end() - 2);
+        raised = true;
+    }
+    return raised;
 }
 
 }  // namespace allocopt

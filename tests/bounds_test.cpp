@@ -155,23 +155,118 @@ TEST(LpBound, IsNeverAboveASolversScheduleOnAGavelSet) {
     const Result ga = solve(p, "ga", {}, {.seed = 3, .threads = 2, .max_evaluations = 8'000});
     const double found = makespan(p, ga.allocation);
     EXPECT_LE(*bound, found);
+    // The non-preemptive LP's bound: at least the LP's, never above a schedule; add_lp_bound()
+    // reports the larger, with its note alone.
+    const std::optional<double> nonpreemptive = lp_nonpreemptive_bound(p);
+    ASSERT_TRUE(nonpreemptive.has_value());
+    EXPECT_GE(*nonpreemptive, *bound * (1 - 1e-9));
+    EXPECT_LE(*nonpreemptive, found);
     Result reported = ga;
     reported.lower_bound.reset();
+    reported.notes.clear();
     ASSERT_TRUE(add_lp_bound(p, reported));
-    EXPECT_EQ(*reported.lower_bound, *bound);
-    EXPECT_EQ(reported.notes.back(), "lower bound from the makespan LP (COIN-OR CLP)");
+    EXPECT_EQ(*reported.lower_bound, std::max(*bound, *nonpreemptive));
+    ASSERT_EQ(reported.notes.size(), 1u);
+    EXPECT_EQ(reported.notes.back(), *nonpreemptive > *bound * (1 + 1e-9)
+                                         ? "lower bound from the makespan LP over the ways that "
+                                           "end within it (no preemption; COIN-OR CLP)"
+                                         : "lower bound from the makespan LP (COIN-OR CLP)");
 }
 
+// Two resources of one unit; job 0 takes 6 on r0 or 12 on r1, job 1 takes 6 on r0 only. The
+// LP runs a third of job 0 on r0 and two thirds on r1 over T = 9 (r0: 6 + 2, r1: 8, job 0's
+// time 2 + 8 <= 9 fails at T = 8: x_r1 >= (12 - T) / 6 and 6 + 6 x_r1 <= T give T >= 9). A
+// schedule that keeps job 0 on one resource ends at 12 on either: the non-preemptive bound.
+TEST(NonPreemptiveLpBound, AJobTheLpSplitsRunsWholeOnOneResource) {
+    const Problem p = tiny({1, 1}, {{1, {6, 12}}, {1, {6, -1}}});
+    EXPECT_NEAR(*lp_makespan_bound(p), 9.0, 1e-9);
+    EXPECT_NEAR(*lp_nonpreemptive_bound(p), 12.0, 1e-9);
+}
+
+// Random problems of 3 one-unit resources and 3-7 jobs, some not allowed everywhere: with one
+// unit and no arrivals, a resource's makespan is the sum of its jobs' times, so the optimum is
+// the best of every assignment. The non-preemptive bound lies between the LP's and it, and
+// exceeds the LP's on some of them.
+TEST(NonPreemptiveLpBound, LiesBetweenTheLpAndTheOptimumOfSmallProblems) {
+    std::mt19937 rng(5);
+    int above_lp = 0;
+    for (int round = 0; round < 150; ++round) {
+        SCOPED_TRACE(round);
+        const std::size_t n = 3 + rng() % 5;
+        std::vector<Job> jobs(n);
+        for (Job& job : jobs) {
+            job.units = 1;
+            for (int j = 0; j < 3; ++j)
+                job.time.push_back(rng() % 5 == 0 ? -1.0 : 1.0 + rng() % 20);
+            if (*std::max_element(job.time.begin(), job.time.end()) < 0) job.time[0] = 7;
+        }
+        const Problem p = tiny({1, 1, 1}, jobs);
+        double optimum = kInfinity;
+        std::vector<int> at(n, 0);
+        for (;;) {
+            double load[3] = {0, 0, 0};
+            bool allowed = true;
+            for (std::size_t i = 0; i < n; ++i) {
+                allowed = allowed && jobs[i].time[static_cast<std::size_t>(at[i])] >= 0;
+                load[at[i]] += jobs[i].time[static_cast<std::size_t>(at[i])];
+            }
+            if (allowed) optimum = std::min(optimum, *std::max_element(load, load + 3));
+            std::size_t k = 0;
+            while (k < n && ++at[k] == 3)
+                at[k++] = 0;
+            if (k == n) break;
+        }
+        const std::optional<double> lp = lp_makespan_bound(p);
+        const std::optional<double> bound = lp_nonpreemptive_bound(p);
+        ASSERT_TRUE(lp && bound);
+        EXPECT_GE(*bound, *lp * (1 - 1e-9));
+        EXPECT_LE(*bound, optimum * (1 + 1e-9));
+        if (*bound > *lp * (1 + 1e-6)) ++above_lp;
+        // The rounding's plan is a schedule: never below the bound.
+        const std::optional<Allocation> rounded = lp_makespan_rounding(p);
+        ASSERT_TRUE(rounded.has_value());
+        EXPECT_GE(makespan(p, *rounded), *bound * (1 - 1e-9));
+    }
+    EXPECT_GT(above_lp, 10);
+}
+
+// The rounding of Gavel's seed-2 set of 700 jobs: every job on a type where it ends within the
+// non-preemptive bound, and the GPU-time of each type over its 36 GPUs within 0.1 % of the
+// bound (the LP leaves two jobs split; the descent balances the rest).
+TEST(NonPreemptiveLpBound, TheRoundingBalancesEachTypesGpuTimeOnAGavelSet) {
+    const Problem p = import_gavel(kGavel + "jobs_seed2_n700.csv");
+    const std::optional<double> bound = lp_nonpreemptive_bound(p);
+    const std::optional<Allocation> rounded = lp_makespan_rounding(p);
+    ASSERT_TRUE(bound && rounded);
+    std::vector<double> area(p.num_resources(), 0.0);
+    for (std::size_t i = 0; i < p.num_tasks(); ++i) {
+        ASSERT_GE(rounded->resource[i], 0);
+        const auto j = static_cast<std::size_t>(rounded->resource[i]);
+        const double d = p.duration(i, j, rounded->units[i]);
+        EXPECT_LE(d, *bound * (1 + 1e-9)) << "job " << i;
+        area[j] += rounded->units[i] * d / p.capacity(j, 0);
+    }
+    for (const double a : area)
+        EXPECT_LE(a, *bound * 1.001);
+    EXPECT_GE(makespan(p, *rounded), *bound * (1 - 1e-9));
+}
+
+// Two jobs of 1 on r0 or 2 on r1 (one unit each): the LP's bound is 4/3 (a third of a job on
+// r1); without preemption some job takes 2 (both on r0, or one on r1): the bound is 2.
 TEST(LpBound, AddLpBoundKeepsALargerBoundAndRefusesOneAboveTheValue) {
     const Problem p = tiny({1, 1}, {{1, {1, 2}}, {1, {1, 2}}});
+    EXPECT_NEAR(*lp_makespan_bound(p), 4.0 / 3.0, 1e-9);
+    EXPECT_NEAR(*lp_nonpreemptive_bound(p), 2.0, 1e-9);
     Result r;
-    r.evaluation.objective = 2.0;
-    r.lower_bound = 1.5;  // above the LP's 4/3
+    r.evaluation.objective = 2.5;
+    r.lower_bound = 2.2;  // above both
     EXPECT_FALSE(add_lp_bound(p, r));
-    EXPECT_EQ(*r.lower_bound, 1.5);
+    EXPECT_EQ(*r.lower_bound, 2.2);
     r.lower_bound = 1.0;
     EXPECT_TRUE(add_lp_bound(p, r));
-    EXPECT_NEAR(*r.lower_bound, 4.0 / 3.0, 1e-9);
+    EXPECT_NEAR(*r.lower_bound, 2.0, 1e-9);
+    ASSERT_EQ(r.notes.size(), 1u);  // the larger bound's note alone
+    EXPECT_NE(r.notes.back().find("no preemption"), std::string::npos);
     // A "solution" better than the bound: the bound is a bug there, and is not reported.
     r.lower_bound.reset();
     r.evaluation.objective = 1.0;
