@@ -402,7 +402,8 @@ std::optional<NonPreemptive> solve_nonpreemptive(const Problem& p, const StopClo
 /// packing) over `lp`'s columns, from `choice` (a column per task): steepest descent over moving
 /// a task of the most loaded resource to its smallest column elsewhere and swapping it with a
 /// task of another resource, minimizing the largest load, then the sum of squared loads.
-/// Polls `stop` once per step.
+/// At most 2n + 100 steps (the balance no longer moves after about n on Gavel's and Braun's
+/// sets); polls `stop` once per step.
 void balance_areas(const Problem& p, const MakespanLp& lp, std::vector<std::size_t>& choice,
                    const StopClock& stop) {
     const std::size_t n = lp.tasks.size(), m = p.num_resources();
@@ -423,24 +424,43 @@ void balance_areas(const Problem& p, const MakespanLp& lp, std::vector<std::size
         load[lp.columns[choice[t]].resource] += area(choice[t]);
         on[lp.columns[choice[t]].resource].push_back(t);
     }
-    // (largest load, sum of squares) after the loads of j1 and j2 change by d1 and d2.
+    // (largest load, sum of squares) after the loads of j1 and j2 change by d1 and d2, in
+    // O(1): from the three largest loads and the sum of squares, set at each step.
+    std::size_t largest[3] = {0, 0, 0};
+    double squares = 0;
     const auto key = [&](std::size_t j1, double d1, std::size_t j2, double d2) {
-        double top = 0, squares = 0;
-        for (std::size_t j = 0; j < m; ++j) {
-            const double l = load[j] + (j == j1 ? d1 : 0) + (j == j2 ? d2 : 0);
-            top = std::max(top, l);
-            squares += l * l;
+        double top = 0;
+        for (const std::size_t j : largest) {
+            if (j != j1 && j != j2) {
+                top = load[j];
+                break;
+            }
         }
-        return std::pair{top, squares};
+        const double l1 = load[j1] + d1, l2 = j2 == j1 ? l1 : load[j2] + d2;
+        double sum = squares - load[j1] * load[j1] + l1 * l1;
+        if (j2 != j1) sum += l2 * l2 - load[j2] * load[j2];
+        return std::pair{std::max({top, l1, l2}), sum};
     };
     const auto better = [](const std::pair<double, double>& x, const std::pair<double, double>& y) {
         if (x.first < y.first * (1 - 1e-12)) return true;
         return x.first <= y.first && x.second < y.second * (1 - 1e-12);
     };
-    const std::size_t max_steps = 20 * n + 100;
+    std::vector<std::size_t> order(m);  // resources by decreasing load (the first three)
+    for (std::size_t j = 0; j < m; ++j)
+        order[j] = j;
+    const std::size_t max_steps = 2 * n + 100;
     for (std::size_t step = 0; step < max_steps && !stop.expired(); ++step) {
-        const std::size_t top =
-            static_cast<std::size_t>(std::max_element(load.begin(), load.end()) - load.begin());
+        std::partial_sort(order.begin(),
+                          order.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, m)),
+                          order.end(), [&](std::size_t x, std::size_t y) {
+                              return load[x] != load[y] ? load[x] > load[y] : x < y;
+                          });
+        for (std::size_t k = 0; k < 3; ++k)
+            largest[k] = order[std::min(k, m - 1)];
+        squares = 0;
+        for (const double l : load)
+            squares += l * l;
+        const std::size_t top = largest[0];
         std::pair<double, double> best = key(top, 0, top, 0);
         std::size_t move_task = npos, move_to = npos, swap_with = npos;
         for (const std::size_t t : on[top]) {
