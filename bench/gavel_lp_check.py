@@ -7,7 +7,11 @@ JSON result). allocopt solves another form of the same LP (min T over work fract
 CLP) and certifies its value from the dual prices, so the two paths share nothing but the CSV.
 It also computes the midpoint bound (bounds.hpp: a job whose every way to end by T takes more
 than T/2 runs at T/2, so for every set S of GPU types the GPUs of the jobs that can only run
-in S must fit S) by its own bisection, and checks that allocopt reports the larger of the two.
+in S must fit S) by its own bisection, and the non-preemptive LP bound (bounds.hpp: a schedule
+that ends by T only uses the (job, type) pairs whose run time is at most T, so the LP over those
+pairs alone must give at most T; the smallest such T), by a bisection on T in hours that solves
+the README's LP restricted to those pairs with glpsol at each step, and checks that allocopt
+reports the largest of the three.
 
     python3 bench/gavel_lp_check.py [--allocopt build/allocopt] [--cluster 36:36:36]
                                     [--tolerance 1e-6] [--write] [JOBS.csv ...]
@@ -15,7 +19,8 @@ in S must fit S) by its own bisection, and checks that allocopt reports the larg
 --write also puts the table in bench/RESULTS.md (section `gavel-bounds`).
 
 Without files, every problems/gavel/jobs_*.csv. Prints one row per file and exits 1 when a
-relative difference between the reported bound and max(LP, midpoint) is above the tolerance
+relative difference between the reported bound and max(LP, midpoint, non-preemptive LP) is
+above the tolerance
 (or a tool fails). Each job's row is divided by its
 total_steps (a positive constant: the same LP), and time is in hours, so that every
 coefficient is a rate per hour and glpsol needs no extreme scaling."""
@@ -44,18 +49,29 @@ def read_jobs(path):
     return jobs
 
 
-def write_lp(jobs, gpus, path):
-    """The README's LP in CPLEX LP format; rates in job-fractions per hour."""
+def usable_types(job, gpus, limit):
+    """The types where the job has a throughput, enough GPUs, and a run time of at most `limit`
+    hours."""
+    sf, steps, thr = job
+    return [t for t in range(3)
+            if thr[t] > 0 and gpus[t] >= sf and steps / thr[t] / 3600.0 <= limit]
+
+
+def write_lp(jobs, gpus, path, limit=math.inf):
+    """The README's LP in CPLEX LP format; rates in job-fractions per hour. With `limit`, each
+    job only on the types where it runs at most `limit` hours (False when a job has none)."""
     lines = ["Maximize", " obj: y", "Subject To"]
     for i, (sf, steps, thr) in enumerate(jobs):
         # A type is usable when the job has a throughput there and the type has enough GPUs.
-        usable = [t for t in range(3) if thr[t] > 0 and gpus[t] >= sf]
+        usable = usable_types((sf, steps, thr), gpus, limit)
+        if not usable:
+            return False
         work = " + ".join(f"{thr[t] * 3600.0 / steps:.17g} x_{i}_{t}" for t in usable)
         lines.append(f" work_{i}: {work} - y >= 0")
         lines.append(f" time_{i}: " + " + ".join(f"x_{i}_{t}" for t in usable) + " <= 1")
     for t in range(3):
-        terms = [f"{sf} x_{i}_{t}" for i, (sf, _, thr) in enumerate(jobs)
-                 if thr[t] > 0 and gpus[t] >= sf]
+        terms = [f"{job[0]} x_{i}_{t}" for i, job in enumerate(jobs)
+                 if t in usable_types(job, gpus, limit)]
         if terms:
             lines.append(f" gpus_{TYPES[t]}: " + " + ".join(terms) + f" <= {gpus[t]}")
     lines += ["End", ""]
@@ -69,6 +85,34 @@ def write_lp(jobs, gpus, path):
         out.append(line)
     with open(path, "w") as f:
         f.write("\n".join(out))
+    return True
+
+
+def nonpreemptive_bound(jobs, gpus, tmp, steps=40):
+    """The smallest T (hours) with LP_T <= T, LP_T the README's LP over the pairs that run at
+    most T hours: a bisection on T (LP_T only falls as T grows), from the longest of the jobs'
+    shortest run times to the LP over every pair."""
+    lp, sol = os.path.join(tmp, "np.lp"), os.path.join(tmp, "np.sol")
+
+    def passes(T):
+        return write_lp(jobs, gpus, lp, T) and 1.0 / glpk_value(lp, sol) <= T
+
+    lo = max(min(steps_ / thr[t] / 3600.0 for t in range(3) if thr[t] > 0 and gpus[t] >= sf)
+             for sf, steps_, thr in jobs)
+    if passes(lo):
+        return lo
+    write_lp(jobs, gpus, lp)
+    hi = max(lo, 1.0 / glpk_value(lp, sol))
+    longest = max(steps_ / thr[t] / 3600.0 for sf, steps_, thr in jobs for t in range(3)
+                  if thr[t] > 0 and gpus[t] >= sf)
+    hi = max(hi, longest)  # every pair usable: LP_hi is the full LP's value, at most hi
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        if passes(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def midpoint_bound(jobs, gpus):
@@ -142,8 +186,9 @@ def main():
     files = a.files or sorted(glob.glob(os.path.join(ROOT, "problems", "gavel", "jobs_*.csv")))
     gpus = [int(x) for x in a.cluster.split(":")]
     worst = 0.0
-    table = ["| file | glpsol LP bound (h) | midpoint bound (h) | allocopt bound (h) | relative difference | "
-             "glpsol s | allocopt FCFS (h) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    table = ["| file | glpsol LP bound (h) | midpoint bound (h) | non-preemptive LP bound (h) | "
+             "allocopt bound (h) | relative difference | glpsol s | allocopt FCFS (h) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     print("\n".join(table))
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
@@ -154,12 +199,14 @@ def main():
             y = glpk_value(lp, sol)
             seconds = time.perf_counter() - start
             lp_hours, mid_hours = 1.0 / y, midpoint_bound(jobs, gpus)
-            reference = max(lp_hours, mid_hours)
+            np_hours = nonpreemptive_bound(jobs, gpus, tmp)
+            reference = max(lp_hours, mid_hours, np_hours)
             ours, fcfs = allocopt_bound(a.allocopt, path, a.cluster, res)
             ours /= 3600.0
             diff = abs(ours - reference) / reference
             worst = max(worst, diff)
-            table.append(f"| {os.path.basename(path)} | {lp_hours:.9f} | {mid_hours:.9f} | {ours:.9f} | "
+            table.append(f"| {os.path.basename(path)} | {lp_hours:.9f} | {mid_hours:.9f} | "
+                         f"{np_hours:.9f} | {ours:.9f} | "
                          f"{diff:.2e} | {seconds:.2f} | {fcfs / 3600.0:.3f} |")
             print(table[-1])
     summary = f"largest relative difference {worst:.2e} (tolerance {a.tolerance:g})"
@@ -167,12 +214,16 @@ def main():
     if a.write:
         command = "python3 bench/gavel_lp_check.py" + "".join(" " + x for x in sys.argv[1:])
         text = "\n".join([f"`{command}`: Gavel's makespan LP written from the job file and solved by "
-                          "GLPK, and the midpoint bound (bench/gavel_lp_check.py's own bisection), against "
-                          "the bound `allocopt solve` reports, which must be the larger of the two. The "
-                          "midpoint bound holds for non-preemptive schedules only; the LP bounds "
-                          "preemptive ones too (Gavel's policy).", "", *table, "", summary + "."])
+                          "GLPK, the midpoint bound (bench/gavel_lp_check.py's own bisection) and the "
+                          "non-preemptive LP bound (a bisection on T over the same LP restricted to the "
+                          "pairs that run at most T, solved by GLPK at each step), against the bound "
+                          "`allocopt solve` reports, which must be the largest of the three. The "
+                          "midpoint and non-preemptive bounds hold for non-preemptive schedules only; the "
+                          "LP bounds preemptive ones too (Gavel's policy).", "", *table, "",
+                          summary + "."])
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "put_section.py"), "gavel-bounds",
-                        "Gavel: the LP and midpoint bounds, checked independently (issue #17)"],
+                        "Gavel: the LP, midpoint and non-preemptive LP bounds, checked independently "
+                        "(issue #17)"],
                        input=text, text=True, check=True)
     return 0 if worst <= a.tolerance else 1
 
