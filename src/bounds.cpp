@@ -252,12 +252,10 @@ void place_left_out(const Problem& problem, const MakespanLp& lp, Allocation& ou
     }
 }
 
-/// Gavel's LP's rounding (lp_makespan_rounding() where the non-preemptive LP gives nothing).
-std::optional<Allocation> gavel_lp_rounding(const Problem& problem, const StopClock& stop) {
-    const std::optional<MakespanLp> lp = build_lp(problem);
-    if (!lp) return std::nullopt;
-    const std::optional<LpSolution> solution = solve_lp(problem, *lp, stop);
-    if (!solution) return std::nullopt;
+/// The rounding of Gavel's LP's optimum `solution` (lp_makespan_solve() where the search for the
+/// non-preemptive bound was cut short).
+Allocation gavel_lp_rounding(const Problem& problem, const MakespanLp* lp,
+                             const LpSolution* solution) {
     // The LP's makespan, from its area rows (every capacity row is tight at an optimum whose
     // T is set by them, and T >= every task's time row otherwise).
     double makespan = 0;
@@ -325,74 +323,110 @@ struct NonPreemptive {
     LpSolution solution;
 };
 
-/// lp_nonpreemptive_bound(): with f(T) the certified value of the LP over the columns that end
-/// within T (non-increasing in T: more columns), the smallest T with f(T) <= T. f only changes
-/// at column durations d_1 < d_2 < ...: a bisection finds an m with f(d_m) <= d_m and
-/// f(d_(m-1)) > d_(m-1) (or m the first duration every task has a column within), and the
-/// bound is min(d_m, f(d_(m-1))). Whatever m it finds, that is at most the smallest T: below
-/// d_m, T >= f(T) >= f(d_(m-1)) (f only grows as T falls); from d_m on, T >= d_m.
-std::optional<NonPreemptive> solve_nonpreemptive(const Problem& p, const StopClock& stop) {
-    const std::optional<MakespanLp> full = build_lp(p);
-    if (!full) return std::nullopt;
+/// An LP with its certified value and solution.
+struct Solved {
+    double value = 0;
+    MakespanLp lp;
+    LpSolution solution;
+};
+
+/// Solves `lp` and certifies its value; nothing when CLP gives no optimum (or `stop` fired).
+std::optional<Solved> solve_certified(const Problem& p, MakespanLp lp, const StopClock& stop) {
+    std::optional<LpSolution> solution = solve_lp(p, lp, stop);
+    if (!solution) return std::nullopt;
+    const double value = certified(p, lp, solution->beta, solution->gamma);
+    if (!std::isfinite(value)) return std::nullopt;
+    return Solved{value, std::move(lp), std::move(*solution)};
+}
+
+/// lp_nonpreemptive_bound() from the full LP solved (`full`): with f(T) the certified value of
+/// the LP over the columns that end within T (non-increasing in T: more columns), the smallest
+/// T with f(T) <= T. It is at least the full LP's value F (f(T) >= F). When the full LP's
+/// solution uses no column longer than F, that solution is one of the LP over the columns
+/// within F: f(F) = F, and the bound is F, with no further solve. Otherwise f only changes at
+/// column durations d_1 < d_2 < ... from F on: a galloping search from the first one at or
+/// above F (d_lo, d_lo+1, d_lo+3, ...; the bound is usually within a few of them), then a
+/// bisection, finds an m with f(d_m) <= d_m and f(d_(m-1)) > d_(m-1) (or m = lo), and the
+/// bound is min(d_m, f(d_(m-1))). Whatever m the search lands on, that value is at most the
+/// smallest T: below d_m, T >= f(T) >= f(d_(m-1)) (f only grows as T falls), and from d_m on
+/// T >= d_m; and below d_lo, T >= F.
+std::optional<NonPreemptive> solve_nonpreemptive(const Problem& p, const Solved& full,
+                                                 const StopClock& stop) {
+    const double F = full.value;
+    bool longer = false;  // the full LP uses a column longer than F
+    for (std::size_t c = 0; c < full.lp.columns.size() && !longer; ++c)
+        longer = full.solution.x[c] > 1e-9 && full.lp.columns[c].duration > F * (1 + 1e-9);
+    if (!longer) return NonPreemptive{F, full.lp, full.solution};
+    // The durations from F on, and the largest one below F (for the bound's f(d_(m-1)) when
+    // m is the first at or above F).
     std::vector<double> durations;
-    durations.reserve(full->columns.size());
-    double shortest_longest = 0;  // every task has a column within it
-    {
-        std::vector<double> shortest(full->tasks.size(), kInfinity);
-        for (const Column& c : full->columns) {
+    durations.reserve(full.lp.columns.size());
+    double below_f = -1;
+    for (const Column& c : full.lp.columns) {
+        if (c.duration >= F) {
             durations.push_back(c.duration);
-            shortest[c.task] = std::min(shortest[c.task], c.duration);
+        } else {
+            below_f = std::max(below_f, c.duration);
         }
-        shortest_longest = *std::max_element(shortest.begin(), shortest.end());
     }
+    if (below_f >= 0) durations.push_back(below_f);
     std::sort(durations.begin(), durations.end());
     durations.erase(std::unique(durations.begin(), durations.end()), durations.end());
-    durations.erase(durations.begin(),
-                    std::lower_bound(durations.begin(), durations.end(), shortest_longest));
-    struct Solved {
-        double value;
-        MakespanLp lp;
-        LpSolution solution;
-    };
-    // f(d_m), or nothing when CLP gives no optimum (or `stop` fired).
+    // f(d_m); nothing when a task has no column within d_m (f infinite: it fails) is told apart
+    // from a failed solve by `failed`.
+    bool failed = false;
     const auto solve_at = [&](std::size_t m) -> std::optional<Solved> {
-        std::optional<MakespanLp> lp = within(*full, durations[m]);
+        std::optional<MakespanLp> lp = within(full.lp, durations[m]);
         if (!lp) return std::nullopt;
-        std::optional<LpSolution> solution = solve_lp(p, *lp, stop);
-        if (!solution) return std::nullopt;
-        const double value = certified(p, *lp, solution->beta, solution->gamma);
-        if (!std::isfinite(value)) return std::nullopt;
-        return Solved{value, std::move(*lp), std::move(*solution)};
+        std::optional<Solved> solved = solve_certified(p, std::move(*lp), stop);
+        if (!solved) failed = true;
+        return solved;
     };
-    // The first m with f(d_m) <= d_m; the last duration passes whenever the full LP does.
-    std::size_t lo = 0, hi = durations.size() - 1;
-    std::optional<Solved> at_hi = solve_at(hi);
-    if (!at_hi || at_hi->value > durations[hi] * (1 + 1e-12)) {
-        // f(d_last) is the full LP's value: above d_last, the bound is that value.
-        if (!at_hi) return std::nullopt;
-        return NonPreemptive{at_hi->value, std::move(at_hi->lp), std::move(at_hi->solution)};
+    const auto passes = [&](std::size_t m, const std::optional<Solved>& f) {
+        return f && f->value <= durations[m];
+    };
+    // The last duration passes: f(d_last) = F < d_last (some column is longer than F).
+    std::size_t lo = below_f >= 0 ? 1 : 0, hi = durations.size() - 1, below_at = 0;
+    std::optional<Solved> at_hi, below;  // f(d_hi) once solved; f at the largest m that failed
+    for (std::size_t step = 1;; step *= 2) {
+        const std::size_t m = std::min(lo + step - 1, hi);
+        std::optional<Solved> f = solve_at(m);
+        if (failed) return std::nullopt;
+        if (passes(m, f)) {
+            hi = m;
+            at_hi = std::move(f);
+            break;
+        }
+        if (f) {
+            below = std::move(f);
+            below_at = m;
+        }
+        if (m == hi) return std::nullopt;  // (certification noise at the full LP's value)
+        lo = m + 1;
     }
-    std::optional<Solved> below;  // f(d_below_at), the largest m seen to fail
-    std::size_t below_at = 0;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
         std::optional<Solved> f = solve_at(mid);
-        if (!f) return std::nullopt;
-        if (f->value <= durations[mid]) {
+        if (failed) return std::nullopt;
+        if (passes(mid, f)) {
             hi = mid;
             at_hi = std::move(f);
         } else {
             lo = mid + 1;
-            below = std::move(f);
-            below_at = mid;
+            if (f) {
+                below = std::move(f);
+                below_at = mid;
+            }
         }
     }
-    // The bound is min(d_hi, f(d_(hi-1))): solve the latter when the search did not.
-    if (hi > 0 && (!below || below_at != hi - 1)) {
+    // The bound is min(d_hi, f(d_(hi-1))); d_hi when nothing is below it (no column at all).
+    if (hi == 0)
+        return NonPreemptive{durations[0], std::move(at_hi->lp), std::move(at_hi->solution)};
+    if (!below || below_at != hi - 1) {
         below = solve_at(hi - 1);
-        if (!below) return std::nullopt;
+        if (failed) return std::nullopt;
     }
-    if (hi > 0 && below->value < durations[hi]) {
+    if (below && below->value < durations[hi]) {
         return NonPreemptive{below->value, std::move(below->lp), std::move(below->solution)};
     }
     return NonPreemptive{durations[hi], std::move(at_hi->lp), std::move(at_hi->solution)};
@@ -403,7 +437,7 @@ std::optional<NonPreemptive> solve_nonpreemptive(const Problem& p, const StopClo
 /// a task of the most loaded resource to its smallest column elsewhere and swapping it with a
 /// task of another resource, minimizing the largest load, then the sum of squared loads.
 /// At most 2n + 100 steps (the balance no longer moves after about n on Gavel's and Braun's
-/// sets); polls `stop` once per step.
+/// sets) and 10^8 candidate looks; polls `stop` once per step.
 void balance_areas(const Problem& p, const MakespanLp& lp, std::vector<std::size_t>& choice,
                    const StopClock& stop) {
     const std::size_t n = lp.tasks.size(), m = p.num_resources();
@@ -449,6 +483,11 @@ void balance_areas(const Problem& p, const MakespanLp& lp, std::vector<std::size
     for (std::size_t j = 0; j < m; ++j)
         order[j] = j;
     const std::size_t max_steps = 2 * n + 100;
+    // A step looks at every move and swap of the most loaded resource's tasks: up to n^2 / m
+    // of them. At most 10^8 looks in all (a second at 5,000 tasks on 4 resources; Gavel's 700
+    // jobs need a few million).
+    constexpr double kMaxLooks = 1e8;
+    double looks = 0;
     for (std::size_t step = 0; step < max_steps && !stop.expired(); ++step) {
         std::partial_sort(order.begin(),
                           order.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(3, m)),
@@ -461,6 +500,8 @@ void balance_areas(const Problem& p, const MakespanLp& lp, std::vector<std::size
         for (const double l : load)
             squares += l * l;
         const std::size_t top = largest[0];
+        looks += static_cast<double>(on[top].size()) * static_cast<double>(n - on[top].size() + m);
+        if (looks > kMaxLooks) return;
         std::pair<double, double> best = key(top, 0, top, 0);
         std::size_t move_task = npos, move_to = npos, swap_with = npos;
         for (const std::size_t t : on[top]) {
@@ -529,17 +570,38 @@ Allocation round_and_balance(const Problem& problem, const MakespanLp& lp,
 
 }  // namespace
 
+std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem, const StopClock& stop) {
+    std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    const double weight = lp->weight;
+    const std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
+    if (!full || !(full->value > 0)) return std::nullopt;
+    LpMakespanSolve out;
+    out.lp_bound = weight * full->value;
+    if (const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, *full, stop)) {
+        out.nonpreemptive_bound = weight * np->bound;
+        out.rounding = round_and_balance(problem, np->lp, np->solution, stop);
+    } else {  // cut short by `stop`: the full LP's rounding
+        out.rounding = gavel_lp_rounding(problem, &full->lp, &full->solution);
+    }
+    return out;
+}
+
 std::optional<double> lp_nonpreemptive_bound(const Problem& problem, const StopClock& stop) {
-    const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, stop);
+    std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    const double weight = lp->weight;
+    const std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
+    if (!full || !(full->value > 0)) return std::nullopt;
+    const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, *full, stop);
     if (!np || !(np->bound > 0)) return std::nullopt;
-    return np->lp.weight * np->bound;
+    return weight * np->bound;
 }
 
 std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const StopClock& stop) {
-    if (const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, stop)) {
-        return round_and_balance(problem, np->lp, np->solution, stop);
-    }
-    return gavel_lp_rounding(problem, stop);
+    std::optional<LpMakespanSolve> solved = lp_makespan_solve(problem, stop);
+    if (!solved) return std::nullopt;
+    return std::move(solved->rounding);
 }
 
 #else
@@ -561,6 +623,10 @@ std::optional<Allocation> lp_makespan_rounding(const Problem&, const StopClock&)
 }
 
 std::optional<double> lp_nonpreemptive_bound(const Problem&, const StopClock&) {
+    return std::nullopt;
+}
+
+std::optional<LpMakespanSolve> lp_makespan_solve(const Problem&, const StopClock&) {
     return std::nullopt;
 }
 

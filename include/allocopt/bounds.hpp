@@ -38,12 +38,27 @@ std::optional<double> lp_makespan_bound(const Problem& problem, const StopClock&
 /// resource, with one unit count, from its start to its end), from the same LP: a schedule
 /// that ends by T uses only (task, resource, units) ways whose duration is at most T, so the
 /// LP over those ways alone must have a value of at most T. The bound is the smallest T for
-/// which it does, found by bisection over the ways' durations (about log2 of their number LP
-/// solves: 12 for Gavel's 700 jobs on 3 types), each value certified from dual prices as in
-/// lp_makespan_bound(). It is at least lp_makespan_bound() up to the certification, and above
-/// it where the LP spreads long jobs over a fast and a slow type (Gavel's seed-2 set of 700
-/// jobs: 260.1 h against 257.6 h). Nothing where lp_makespan_bound() gives nothing.
+/// which it does: the LP's own value when its optimum uses no way longer than that (one LP
+/// solve: Braun's instances), else found by a galloping search and a bisection over the ways'
+/// durations from the LP's value on (about 8 LP solves for Gavel's 700 jobs on 3 types), each
+/// value certified from dual prices as in lp_makespan_bound(). It is at least lp_makespan_bound()
+/// up to the certification, and above it where the LP spreads long jobs over a fast and a slow type
+/// (Gavel's seed-2 set of 700 jobs: 260.1 h against 257.6 h). Nothing where lp_makespan_bound()
+/// gives nothing.
 std::optional<double> lp_nonpreemptive_bound(const Problem& problem, const StopClock& stop = {});
+
+/// What lp_makespan_solve() finds, each LP solved once: lp_makespan_bound(),
+/// lp_nonpreemptive_bound() (nothing when `stop` fired before it was found) and
+/// lp_makespan_rounding().
+struct LpMakespanSolve {
+    double lp_bound = 0;
+    std::optional<double> nonpreemptive_bound;
+    Allocation rounding;
+};
+/// The three at once, as the GA's starts use them. Nothing where lp_makespan_bound() gives
+/// nothing.
+std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem,
+                                                 const StopClock& stop = {});
 
 /// Whether `problem` is of the form the makespan LP covers and this build can solve it (it
 /// does not solve the LP: lp_makespan_bound() may still find no optimum in time).

@@ -90,7 +90,8 @@ class Memetic {
     const Problem& problem_;
     std::optional<LoadKernel> kernel_;
     double lower_bound_ = 0;
-    std::optional<double> lp_bound_;  // the larger makespan bound (bounds.hpp), from starts()
+    std::optional<double> lp_bound_;      // the larger makespan bound (bounds.hpp), from starts()
+    std::optional<Allocation> lp_start_;  // lp-round's start, found with the bound (starts())
     std::optional<double> lagrangian_bound(const Evaluation& best) const;
     double penalty_ = 0;
     int incremental_ = -1;  // whether DeltaState is incremental on this problem (-1: unknown)
