@@ -106,13 +106,19 @@ def nonpreemptive_bound(jobs, gpus, tmp, steps=40):
     longest = max(steps_ / thr[t] / 3600.0 for sf, steps_, thr in jobs for t in range(3)
                   if thr[t] > 0 and gpus[t] >= sf)
     hi = max(hi, longest)  # every pair usable: LP_hi is the full LP's value, at most hi
+    return bisect(passes, lo, hi, steps)[1]
+
+
+def bisect(passes, lo, hi, steps):
+    """(lo, hi) after `steps` halvings of [lo, hi], keeping passes(hi) true and passes(lo)
+    false (passes is monotone: false below some T, true from it on)."""
     for _ in range(steps):
         mid = (lo + hi) / 2
         if passes(mid):
             hi = mid
         else:
             lo = mid
-    return hi
+    return lo, hi
 
 
 def midpoint_bound(jobs, gpus):
@@ -136,13 +142,7 @@ def midpoint_bound(jobs, gpus):
     if fits(lo):
         return lo
     hi = 2 * max(x for d in hours for x in d if x < math.inf)
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        if fits(mid):
-            hi = mid
-        else:
-            lo = mid
-    return lo
+    return bisect(fits, lo, hi, 200)[0]
 
 
 def glpk_value(lp_path, sol_path):

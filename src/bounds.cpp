@@ -568,14 +568,23 @@ Allocation round_and_balance(const Problem& problem, const MakespanLp& lp,
     return out;
 }
 
+/// The makespan LP of `problem` solved, with a positive certified value, and the objective's
+/// weight of the makespan.
+std::optional<Solved> solve_full(const Problem& problem, const StopClock& stop, double& weight) {
+    std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    weight = lp->weight;
+    std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
+    if (!full || !(full->value > 0)) return std::nullopt;
+    return full;
+}
+
 }  // namespace
 
 std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem, const StopClock& stop) {
-    std::optional<MakespanLp> lp = build_lp(problem);
-    if (!lp) return std::nullopt;
-    const double weight = lp->weight;
-    const std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
-    if (!full || !(full->value > 0)) return std::nullopt;
+    double weight = 0;
+    const std::optional<Solved> full = solve_full(problem, stop, weight);
+    if (!full) return std::nullopt;
     LpMakespanSolve out;
     out.lp_bound = weight * full->value;
     if (const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, *full, stop)) {
@@ -588,11 +597,9 @@ std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem, const S
 }
 
 std::optional<double> lp_nonpreemptive_bound(const Problem& problem, const StopClock& stop) {
-    std::optional<MakespanLp> lp = build_lp(problem);
-    if (!lp) return std::nullopt;
-    const double weight = lp->weight;
-    const std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
-    if (!full || !(full->value > 0)) return std::nullopt;
+    double weight = 0;
+    const std::optional<Solved> full = solve_full(problem, stop, weight);
+    if (!full) return std::nullopt;
     const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, *full, stop);
     if (!np || !(np->bound > 0)) return std::nullopt;
     return weight * np->bound;
