@@ -50,6 +50,13 @@ double makespan_weight(const Objective& objective) {
     return weight;
 }
 
+/// The makespan LP's bound and the non-preemptive one (nothing when not found), both times
+/// the objective's weight.
+struct MakespanBounds {
+    double lp = 0;
+    std::optional<double> nonpreemptive;
+};
+
 std::optional<MakespanLp> build_lp(const Problem& p) {
     MakespanLp lp;
     lp.weight = makespan_weight(p.objective());
@@ -212,6 +219,37 @@ std::optional<LpSolution> solve_lp(const Problem& p, const MakespanLp& lp, const
     return out;
 }
 
+/// An LP with its certified value and solution.
+struct Solved {
+    double value = 0;
+    MakespanLp lp;
+    LpSolution solution;
+};
+
+/// Solves `lp` and certifies its value; nothing when CLP gives no optimum (or `stop` fired).
+std::optional<Solved> solve_certified(const Problem& p, MakespanLp lp, const StopClock& stop) {
+    std::optional<LpSolution> solution = solve_lp(p, lp, stop);
+    if (!solution) return std::nullopt;
+    const double value = certified(p, lp, solution->beta, solution->gamma);
+    if (!std::isfinite(value)) return std::nullopt;
+    return Solved{value, std::move(lp), std::move(*solution)};
+}
+
+/// The makespan LP of `problem` solved, with a positive certified value, and the objective's
+/// weight of the makespan.
+std::optional<Solved> solve_full(const Problem& problem, const StopClock& stop, double& weight) {
+    std::optional<MakespanLp> lp = build_lp(problem);
+    if (!lp) return std::nullopt;
+    weight = lp->weight;
+    std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
+    if (!full || !(full->value > 0)) return std::nullopt;
+    return full;
+}
+
+/// Both bounds from one solve of the full LP (the non-preemptive one: nothing when its search
+/// was cut short).
+std::optional<MakespanBounds> makespan_lp_bounds(const Problem& problem, const StopClock& stop);
+
 }  // namespace
 
 bool lp_bounds_available() {
@@ -223,13 +261,10 @@ bool lp_makespan_applies(const Problem& problem) {
 }
 
 std::optional<double> lp_makespan_bound(const Problem& problem, const StopClock& stop) {
-    const std::optional<MakespanLp> lp = build_lp(problem);
-    if (!lp) return std::nullopt;
-    const std::optional<LpSolution> solution = solve_lp(problem, *lp, stop);
-    if (!solution) return std::nullopt;
-    const double bound = certified(problem, *lp, solution->beta, solution->gamma);
-    if (!(bound > 0) || !std::isfinite(bound)) return std::nullopt;
-    return lp->weight * bound;
+    double weight = 0;
+    const std::optional<Solved> full = solve_full(problem, stop, weight);
+    if (!full) return std::nullopt;
+    return weight * full->value;
 }
 
 namespace {
@@ -254,19 +289,19 @@ void place_left_out(const Problem& problem, const MakespanLp& lp, Allocation& ou
 
 /// The rounding of Gavel's LP's optimum `solution` (lp_makespan_solve() where the search for the
 /// non-preemptive bound was cut short).
-Allocation gavel_lp_rounding(const Problem& problem, const MakespanLp* lp,
-                             const LpSolution* solution) {
+Allocation gavel_lp_rounding(const Problem& problem, const MakespanLp& lp,
+                             const LpSolution& solution) {
     // The LP's makespan, from its area rows (every capacity row is tight at an optimum whose
     // T is set by them, and T >= every task's time row otherwise).
     double makespan = 0;
-    for (std::size_t c = 0; c < lp->columns.size(); ++c)
-        makespan = std::max(makespan, solution->x[c] * lp->columns[c].duration);
+    for (std::size_t c = 0; c < lp.columns.size(); ++c)
+        makespan = std::max(makespan, solution.x[c] * lp.columns[c].duration);
     {
-        std::vector<double> area(problem.num_resources(), 0.0), time(lp->tasks.size(), 0.0);
-        for (std::size_t c = 0; c < lp->columns.size(); ++c) {
-            const Column& col = lp->columns[c];
-            area[col.resource] += solution->x[c] * col.units * col.duration;
-            time[col.task] += solution->x[c] * col.duration;
+        std::vector<double> area(problem.num_resources(), 0.0), time(lp.tasks.size(), 0.0);
+        for (std::size_t c = 0; c < lp.columns.size(); ++c) {
+            const Column& col = lp.columns[c];
+            area[col.resource] += solution.x[c] * col.units * col.duration;
+            time[col.task] += solution.x[c] * col.duration;
         }
         for (std::size_t j = 0; j < area.size(); ++j)
             makespan = std::max(makespan, area[j] / problem.capacity(j, 0));
@@ -279,20 +314,20 @@ Allocation gavel_lp_rounding(const Problem& problem, const MakespanLp* lp,
     // one alone it would run longer than any schedule needs); on its fastest column when none
     // does. Ties: the first column, the lowest resource, then the fewest units.
     std::size_t c = 0;
-    for (std::size_t task = 0; task < lp->tasks.size(); ++task) {
+    for (std::size_t task = 0; task < lp.tasks.size(); ++task) {
         std::size_t best = c, fastest = c;
         bool within = false;
-        for (; c < lp->columns.size() && lp->columns[c].task == task; ++c) {
-            const Column& col = lp->columns[c];
-            if (col.duration < lp->columns[fastest].duration) fastest = c;
+        for (; c < lp.columns.size() && lp.columns[c].task == task; ++c) {
+            const Column& col = lp.columns[c];
+            if (col.duration < lp.columns[fastest].duration) fastest = c;
             if (col.duration > makespan * (1 + 1e-9)) continue;
-            if (!within || solution->x[c] > solution->x[best]) best = c;
+            if (!within || solution.x[c] > solution.x[best]) best = c;
             within = true;
         }
-        const Column& col = lp->columns[within ? best : fastest];
-        out.place(lp->tasks[task], static_cast<std::int32_t>(col.resource), col.units);
+        const Column& col = lp.columns[within ? best : fastest];
+        out.place(lp.tasks[task], static_cast<std::int32_t>(col.resource), col.units);
     }
-    place_left_out(problem, *lp, out);
+    place_left_out(problem, lp, out);
     return out;
 }
 
@@ -322,22 +357,6 @@ struct NonPreemptive {
     MakespanLp lp;
     LpSolution solution;
 };
-
-/// An LP with its certified value and solution.
-struct Solved {
-    double value = 0;
-    MakespanLp lp;
-    LpSolution solution;
-};
-
-/// Solves `lp` and certifies its value; nothing when CLP gives no optimum (or `stop` fired).
-std::optional<Solved> solve_certified(const Problem& p, MakespanLp lp, const StopClock& stop) {
-    std::optional<LpSolution> solution = solve_lp(p, lp, stop);
-    if (!solution) return std::nullopt;
-    const double value = certified(p, lp, solution->beta, solution->gamma);
-    if (!std::isfinite(value)) return std::nullopt;
-    return Solved{value, std::move(lp), std::move(*solution)};
-}
 
 /// lp_nonpreemptive_bound() from the full LP solved (`full`): with f(T) the certified value of
 /// the LP over the columns that end within T (non-increasing in T: more columns), the smallest
@@ -568,17 +587,6 @@ Allocation round_and_balance(const Problem& problem, const MakespanLp& lp,
     return out;
 }
 
-/// The makespan LP of `problem` solved, with a positive certified value, and the objective's
-/// weight of the makespan.
-std::optional<Solved> solve_full(const Problem& problem, const StopClock& stop, double& weight) {
-    std::optional<MakespanLp> lp = build_lp(problem);
-    if (!lp) return std::nullopt;
-    weight = lp->weight;
-    std::optional<Solved> full = solve_certified(problem, std::move(*lp), stop);
-    if (!full || !(full->value > 0)) return std::nullopt;
-    return full;
-}
-
 }  // namespace
 
 std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem, const StopClock& stop) {
@@ -591,19 +599,30 @@ std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem, const S
         out.nonpreemptive_bound = weight * np->bound;
         out.rounding = round_and_balance(problem, np->lp, np->solution, stop);
     } else {  // cut short by `stop`: the full LP's rounding
-        out.rounding = gavel_lp_rounding(problem, &full->lp, &full->solution);
+        out.rounding = gavel_lp_rounding(problem, full->lp, full->solution);
     }
     return out;
 }
 
 std::optional<double> lp_nonpreemptive_bound(const Problem& problem, const StopClock& stop) {
+    const std::optional<MakespanBounds> bounds = makespan_lp_bounds(problem, stop);
+    if (!bounds) return std::nullopt;
+    return bounds->nonpreemptive;
+}
+
+namespace {
+
+std::optional<MakespanBounds> makespan_lp_bounds(const Problem& problem, const StopClock& stop) {
     double weight = 0;
     const std::optional<Solved> full = solve_full(problem, stop, weight);
     if (!full) return std::nullopt;
+    MakespanBounds out{weight * full->value, std::nullopt};
     const std::optional<NonPreemptive> np = solve_nonpreemptive(problem, *full, stop);
-    if (!np || !(np->bound > 0)) return std::nullopt;
-    return weight * np->bound;
+    if (np && np->bound > 0) out.nonpreemptive = weight * np->bound;
+    return out;
 }
+
+}  // namespace
 
 std::optional<Allocation> lp_makespan_rounding(const Problem& problem, const StopClock& stop) {
     std::optional<LpMakespanSolve> solved = lp_makespan_solve(problem, stop);
@@ -636,6 +655,14 @@ std::optional<double> lp_nonpreemptive_bound(const Problem&, const StopClock&) {
 std::optional<LpMakespanSolve> lp_makespan_solve(const Problem&, const StopClock&) {
     return std::nullopt;
 }
+
+namespace {
+
+std::optional<MakespanBounds> makespan_lp_bounds(const Problem&, const StopClock&) {
+    return std::nullopt;
+}
+
+}  // namespace
 
 #endif
 
@@ -766,8 +793,8 @@ bool add_midpoint_bound(const Problem& problem, Result& result) {
 
 bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop) {
     if (!result.found || !result.evaluation.feasible()) return false;
-    const std::optional<double> bound = lp_makespan_bound(problem, stop);
-    if (!bound) {
+    const std::optional<MakespanBounds> bounds = makespan_lp_bounds(problem, stop);
+    if (!bounds) {
         if (stop.expired() && lp_makespan_applies(problem)) {
             result.notes.emplace_back(
                 "the makespan LP bound was not computed: stopped before "
@@ -775,18 +802,15 @@ bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop)
         }
         return false;
     }
-    bool raised =
-        raise_bound(result, *bound, "LP", "lower bound from the makespan LP (COIN-OR CLP)");
-    const std::optional<double> nonpreemptive = lp_nonpreemptive_bound(problem, stop);
-    if (nonpreemptive && *nonpreemptive > *bound * (1 + 1e-9) &&
+    // The larger bound with its note alone; the LP's when the other is refused.
+    const std::optional<double> nonpreemptive = bounds->nonpreemptive;
+    if (nonpreemptive && *nonpreemptive > bounds->lp * (1 + 1e-9) &&
         raise_bound(result, *nonpreemptive, "non-preemptive LP",
                     "lower bound from the makespan LP over the ways that end within it (no "
                     "preemption; COIN-OR CLP)")) {
-        // One note: the larger bound's.
-        if (raised) result.notes.erase(result.notes.end() - 2);
-        raised = true;
+        return true;
     }
-    return raised;
+    return raise_bound(result, bounds->lp, "LP", "lower bound from the makespan LP (COIN-OR CLP)");
 }
 
 }  // namespace allocopt
