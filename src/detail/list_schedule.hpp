@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <utility>
 #include <vector>
@@ -83,9 +84,14 @@ struct ListScratch {
     // with usage usage[b d .. b d + d - 1].
     std::vector<double> times;
     std::vector<double> usage;
-    // With units alone (one dimension): per unit count u, a breakpoint's time before which no
-    // segment has u units free. Usage only grows while a queue is laid out, so it only moves
-    // later.
+    // With units alone (one dimension), the same profile with each breakpoint's time and
+    // usage side by side, closed by {+infinity, 0} (backfill_units_schedule()).
+    struct Segment {
+        double time, use;
+    };
+    std::vector<Segment> segments;
+    // With units alone: per unit count u, a breakpoint's time before which no segment has u
+    // units free. Usage only grows while a queue is laid out, so it only moves later.
     std::vector<double> earliest_time;
     // A strict queue with units alone and few of them: the time each unit is next free,
     // ascending (a unit is a slot; which task holds it does not matter, only how many are
@@ -141,8 +147,9 @@ struct QueueTasks {
     }
 };
 
-/// list_schedule() of a problem that backfills: the tasks in queue order, each into the usage
-/// profile at the earliest start that fits for its whole duration. The profile is a step
+/// list_schedule() of a problem that backfills, with two or more dimensions (one:
+/// backfill_units_schedule()): the tasks in queue order, each into the usage profile at the
+/// earliest start that fits for its whole duration. The profile is a step
 /// function kept in two sorted arrays (ListScratch::times, usage): a scan reads contiguous
 /// memory, and a new breakpoint moves the later ones up by one. O(k) per task for k tasks.
 template <class OnTask>
@@ -154,9 +161,6 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
     // to infinity and is always empty.
     s.times.assign(1, 0.0);
     s.usage.assign(d, 0.0);
-    constexpr double kMaxCachedUnits = 1024;
-    const bool cached = d == 1 && p.capacity(j, 0) <= kMaxCachedUnits;
-    if (cached) s.earliest_time.assign(static_cast<std::size_t>(p.capacity(j, 0)) + 1, 0.0);
     const QueueTasks tasks{p, j, units, duration, edit};
     // Whether segment b has room for task i, in every dimension.
     const auto room = [&](std::size_t b, std::size_t i) {
@@ -167,16 +171,16 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
         return true;
     };
     // The first segment from `b` on whose room(b) holds for `dur` from its start (or from
-    // `start` when b itself has room), into at (where it starts), c (its last segment), start
-    // and first (the first segment with room on the way).
+    // `start` when b itself has room), into at (where it starts), c (its last segment) and
+    // start.
     struct Window {
-        std::size_t at, c, first;
+        std::size_t at, c;
         double start;
     };
     const auto find = [&](std::size_t b, double start, double dur, auto&& has_room) {
         const double* times = s.times.data();
         const std::size_t k = s.times.size();
-        std::size_t at = b, c = b, first = k;
+        std::size_t at = b, c = b;
         for (;;) {
             if (!has_room(c)) {
                 ++c;  // the last segment always has room: c stays below k
@@ -184,11 +188,10 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
                 start = times[c];
                 continue;
             }
-            if (first == k) first = c;
             if (c + 1 == k || times[c + 1] >= start + dur) break;
             ++c;
         }
-        return Window{at, c, first, start};
+        return Window{at, c, start};
     };
     // A breakpoint at time t inside segment b (times[b] < t): a new segment b + 1 with b's
     // usage. Within the reserved capacity once warm: no allocation.
@@ -202,31 +205,15 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
         const bool fits_alone = tasks.fits_alone(i, capacity_violation);
         const double arrival = p.arrival(i);
         const std::size_t last = s.times.size() - 1;
-        Window w{last, last, last, 0};
+        Window w{last, last, 0};
         if (!fits_alone) {
             // Once every task before it has ended: from the latest breakpoint, or its arrival.
             w.start = std::max(arrival, s.times[last]);
         } else {
-            // From the segment holding the arrival, or the unit count's earliest time when
-            // later: no segment before it has that many units free.
-            double* earliest =
-                cached ? &s.earliest_time[static_cast<std::size_t>(tasks.units_of(i))] : nullptr;
-            double from = arrival;
-            if (earliest != nullptr && *earliest >= arrival) {
-                from = *earliest;  // a breakpoint's time
-            } else {
-                earliest = nullptr;  // the segments before the arrival were not looked at
-            }
+            // From the segment holding the arrival.
             const auto b = static_cast<std::size_t>(
-                std::upper_bound(s.times.begin(), s.times.end(), from) - s.times.begin() - 1);
-            if (d == 1) {  // units alone: the hot case, one comparison per segment
-                const double want = tasks.need(i, 0), cap = p.capacity(j, 0);
-                const double* use = s.usage.data();
-                w = find(b, from, dur, [&](std::size_t c) { return use[c] + want <= cap; });
-            } else {
-                w = find(b, from, dur, [&](std::size_t c) { return room(c, i); });
-            }
-            if (earliest != nullptr) *earliest = s.times[w.first];
+                std::upper_bound(s.times.begin(), s.times.end(), arrival) - s.times.begin() - 1);
+            w = find(b, arrival, dur, [&](std::size_t c) { return room(c, i); });
         }
         const double start = w.start, end = start + dur;
         if (end > start) {
@@ -246,6 +233,91 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
         on_task(i, tasks.units_of(i), dur, start, end, fits_alone);
     };
     tasks.walk(queue, lay);
+}
+
+/// backfill_schedule() with units alone (one dimension), the hot case: the same layout, with
+/// each breakpoint's time and usage side by side (ListScratch::segments: a scan reads one
+/// array, a new breakpoint moves it once) and, per unit count, the earliest time a segment
+/// has that many units free (ListScratch::earliest_time) to start the scan from.
+template <class OnTask>
+void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
+                             const QueueTasks& tasks, ListScratch& s, double& capacity_violation,
+                             OnTask& on_task) {
+    using Segment = ListScratch::Segment;
+    const double cap = p.capacity(j, 0);
+    // Segment 0 starts at time 0 (arrivals are >= 0); the last segment runs to infinity and is
+    // always empty; the closing {+infinity, 0} is not a segment.
+    s.segments.assign({Segment{0.0, 0.0}, Segment{std::numeric_limits<double>::infinity(), 0.0}});
+    constexpr double kMaxCachedUnits = 1024;
+    const bool cached = cap <= kMaxCachedUnits;
+    if (cached) s.earliest_time.assign(static_cast<std::size_t>(cap) + 1, 0.0);
+    // A breakpoint at time t inside segment b (its time < t): a new segment b + 1 with b's
+    // usage. Within the reserved capacity once warm: no allocation.
+    const auto split = [&](std::size_t b, double t) {
+        s.segments.insert(s.segments.begin() + static_cast<std::ptrdiff_t>(b + 1),
+                          Segment{t, s.segments[b].use});
+    };
+    tasks.walk(queue, [&](std::size_t i, double dur) {
+        const std::int32_t units = tasks.units_of(i);
+        const auto want = static_cast<double>(units);
+        const bool fits_alone = tasks.fits_alone(i, capacity_violation);
+        const double arrival = p.arrival(i);
+        const Segment* seg = s.segments.data();
+        const std::size_t last = s.segments.size() - 2;  // the last segment
+        std::size_t at = last, c = last;
+        double start = 0;
+        if (!fits_alone) {
+            // Once every task before it has ended: from the latest breakpoint, or its arrival.
+            start = std::max(arrival, seg[last].time);
+        } else {
+            // From the segment holding the arrival, or the unit count's earliest time when
+            // later: no segment before it has that many units free.
+            double* earliest =
+                cached && units >= 0 ? &s.earliest_time[static_cast<std::size_t>(units)] : nullptr;
+            double from = arrival;
+            if (earliest != nullptr && *earliest >= arrival) {
+                from = *earliest;  // a breakpoint's time
+            } else {
+                earliest = nullptr;  // the segments before the arrival were not looked at
+            }
+            const auto b = static_cast<std::size_t>(
+                std::upper_bound(seg, seg + last + 1, from,
+                                 [](double t, const Segment& x) { return t < x.time; }) -
+                seg - 1);
+            c = b;
+            while (!(seg[c].use + want <= cap))
+                ++c;  // the last segment always has room
+            if (earliest != nullptr) *earliest = seg[c].time;
+            // The window: `start`, the start of the run of segments with room that holds c
+            // (a segment without room moves it to its own end), until a segment with room
+            // ends `dur` after it. (Written as selects; compilers keep a branch there, which
+            // measured faster than a forced branch-free scan.)
+            start = c == b ? from : seg[c].time;
+            at = c;
+            for (;;) {
+                const double next = seg[c + 1].time;
+                const bool room = seg[c].use + want <= cap;
+                start = room ? start : next;
+                at = room ? at : c + 1;
+                if (room & (next >= start + dur)) break;
+                ++c;
+            }
+        }
+        const double end = start + dur;
+        if (end > start) {
+            // Breakpoints at start and end, then the task's units on every segment between.
+            if (s.segments[at].time < start) {
+                split(at, start);
+                ++at;
+                ++c;  // moved up by one (or, when it was `at`, now the part after start)
+            }
+            if (s.segments[c + 1].time != end) split(c, end);
+            Segment* out = s.segments.data();
+            for (std::size_t b = at; b <= c; ++b)
+                out[b].use += want;
+        }
+        on_task(i, units, dur, start, end, fits_alone);
+    });
 }
 
 /// The most units a resource may have for strict_slot_schedule(): above, a heap of the running
@@ -310,12 +382,16 @@ template <class OnTask>
 void list_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
                    const std::int32_t* units, const double* duration, const QueueEdit& edit,
                    ListScratch& s, double& capacity_violation, OnTask&& on_task) {
-    if (p.backfill()) {
-        backfill_schedule(p, j, queue, units, duration, edit, s, capacity_violation, on_task);
-        return;
-    }
     const std::size_t d = p.num_dimensions();
     const QueueTasks tasks{p, j, units, duration, edit};
+    if (p.backfill()) {
+        if (d == 1) {
+            backfill_units_schedule(p, j, queue, tasks, s, capacity_violation, on_task);
+        } else {
+            backfill_schedule(p, j, queue, units, duration, edit, s, capacity_violation, on_task);
+        }
+        return;
+    }
     // (At least one unit: with none, tasks too big would not wait for one another.)
     if (d == 1 && p.capacity(j, 0) >= 1 && p.capacity(j, 0) <= kMaxUnitSlots) {
         strict_slot_schedule(p, j, queue, tasks, s, capacity_violation, on_task);
