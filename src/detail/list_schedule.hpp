@@ -290,8 +290,8 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
             if (earliest != nullptr) *earliest = seg[c].time;
             // The window: `start`, the start of the run of segments with room that holds c
             // (a segment without room moves it to its own end), until a segment with room
-            // ends `dur` after it. (Written as selects; compilers keep a branch there, which
-            // measured faster than a forced branch-free scan.)
+            // ends `dur` after it. (Written as selects; compilers keep a branch there. A forced
+            // branch-free scan, with integer masks or SSE2, measured no faster.)
             start = c == b ? from : seg[c].time;
             at = c;
             for (;;) {
@@ -299,7 +299,7 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
                 const bool room = seg[c].use + want <= cap;
                 start = room ? start : next;
                 at = room ? at : c + 1;
-                if (room & (next >= start + dur)) break;
+                if (room & !(next < start + dur)) break;  // (ends at the last segment)
                 ++c;
             }
         }
@@ -311,7 +311,8 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
                 ++at;
                 ++c;  // moved up by one (or, when it was `at`, now the part after start)
             }
-            if (s.segments[c + 1].time != end) split(c, end);
+            // (An end at infinity is still a breakpoint: the last segment stays empty.)
+            if (c + 2 == s.segments.size() || s.segments[c + 1].time != end) split(c, end);
             Segment* out = s.segments.data();
             for (std::size_t b = at; b <= c; ++b)
                 out[b].use += want;
