@@ -280,10 +280,15 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
             } else {
                 earliest = nullptr;  // the segments before the arrival were not looked at
             }
-            const auto b = static_cast<std::size_t>(
-                std::upper_bound(seg, seg + last + 1, from,
-                                 [](double t, const Segment& x) { return t < x.time; }) -
-                seg - 1);
+            // The segment holding `from`: the last one starting at or before it (segment 0
+            // starts at 0). A binary search without branches on the data.
+            const Segment* low = seg;
+            for (std::size_t size = last + 1; size > 1;) {
+                const std::size_t half = size / 2;
+                low = low[half].time <= from ? low + half : low;
+                size -= half;
+            }
+            const auto b = static_cast<std::size_t>(low - seg);
             c = b;
             while (!(seg[c].use + want <= cap))
                 ++c;  // the last segment always has room
