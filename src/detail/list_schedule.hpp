@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <limits>
 #include <span>
 #include <utility>
@@ -93,6 +96,15 @@ struct ListScratch {
     // With units alone: per unit count u, a breakpoint's time before which no segment has u
     // units free. Usage only grows while a queue is laid out, so it only moves later.
     std::vector<double> earliest_time;
+    // With units alone, per unit count u up to kMaxStairUnits: what scans learnt, as steps
+    // {length, time}: no run of segments with room for u that is longer than `length` starts
+    // before `time`. Lengths and times both ascend; at most kStairSteps per count.
+    struct Step {
+        double length, time;
+    };
+    static constexpr std::size_t kMaxStairUnits = 64, kStairSteps = 16;
+    std::vector<Step> stairs;
+    std::vector<std::uint8_t> stair_size;
     // A strict queue with units alone and few of them: the time each unit is next free,
     // ascending (a unit is a slot; which task holds it does not matter, only how many are
     // free when).
@@ -237,8 +249,10 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
 
 /// backfill_schedule() with units alone (one dimension), the hot case: the same layout, with
 /// each breakpoint's time and usage side by side (ListScratch::segments: a scan reads one
-/// array, a new breakpoint moves it once) and, per unit count, the earliest time a segment
-/// has that many units free (ListScratch::earliest_time) to start the scan from.
+/// array, a new breakpoint moves it once) and two places per unit count to start the scan
+/// from: the earliest time a segment has that many units free (ListScratch::earliest_time),
+/// and what earlier scans learnt of where runs of a given length can start
+/// (ListScratch::stairs). Usage only grows while a queue is laid out, so both stay true.
 template <class OnTask>
 void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
                              const QueueTasks& tasks, ListScratch& s, double& capacity_violation,
@@ -251,6 +265,36 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
     constexpr double kMaxCachedUnits = 1024;
     const bool cached = cap <= kMaxCachedUnits;
     if (cached) s.earliest_time.assign(static_cast<std::size_t>(cap) + 1, 0.0);
+    using Step = ListScratch::Step;
+    constexpr std::size_t K = ListScratch::kStairSteps;
+    constexpr auto kStairUnits = static_cast<double>(ListScratch::kMaxStairUnits);
+    const std::size_t stair_units = static_cast<std::size_t>(std::clamp(cap, 0.0, kStairUnits)) + 1;
+    s.stair_size.assign(stair_units, 0);
+    if (s.stairs.size() < stair_units * K) s.stairs.resize(stair_units * K);
+    // Adds the step {length, time} to count u's stairs, unless one there already says as much;
+    // drops those it says more than. (A full stair keeps what it has: fewer skips, no error.)
+    const auto learn = [&](std::size_t u, double length, double time) {
+        Step* e = s.stairs.data() + u * K;
+        const std::size_t n = s.stair_size[u];
+        std::size_t at = 0;
+        while (at < n && e[at].length < length)
+            ++at;
+        // Said already: a step with a length no longer and a time no earlier.
+        if (at < n && e[at].length == length && e[at].time >= time) return;
+        if (at > 0 && e[at - 1].time >= time) return;
+        std::size_t end = at;
+        while (end < n && e[end].time <= time)
+            ++end;  // said less: a longer length, an earlier time
+        const std::size_t keep = n - end;
+        if (end == at) {
+            if (n == K) return;
+            std::copy_backward(e + at, e + n, e + n + 1);
+        } else if (end > at + 1) {
+            std::copy(e + end, e + n, e + at + 1);
+        }
+        e[at] = Step{length, time};
+        s.stair_size[u] = static_cast<std::uint8_t>(at + 1 + keep);
+    };
     // A breakpoint at time t inside segment b (its time < t): a new segment b + 1 with b's
     // usage. Within the reserved capacity once warm: no allocation.
     const auto split = [&](std::size_t b, double t) {
@@ -280,6 +324,26 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
             } else {
                 earliest = nullptr;  // the segments before the arrival were not looked at
             }
+            // The stairs: from the latest time before which no run of segments with room long
+            // enough for the task starts. They speak of the whole profile, so they apply (and
+            // learn) only when the scan would start at the earliest time, not at the arrival.
+            const bool stairs =
+                earliest != nullptr && static_cast<std::size_t>(units) < stair_units;
+            double known = 0;  // no run longer than this starts before `from`
+            if (stairs) {
+                const Step* e = s.stairs.data() + static_cast<std::size_t>(units) * K;
+                for (std::size_t x = s.stair_size[static_cast<std::size_t>(units)]; x-- > 0;) {
+                    // (A margin for the rounding of start + dur against a run's end.)
+                    if (e[x].length + 1e-12 * e[x].time < dur) {
+                        if (e[x].time > from) {
+                            from = e[x].time;
+                            known = e[x].length;
+                            earliest = nullptr;
+                        }
+                        break;
+                    }
+                }
+            }
             // The segment holding `from`: the last one starting at or before it (segment 0
             // starts at 0). A binary search without branches on the data.
             const Segment* low = seg;
@@ -295,18 +359,48 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
             if (earliest != nullptr) *earliest = seg[c].time;
             // The window: `start`, the start of the run of segments with room that holds c
             // (a segment without room moves it to its own end), until a segment with room
-            // ends `dur` after it. (Written as selects; compilers keep a branch there. A forced
-            // branch-free scan, with integer masks or SSE2, measured no faster.)
+            // ends `dur` after it; `longest`, the longest run that a segment without room
+            // ended on the way. With SSE2, without a branch on each segment's room: the scan
+            // alternates between runs with and without room at random, and the branch
+            // mispredicted (a compiler turns plain selects back into that branch).
             start = c == b ? from : seg[c].time;
-            at = c;
+            const std::size_t first = c;
+            double longest = 0;
+#if defined(__SSE2__)
+            const __m128d wantv = _mm_set_sd(want), capv = _mm_set_sd(cap), durv = _mm_set_sd(dur);
+            __m128d run = _mm_set_sd(start), most = _mm_setzero_pd();
             for (;;) {
-                const double next = seg[c + 1].time;
-                const bool room = seg[c].use + want <= cap;
-                start = room ? start : next;
-                at = room ? at : c + 1;
-                if (room & !(next < start + dur)) break;  // (ends at the last segment)
+                const __m128d here = _mm_load_sd(&seg[c].time);
+                const __m128d next = _mm_load_sd(&seg[c + 1].time);
+                const __m128d room =
+                    _mm_cmple_sd(_mm_add_sd(_mm_load_sd(&seg[c].use), wantv), capv);
+                most = _mm_max_sd(most, _mm_andnot_pd(room, _mm_sub_sd(here, run)));
+                run = _mm_or_pd(_mm_and_pd(room, run), _mm_andnot_pd(room, next));
+                const __m128d fits = _mm_cmpnlt_sd(next, _mm_add_sd(run, durv));
+                if (_mm_movemask_pd(_mm_and_pd(room, fits)) & 1) break;
                 ++c;
             }
+            start = _mm_cvtsd_f64(run);
+            longest = _mm_cvtsd_f64(most);
+#else
+            for (;;) {
+                const double next = seg[c + 1].time;
+                if (!(seg[c].use + want <= cap)) {
+                    longest = std::max(longest, seg[c].time - start);
+                    start = next;
+                    ++c;
+                    continue;
+                }
+                if (!(next < start + dur)) break;  // (ends at the last segment)
+                ++c;
+            }
+#endif
+            at = c;  // the window's first segment: the one holding its start
+            while (at > first && seg[at].time > start)
+                --at;
+            // No run longer than known starts before `from`, none longer than longest between
+            // `from` and the window.
+            if (stairs) learn(static_cast<std::size_t>(units), std::max(known, longest), start);
         }
         const double end = start + dur;
         if (end > start) {
