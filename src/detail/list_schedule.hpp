@@ -395,9 +395,15 @@ void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const st
                 ++c;
             }
 #endif
-            at = c;  // the window's first segment: the one holding its start
-            while (at > first && seg[at].time > start)
-                --at;
+            // The window's first segment, the one holding its start: the last from `first`
+            // to c starting at or before it (the same search as for `from`).
+            const Segment* hold = seg + first;
+            for (std::size_t size = c - first + 1; size > 1;) {
+                const std::size_t half = size / 2;
+                hold = hold[half].time <= start ? hold + half : hold;
+                size -= half;
+            }
+            at = static_cast<std::size_t>(hold - seg);
             // No run longer than known starts before `from`, none longer than longest between
             // `from` and the window.
             if (stairs) learn(static_cast<std::size_t>(units), std::max(known, longest), start);
