@@ -253,10 +253,14 @@ void backfill_schedule(const Problem& p, std::size_t j, std::span<const std::int
 /// from: the earliest time a segment has that many units free (ListScratch::earliest_time),
 /// and what earlier scans learnt of where runs of a given length can start
 /// (ListScratch::stairs). Usage only grows while a queue is laid out, so both stay true.
+// (Not inlined: inlined into the Evaluator's compute_totals, it moved the strict queue's hot
+// loop and made a strict evaluation 1.17x slower with the same instructions,
+// bench/evaluator_ab.sh.)
 template <class OnTask>
-void backfill_units_schedule(const Problem& p, std::size_t j, std::span<const std::int32_t> queue,
-                             const QueueTasks& tasks, ListScratch& s, double& capacity_violation,
-                             OnTask& on_task) {
+[[gnu::noinline]] void backfill_units_schedule(const Problem& p, std::size_t j,
+                                               std::span<const std::int32_t> queue,
+                                               const QueueTasks& tasks, ListScratch& s,
+                                               double& capacity_violation, OnTask& on_task) {
     using Segment = ListScratch::Segment;
     const double cap = p.capacity(j, 0);
     // Segment 0 starts at time 0 (arrivals are >= 0); the last segment runs to infinity and is
