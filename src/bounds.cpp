@@ -791,6 +791,16 @@ bool add_midpoint_bound(const Problem& problem, Result& result) {
                                 "(no preemption)");
 }
 
+LpBoundChoice larger_lp_bound(double lp_bound, std::optional<double> nonpreemptive_bound) {
+    if (nonpreemptive_bound && *nonpreemptive_bound > lp_bound * (1 + 1e-9)) {
+        return {*nonpreemptive_bound, true, "the non-preemptive LP's lower bound",
+                "lower bound from the makespan LP over the ways that end within it (no "
+                "preemption; COIN-OR CLP)"};
+    }
+    return {lp_bound, false, "the makespan LP's lower bound",
+            "lower bound from the makespan LP (COIN-OR CLP)"};
+}
+
 bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop) {
     if (!result.found || !result.evaluation.feasible()) return false;
     const std::optional<MakespanBounds> bounds = makespan_lp_bounds(problem, stop);
@@ -803,14 +813,12 @@ bool add_lp_bound(const Problem& problem, Result& result, const StopClock& stop)
         return false;
     }
     // The larger bound with its note alone; the LP's when the other is refused.
-    const std::optional<double> nonpreemptive = bounds->nonpreemptive;
-    if (nonpreemptive && *nonpreemptive > bounds->lp * (1 + 1e-9) &&
-        raise_bound(result, *nonpreemptive, "non-preemptive LP",
-                    "lower bound from the makespan LP over the ways that end within it (no "
-                    "preemption; COIN-OR CLP)")) {
+    const LpBoundChoice larger = larger_lp_bound(bounds->lp, bounds->nonpreemptive);
+    if (larger.nonpreemptive &&
+        raise_bound(result, larger.value, "non-preemptive LP", larger.note)) {
         return true;
     }
-    return raise_bound(result, bounds->lp, "LP", "lower bound from the makespan LP (COIN-OR CLP)");
+    return raise_bound(result, bounds->lp, "LP", larger_lp_bound(bounds->lp, std::nullopt).note);
 }
 
 }  // namespace allocopt

@@ -55,6 +55,17 @@ struct LpMakespanSolve {
     std::optional<double> nonpreemptive_bound;
     Allocation rounding;
 };
+/// The bound of the two that `solve` reports: the non-preemptive LP's where it is above the
+/// LP's by more than rounding, else the LP's; `reason` names it for a stop at the bound, `note`
+/// is what `solve` prints for it.
+struct LpBoundChoice {
+    double value = 0;
+    bool nonpreemptive = false;
+    const char* reason = "";
+    const char* note = "";
+};
+LpBoundChoice larger_lp_bound(double lp_bound, std::optional<double> nonpreemptive_bound);
+
 /// The three at once, as the GA's starts use them. Nothing where lp_makespan_bound() gives
 /// nothing.
 std::optional<LpMakespanSolve> lp_makespan_solve(const Problem& problem,

@@ -299,6 +299,17 @@ template <class OnTask>
         e[at] = Step{length, time};
         s.stair_size[u] = static_cast<std::uint8_t>(at + 1 + keep);
     };
+    // The last of segments lo..hi that starts at or before t (segment lo must): a binary search
+    // without branches on the data (a branchy one mispredicted about half its steps).
+    const auto last_starting_by = [](const Segment* seg, std::size_t lo, std::size_t hi, double t) {
+        const Segment* low = seg + lo;
+        for (std::size_t size = hi - lo + 1; size > 1;) {
+            const std::size_t half = size / 2;
+            low = low[half].time <= t ? low + half : low;
+            size -= half;
+        }
+        return static_cast<std::size_t>(low - seg);
+    };
     // A breakpoint at time t inside segment b (its time < t): a new segment b + 1 with b's
     // usage. Within the reserved capacity once warm: no allocation.
     const auto split = [&](std::size_t b, double t) {
@@ -348,15 +359,8 @@ template <class OnTask>
                     }
                 }
             }
-            // The segment holding `from`: the last one starting at or before it (segment 0
-            // starts at 0). A binary search without branches on the data.
-            const Segment* low = seg;
-            for (std::size_t size = last + 1; size > 1;) {
-                const std::size_t half = size / 2;
-                low = low[half].time <= from ? low + half : low;
-                size -= half;
-            }
-            const auto b = static_cast<std::size_t>(low - seg);
+            // The segment holding `from` (segment 0 starts at 0).
+            const std::size_t b = last_starting_by(seg, 0, last, from);
             c = b;
             while (!(seg[c].use + want <= cap))
                 ++c;  // the last segment always has room
@@ -399,15 +403,7 @@ template <class OnTask>
                 ++c;
             }
 #endif
-            // The window's first segment, the one holding its start: the last from `first`
-            // to c starting at or before it (the same search as for `from`).
-            const Segment* hold = seg + first;
-            for (std::size_t size = c - first + 1; size > 1;) {
-                const std::size_t half = size / 2;
-                hold = hold[half].time <= start ? hold + half : hold;
-                size -= half;
-            }
-            at = static_cast<std::size_t>(hold - seg);
+            at = last_starting_by(seg, first, c, start);  // the window's first segment
             // No run longer than known starts before `from`, none longer than longest between
             // `from` and the window.
             if (stairs) learn(static_cast<std::size_t>(units), std::max(known, longest), start);

@@ -144,18 +144,10 @@ std::vector<Allocation> Memetic::starts(std::size_t count, int price_iterations)
             tracker_.has_budget() ? std::nullopt : tracker_.seconds_left();
         const StopClock clock = left ? tracker_.clock().within(*left / 4) : tracker_.clock();
         if (std::optional<LpMakespanSolve> lp = lp_makespan_solve(problem_, clock)) {
-            const std::optional<double> np = lp->nonpreemptive_bound;
-            if (np && *np > lp->lp_bound * (1 + 1e-9)) {
-                lp_bound_ = np;
-                tracker_.stop_at_bound(*lp_bound_, "the non-preemptive LP's lower bound");
-                tracker_.note(
-                    "lower bound from the makespan LP over the ways that end within it (no "
-                    "preemption; COIN-OR CLP)");
-            } else {
-                lp_bound_ = lp->lp_bound;
-                tracker_.stop_at_bound(*lp_bound_, "the makespan LP's lower bound");
-                tracker_.note("lower bound from the makespan LP (COIN-OR CLP)");
-            }
+            const LpBoundChoice larger = larger_lp_bound(lp->lp_bound, lp->nonpreemptive_bound);
+            lp_bound_ = larger.value;
+            tracker_.stop_at_bound(larger.value, larger.reason);
+            tracker_.note(larger.note);
             lp_start_ = std::move(lp->rounding);
         }
     }
